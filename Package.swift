@@ -1,0 +1,86 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictSwift: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "FleetAudit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "fleet-audit", targets: ["fleet-audit"]),
+        .library(name: "FleetAuditCore", targets: ["FleetAuditCore"]),
+        .library(name: "FleetAuditChecks", targets: ["FleetAuditChecks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        // libjansson, the only JSON parser the engine uses (Debian: libjansson-dev).
+        .systemLibrary(
+            name: "CJansson",
+            pkgConfig: "jansson",
+            providers: [.apt(["libjansson-dev"])]
+        ),
+        // The only module that touches json_t*: streaming element reader, JSON values, writer.
+        .target(
+            name: "FleetAuditJSON",
+            dependencies: ["CJansson"],
+            swiftSettings: strictSwift
+        ),
+        // Snapshot model, Defender output schema, check framework and executor.
+        .target(
+            name: "FleetAuditCore",
+            dependencies: [
+                "FleetAuditJSON",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        // One file per Device Defender check, grouped by family, and the registry.
+        .target(
+            name: "FleetAuditChecks",
+            dependencies: ["FleetAuditCore", "FleetAuditJSON"],
+            swiftSettings: strictSwift
+        ),
+        // What the commands do: validation, running, summaries. The CLI only parses arguments.
+        .target(
+            name: "FleetAuditFrontend",
+            dependencies: [
+                "FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        // Argument parsing only.
+        .executableTarget(
+            name: "fleet-audit",
+            dependencies: [
+                "FleetAuditFrontend",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "FleetAuditJSONTests",
+            dependencies: ["FleetAuditJSON"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "FleetAuditCoreTests",
+            dependencies: ["FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON", "FleetAuditFrontend"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "FleetAuditChecksTests",
+            dependencies: ["FleetAuditChecks", "FleetAuditCore", "FleetAuditJSON"],
+            swiftSettings: strictSwift
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,30 @@
+import FleetAuditCore
+
+/// Every check FleetAudit runs, in the order findings are written.
+public enum CheckRegistry {
+    public static let all: [any AuditCheck.Type] = [
+        LoggingDisabledCheck.self
+    ]
+
+    /// The check named `name` or one of its aliases.
+    public static func check(named name: String) -> (any AuditCheck.Type)? {
+        all.first { $0.description.name == name || $0.description.aliases.contains(name) }
+    }
+
+    /// Resolves names to checks in registry order, or returns the unknown names.
+    public static func resolve(_ names: [String]) -> Result<[any AuditCheck.Type], UnknownCheckNames> {
+        let unknown = names.filter { check(named: $0) == nil }
+        guard unknown.isEmpty else { return .failure(UnknownCheckNames(names: unknown)) }
+        let wanted = Set(names.compactMap { check(named: $0)?.description.name })
+        return .success(all.filter { wanted.contains($0.description.name) })
+    }
+}
+
+public struct UnknownCheckNames: Error, Sendable, Hashable, CustomStringConvertible {
+    public var names: [String]
+
+    public var description: String {
+        "unknown check name(s): \(names.joined(separator: ", ")); valid names: "
+            + CheckRegistry.all.map { $0.description.name }.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,152 @@
+/// An instant, in microseconds since the Unix epoch (UTC).
+///
+/// Snapshots carry times in three forms (AWS CLI v1 epoch seconds, epoch
+/// milliseconds, CLI v2 ISO 8601 strings) and outputs need microsecond ISO
+/// text and epoch milliseconds; one integer type makes both exact and keeps
+/// the audit clock deterministic. Calendar arithmetic is the proleptic
+/// Gregorian "days from civil" algorithm, so no locale or time zone database
+/// is involved.
+public struct AuditTime: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var microsecondsSinceEpoch: Int64
+
+    public init(microsecondsSinceEpoch: Int64) {
+        self.microsecondsSinceEpoch = microsecondsSinceEpoch
+    }
+
+    public init(millisecondsSinceEpoch: Int64) {
+        self.microsecondsSinceEpoch = millisecondsSinceEpoch * 1000
+    }
+
+    public static func < (lhs: AuditTime, rhs: AuditTime) -> Bool {
+        lhs.microsecondsSinceEpoch < rhs.microsecondsSinceEpoch
+    }
+
+    public var millisecondsSinceEpoch: Int64 {
+        microsecondsSinceEpoch >= 0
+            ? microsecondsSinceEpoch / 1000 : -((-microsecondsSinceEpoch + 999) / 1000)
+    }
+
+    public func adding(days: Int64) -> AuditTime {
+        AuditTime(microsecondsSinceEpoch: microsecondsSinceEpoch + days * 86_400_000_000)
+    }
+
+    /// Numbers above 10^11 are epoch milliseconds (10^11 seconds is the year
+    /// 5138, 10^11 milliseconds is 1973), smaller ones epoch seconds.
+    public init?(epochNumber: Double) {
+        guard epochNumber.isFinite else { return nil }
+        let microseconds = abs(epochNumber) > 1e11 ? epochNumber * 1000 : epochNumber * 1_000_000
+        guard abs(microseconds) < 9.2e18 else { return nil }
+        self.microsecondsSinceEpoch = Int64(microseconds.rounded())
+    }
+
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM|±HHMM]`. A space may
+    /// stand for `T`, and a time without an offset is UTC (AWS IoT log lines
+    /// print `2017-08-10 15:37:23.476` in UTC).
+    public init?(iso8601 text: String) {
+        let bytes = Array(text.utf8)
+        var index = 0
+        func digits(_ count: Int) -> Int64? {
+            guard index + count <= bytes.count else { return nil }
+            var value: Int64 = 0
+            for byte in bytes[index..<(index + count)] {
+                guard byte >= 0x30 && byte <= 0x39 else { return nil }
+                value = value * 10 + Int64(byte - 0x30)
+            }
+            index += count
+            return value
+        }
+        func expect(_ characters: String) -> Bool {
+            guard index < bytes.count, characters.utf8.contains(bytes[index]) else { return false }
+            index += 1
+            return true
+        }
+        guard let year = digits(4), expect("-"), let month = digits(2), expect("-"), let day = digits(2),
+            (1...12).contains(month), (1...AuditTime.daysIn(month: month, year: year)).contains(day),
+            expect("Tt "), let hour = digits(2), expect(":"), let minute = digits(2), expect(":"),
+            let second = digits(2), hour < 24, minute < 60, second < 61
+        else { return nil }
+        var microseconds: Int64 = 0
+        if index < bytes.count && (bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: ",")) {
+            index += 1
+            var scale: Int64 = 100_000
+            var sawDigit = false
+            while index < bytes.count, bytes[index] >= 0x30 && bytes[index] <= 0x39 {
+                microseconds += Int64(bytes[index] - 0x30) * scale
+                scale /= 10
+                index += 1
+                sawDigit = true
+            }
+            guard sawDigit else { return nil }
+        }
+        var offsetSeconds: Int64 = 0
+        if index < bytes.count {
+            if expect("Zz") {
+                // UTC
+            } else if index < bytes.count && (bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")) {
+                let sign: Int64 = bytes[index] == UInt8(ascii: "-") ? -1 : 1
+                index += 1
+                guard let offsetHours = digits(2) else { return nil }
+                _ = expect(":")
+                guard let offsetMinutes = digits(2), offsetHours < 24, offsetMinutes < 60 else { return nil }
+                offsetSeconds = sign * (offsetHours * 3600 + offsetMinutes * 60)
+            } else {
+                return nil
+            }
+        }
+        guard index == bytes.count else { return nil }
+        let days = AuditTime.daysFromCivil(year: year, month: month, day: day)
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
+        self.microsecondsSinceEpoch = seconds * 1_000_000 + microseconds
+    }
+
+    /// The form the AWS CLI v2 prints with `TZ=UTC`: `2026-11-26T12:00:00.000000+00:00`.
+    public var iso8601: String {
+        let (days, microsecondOfDay) = floorDivide(microsecondsSinceEpoch, 86_400_000_000)
+        let (year, month, day) = AuditTime.civilFromDays(days)
+        let secondOfDay = microsecondOfDay / 1_000_000
+        let fraction = microsecondOfDay % 1_000_000
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):"
+            + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(fraction, 6))+00:00"
+    }
+
+    public var description: String { iso8601 }
+
+    private func pad(_ value: Int64, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+    }
+
+    private func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
+        let quotient = value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor)
+        return (quotient, value - quotient * divisor)
+    }
+
+    static func daysIn(month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    static func civilFromDays(_ days: Int64) -> (Int64, Int64, Int64) {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthPrime = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
+        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}

@@ -1,0 +1,239 @@
+import FleetAuditJSON
+
+// The Device Defender audit output shapes (botocore IoT model: AuditFinding,
+// NonCompliantResource, ResourceIdentifier, AuditCheckDetails, TaskStatistics),
+// with the exact member names and enum strings, so scripts written for
+// `aws iot describe-audit-task` / `list-audit-findings` read ours unchanged.
+
+/// `AuditFindingSeverity`.
+public enum Severity: String, Sendable, Hashable, CaseIterable {
+    case critical = "CRITICAL"
+    case high = "HIGH"
+    case medium = "MEDIUM"
+    case low = "LOW"
+}
+
+/// `ResourceType` of a non-compliant or related resource.
+public enum ResourceType: String, Sendable, Hashable, CaseIterable {
+    case deviceCertificate = "DEVICE_CERTIFICATE"
+    case caCertificate = "CA_CERTIFICATE"
+    case iotPolicy = "IOT_POLICY"
+    case cognitoIdentityPool = "COGNITO_IDENTITY_POOL"
+    case clientId = "CLIENT_ID"
+    case accountSettings = "ACCOUNT_SETTINGS"
+    case roleAlias = "ROLE_ALIAS"
+    case iamRole = "IAM_ROLE"
+    case issuerCertificate = "ISSUER_CERTIFICATE"
+}
+
+/// `AuditCheckRunStatus`.
+public enum CheckRunStatus: String, Sendable, Hashable {
+    case inProgress = "IN_PROGRESS"
+    case waitingForDataCollection = "WAITING_FOR_DATA_COLLECTION"
+    case canceled = "CANCELED"
+    case completedCompliant = "COMPLETED_COMPLIANT"
+    case completedNonCompliant = "COMPLETED_NON_COMPLIANT"
+    case failed = "FAILED"
+}
+
+/// `ResourceIdentifier`: exactly the member(s) the check's resource type uses.
+public enum ResourceIdentifier: Sendable, Hashable {
+    case deviceCertificateId(String)
+    case caCertificateId(String)
+    case cognitoIdentityPoolId(String)
+    case clientId(String)
+    case policyVersion(policyName: String, policyVersionId: String)
+    case account(String)
+    case iamRoleArn(String)
+    case roleAliasArn(String)
+    case issuerCertificate(subject: String, issuerId: String, serialNumber: String)
+    case deviceCertificateArn(String)
+
+    public var json: JSONValue {
+        switch self {
+        case .deviceCertificateId(let id): return ["deviceCertificateId": .string(id)]
+        case .caCertificateId(let id): return ["caCertificateId": .string(id)]
+        case .cognitoIdentityPoolId(let id): return ["cognitoIdentityPoolId": .string(id)]
+        case .clientId(let id): return ["clientId": .string(id)]
+        case .policyVersion(let name, let version):
+            return ["policyVersionIdentifier": ["policyName": .string(name), "policyVersionId": .string(version)]]
+        case .account(let account): return ["account": .string(account)]
+        case .iamRoleArn(let arn): return ["iamRoleArn": .string(arn)]
+        case .roleAliasArn(let arn): return ["roleAliasArn": .string(arn)]
+        case .issuerCertificate(let subject, let issuerId, let serial):
+            return [
+                "issuerCertificateIdentifier": [
+                    "issuerCertificateSubject": .string(subject), "issuerId": .string(issuerId),
+                    "issuerCertificateSerialNumber": .string(serial),
+                ]
+            ]
+        case .deviceCertificateArn(let arn): return ["deviceCertificateArn": .string(arn)]
+        }
+    }
+}
+
+/// `NonCompliantResource` / `RelatedResource`.
+public struct AuditResource: Sendable, Hashable {
+    public var resourceType: ResourceType
+    public var resourceIdentifier: ResourceIdentifier
+    public var additionalInfo: [(String, String)]
+
+    public init(_ resourceType: ResourceType, _ identifier: ResourceIdentifier, additionalInfo: [(String, String)] = []) {
+        self.resourceType = resourceType
+        self.resourceIdentifier = identifier
+        self.additionalInfo = additionalInfo
+    }
+
+    public static func == (lhs: AuditResource, rhs: AuditResource) -> Bool {
+        lhs.resourceType == rhs.resourceType && lhs.resourceIdentifier == rhs.resourceIdentifier
+            && lhs.additionalInfo.elementsEqual(rhs.additionalInfo, by: { $0 == $1 })
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(resourceType)
+        hasher.combine(resourceIdentifier)
+        for (key, value) in additionalInfo {
+            hasher.combine(key)
+            hasher.combine(value)
+        }
+    }
+
+    public var json: JSONValue {
+        var object = JSONObject([
+            ("resourceType", .string(resourceType.rawValue)), ("resourceIdentifier", resourceIdentifier.json),
+        ])
+        if !additionalInfo.isEmpty {
+            object["additionalInfo"] = .object(JSONObject(additionalInfo.map { ($0.0, JSONValue.string($0.1)) }))
+        }
+        return .object(object)
+    }
+}
+
+/// What a check reports for one non-compliant resource and one reason code,
+/// before the executor stamps it with task, time and ID.
+public struct FindingDraft: Sendable, Hashable {
+    public var resource: AuditResource
+    public var relatedResources: [AuditResource]
+    public var reasonCode: String
+    public var reason: String
+
+    public init(resource: AuditResource, relatedResources: [AuditResource] = [], reasonCode: String, reason: String) {
+        self.resource = resource
+        self.relatedResources = relatedResources
+        self.reasonCode = reasonCode
+        self.reason = reason
+    }
+}
+
+/// `AuditFinding`, as `list-audit-findings` prints it.
+public struct AuditFinding: Sendable, Hashable {
+    public var findingId: String
+    public var taskId: String
+    public var checkName: String
+    public var taskStartTime: AuditTime
+    public var findingTime: AuditTime
+    public var severity: Severity
+    public var nonCompliantResource: AuditResource
+    public var relatedResources: [AuditResource]
+    public var reasonForNonCompliance: String
+    public var reasonForNonComplianceCode: String
+    public var isSuppressed: Bool
+
+    /// Member order follows the AWS CLI's `list-audit-findings` output.
+    public var json: JSONValue {
+        .object(
+            JSONObject([
+                ("findingId", .string(findingId)),
+                ("taskId", .string(taskId)),
+                ("checkName", .string(checkName)),
+                ("taskStartTime", .string(taskStartTime.iso8601)),
+                ("findingTime", .string(findingTime.iso8601)),
+                ("severity", .string(severity.rawValue)),
+                ("nonCompliantResource", nonCompliantResource.json),
+                ("relatedResources", .array(relatedResources.map(\.json))),
+                ("reasonForNonCompliance", .string(reasonForNonCompliance)),
+                ("reasonForNonComplianceCode", .string(reasonForNonComplianceCode)),
+                ("isSuppressed", .bool(isSuppressed)),
+            ]))
+    }
+}
+
+/// `AuditCheckDetails` of one check in `describe-audit-task`.
+public struct AuditCheckDetails: Sendable, Hashable {
+    public var checkRunStatus: CheckRunStatus
+    public var checkCompliant: Bool
+    public var totalResourcesCount: Int64
+    public var nonCompliantResourcesCount: Int64
+    public var suppressedNonCompliantResourcesCount: Int64
+    /// Why a check FAILED, or which resources could not be evaluated.
+    public var message: String?
+
+    public var json: JSONValue {
+        var object = JSONObject([
+            ("checkRunStatus", .string(checkRunStatus.rawValue)),
+            ("checkCompliant", .bool(checkCompliant)),
+            ("totalResourcesCount", .integer(totalResourcesCount)),
+            ("nonCompliantResourcesCount", .integer(nonCompliantResourcesCount)),
+        ])
+        // The CLI examples omit the suppressed count when there is none.
+        if suppressedNonCompliantResourcesCount > 0 {
+            object["suppressedNonCompliantResourcesCount"] = .integer(suppressedNonCompliantResourcesCount)
+        }
+        if let message { object["message"] = .string(Self.apiMessage(message)) }
+        return .object(object)
+    }
+
+    /// The API caps `message` at 2048 characters; the full text goes to stderr.
+    static func apiMessage(_ message: String) -> String {
+        guard message.count > 2048 else { return message }
+        return String(message.prefix(2045)) + "..."
+    }
+}
+
+/// `describe-audit-task` plus `taskId`.
+public struct AuditTaskDescription: Sendable, Hashable {
+    public var taskId: String
+    public var taskStartTime: AuditTime
+    /// Check name → details, in registry order.
+    public var auditDetails: [(String, AuditCheckDetails)]
+
+    public static func == (lhs: AuditTaskDescription, rhs: AuditTaskDescription) -> Bool {
+        lhs.taskId == rhs.taskId && lhs.taskStartTime == rhs.taskStartTime
+            && lhs.auditDetails.elementsEqual(rhs.auditDetails, by: { $0 == $1 })
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(taskId)
+        for (name, _) in auditDetails { hasher.combine(name) }
+    }
+
+    public var compliantChecks: Int { auditDetails.filter { $0.1.checkRunStatus == .completedCompliant }.count }
+    public var nonCompliantChecks: Int {
+        auditDetails.filter { $0.1.checkRunStatus == .completedNonCompliant }.count
+    }
+    public var failedChecks: Int { auditDetails.filter { $0.1.checkRunStatus == .failed }.count }
+
+    public var json: JSONValue {
+        .object(
+            JSONObject([
+                ("taskId", .string(taskId)),
+                // A failed check does not fail the task: the task itself ran to the end.
+                ("taskStatus", .string("COMPLETED")),
+                ("taskType", .string("ON_DEMAND_AUDIT_TASK")),
+                ("taskStartTime", .string(taskStartTime.iso8601)),
+                (
+                    "taskStatistics",
+                    [
+                        "totalChecks": .integer(Int64(auditDetails.count)),
+                        "inProgressChecks": 0,
+                        "waitingForDataCollectionChecks": 0,
+                        "compliantChecks": .integer(Int64(compliantChecks)),
+                        "nonCompliantChecks": .integer(Int64(nonCompliantChecks)),
+                        "failedChecks": .integer(Int64(failedChecks)),
+                        "canceledChecks": 0,
+                    ]
+                ),
+                ("auditDetails", .object(JSONObject(auditDetails.map { ($0.0, $0.1.json) }))),
+            ]))
+    }
+}

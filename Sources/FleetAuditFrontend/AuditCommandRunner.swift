@@ -1,0 +1,127 @@
+import FleetAuditChecks
+import FleetAuditCore
+import FleetAuditJSON
+import Logging
+
+/// The options of `fleet-audit audit`, as parsed from the command line.
+public struct AuditOptions: Sendable {
+    public var snapshotPath: String
+    public var outputPath: String
+    public var checkNames: [String]?
+    public var now: String?
+    public var taskId: String?
+    public var workers: Int
+    public var force: Bool
+
+    public init(
+        snapshotPath: String, outputPath: String, checkNames: [String]? = nil, now: String? = nil,
+        taskId: String? = nil, workers: Int, force: Bool = false
+    ) {
+        self.snapshotPath = snapshotPath
+        self.outputPath = outputPath
+        self.checkNames = checkNames
+        self.now = now
+        self.taskId = taskId
+        self.workers = workers
+        self.force = force
+    }
+}
+
+/// A usage error: the command line itself is wrong (exit status 64).
+public struct UsageError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// What `fleet-audit audit` reports back to the terminal.
+public struct AuditReport: Sendable {
+    /// 0: every check completed; 1: a check FAILED (outputs written); 2: nothing could be audited.
+    public var exitStatus: Int32
+    /// The human summary for stdout.
+    public var summary: String
+    /// One line each, `fleet-audit: <file>: element <i> (byte <offset>): <reason>`, for stderr.
+    public var errorLines: [String]
+    public var outcome: AuditOutcome?
+}
+
+/// Runs `fleet-audit audit`: validates options, opens the snapshot, runs the
+/// executor and renders the summary.
+public enum AuditCommandRunner {
+    public static let exitCompleted: Int32 = 0
+    public static let exitCheckFailed: Int32 = 1
+    public static let exitNothingAudited: Int32 = 2
+
+    /// Checks the options that do not need the snapshot; throws a usage error.
+    public static func validate(_ options: AuditOptions) throws(UsageError) -> (checks: [any AuditCheck.Type], now: AuditTime?) {
+        var checks = CheckRegistry.all
+        if let names = options.checkNames {
+            let cleaned = names.map { $0.trimmingCharactersInSet() }.filter { !$0.isEmpty }
+            guard !cleaned.isEmpty else { throw UsageError("--checks needs at least one check name") }
+            switch CheckRegistry.resolve(cleaned) {
+            case .success(let resolved): checks = resolved
+            case .failure(let unknown): throw UsageError(unknown.description)
+            }
+        }
+        var now: AuditTime? = nil
+        if let text = options.now {
+            guard let parsed = AuditTime(iso8601: text) else {
+                throw UsageError("--now '\(text)' is not an ISO 8601 time such as 2026-11-26T12:00:00Z")
+            }
+            now = parsed
+        }
+        if let taskId = options.taskId {
+            let allowed = taskId.utf8.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                    || byte == UInt8(ascii: "-")
+            }
+            guard allowed, (1...40).contains(taskId.count) else {
+                throw UsageError("--task-id '\(taskId)' must be 1 to 40 characters of [a-zA-Z0-9-] (the API's taskId)")
+            }
+        }
+        guard options.workers >= 1 else { throw UsageError("--workers must be at least 1") }
+        return (checks, now)
+    }
+
+    public static func run(_ options: AuditOptions, logger: Logger = Logger(label: "fleet-audit")) throws(UsageError)
+        -> AuditReport
+    {
+        let (checks, now) = try validate(options)
+        let snapshot: Snapshot
+        do {
+            snapshot = try Snapshot.open(options.snapshotPath)
+        } catch {
+            return AuditReport(
+                exitStatus: exitNothingAudited, summary: "", errorLines: ["fleet-audit: \(error)"], outcome: nil)
+        }
+        for name in snapshot.unknownEntries {
+            logger.info("ignoring \(name): not a snapshot file")
+        }
+        let plan = AuditPlan(
+            checks: checks, taskId: options.taskId ?? FindingIdentity.randomTaskId(),
+            auditTime: now ?? snapshot.manifest.exportedAt, workers: options.workers)
+        let outcome: AuditOutcome
+        do {
+            try OutputDirectory.prepare(options.outputPath, force: options.force)
+            outcome = try AuditExecutor.run(snapshot: snapshot, plan: plan, outputDirectory: options.outputPath)
+        } catch {
+            return AuditReport(
+                exitStatus: exitNothingAudited, summary: "", errorLines: ["fleet-audit: \(error)"], outcome: nil)
+        }
+        let errorLines = outcome.checks.flatMap { check in
+            check.problems.map { "fleet-audit: \($0)" }
+        }
+        let status = outcome.task.failedChecks > 0 ? exitCheckFailed : exitCompleted
+        return AuditReport(
+            exitStatus: status, summary: AuditSummary.render(outcome, snapshot: snapshot), errorLines: errorLines,
+            outcome: outcome)
+    }
+}
+
+extension String {
+    func trimmingCharactersInSet() -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,73 @@
+import FleetAuditCore
+import FleetAuditJSON
+
+/// The short, human summary of an audit printed on stdout.
+public enum AuditSummary {
+    public static func render(_ outcome: AuditOutcome, snapshot: Snapshot) -> String {
+        let manifest = snapshot.manifest
+        var lines: [String] = []
+        lines.append(
+            "Audit task \(outcome.task.taskId) (ON_DEMAND_AUDIT_TASK), account \(manifest.accountId) "
+                + "\(manifest.region), audit time \(outcome.task.taskStartTime.iso8601)")
+        lines.append("")
+        let nameWidth = max(28, outcome.checks.map(\.name.count).max() ?? 0)
+        lines.append(
+            pad("CHECK", nameWidth) + "  " + pad("STATUS", 24) + "  " + leftPad("RESOURCES", 9) + "  "
+                + leftPad("NON-COMPLIANT", 13))
+        for check in outcome.checks {
+            let details = check.details
+            lines.append(
+                pad(check.name, nameWidth) + "  " + pad(details.checkRunStatus.rawValue, 24) + "  "
+                    + leftPad(String(details.totalResourcesCount), 9) + "  "
+                    + leftPad(String(details.nonCompliantResourcesCount), 13))
+            for finding in check.preview {
+                lines.append(
+                    "    \(finding.severity.rawValue) \(finding.nonCompliantResource.resourceType.rawValue) "
+                        + "\(finding.nonCompliantResource.resourceIdentifier.displayText): "
+                        + finding.reasonForNonComplianceCode)
+                lines.append("        \(finding.reasonForNonCompliance)")
+            }
+            let shown = check.preview.count
+            let total = Int(details.nonCompliantResourcesCount)
+            if total > shown && shown > 0 {
+                lines.append("    ... \(total - shown) more in findings.json")
+            }
+            if let message = details.message {
+                lines.append("    \(details.checkRunStatus == .failed ? "failed" : "note"): \(message)")
+            }
+        }
+        let task = outcome.task
+        lines.append("")
+        lines.append(
+            "\(task.auditDetails.count) check(s): \(task.compliantChecks) compliant, \(task.nonCompliantChecks) "
+                + "non-compliant, \(task.failedChecks) failed; \(outcome.findingsCount) finding(s).")
+        lines.append("Wrote \(outcome.auditTaskPath) and \(outcome.findingsPath)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+
+    private static func leftPad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
+    }
+}
+
+extension ResourceIdentifier {
+    /// A short human form: `account 123456789012`, `policy P version 1`, ...
+    public var displayText: String {
+        switch self {
+        case .deviceCertificateId(let id): return "certificate \(id)"
+        case .caCertificateId(let id): return "CA certificate \(id)"
+        case .cognitoIdentityPoolId(let id): return "identity pool \(id)"
+        case .clientId(let id): return "client \(id)"
+        case .policyVersion(let name, let version): return "policy \(name) version \(version)"
+        case .account(let account): return "account \(account)"
+        case .iamRoleArn(let arn): return "role \(arn)"
+        case .roleAliasArn(let arn): return "role alias \(arn)"
+        case .issuerCertificate(let subject, _, let serial): return "issuer \(subject) serial \(serial)"
+        case .deviceCertificateArn(let arn): return "certificate \(arn)"
+        }
+    }
+}

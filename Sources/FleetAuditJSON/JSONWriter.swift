@@ -1,0 +1,94 @@
+/// Serialises `JSONValue`s the way the AWS CLI prints them (4-space indent,
+/// members in insertion order, non-ASCII kept as UTF-8).
+///
+/// Written here rather than via `json_dumps` because outputs are streamed one
+/// element at a time into larger documents (a findings list for a million
+/// devices is never built as one tree), and because Swift's shortest
+/// round-trip `Double` text keeps epoch timestamps such as `1559925941.924`
+/// exactly as the input had them.
+public enum JSONWriter {
+    /// `value` as pretty-printed text, first line unindented, nested lines
+    /// starting `level` indents deep (so it can be spliced into an enclosing document).
+    public static func pretty(_ value: JSONValue, level: Int = 0) -> String {
+        var output = ""
+        write(value, level: level, pretty: true, into: &output)
+        return output
+    }
+
+    /// `value` on one line without spaces (JSON Lines, SNS message strings, hashing).
+    public static func compact(_ value: JSONValue) -> String {
+        var output = ""
+        write(value, level: 0, pretty: false, into: &output)
+        return output
+    }
+
+    private static func indent(_ level: Int, into output: inout String) {
+        output.append(String(repeating: " ", count: level * 4))
+    }
+
+    private static func write(_ value: JSONValue, level: Int, pretty: Bool, into output: inout String) {
+        switch value {
+        case .null: output.append("null")
+        case .bool(let flag): output.append(flag ? "true" : "false")
+        case .integer(let number): output.append(String(number))
+        case .real(let number):
+            output.append(number.isFinite ? "\(number)" : "null")
+        case .string(let text): writeString(text, into: &output)
+        case .array(let elements):
+            guard !elements.isEmpty else { return output.append("[]") }
+            output.append("[")
+            for (position, element) in elements.enumerated() {
+                if position > 0 { output.append(",") }
+                if pretty {
+                    output.append("\n")
+                    indent(level + 1, into: &output)
+                }
+                write(element, level: level + 1, pretty: pretty, into: &output)
+            }
+            if pretty {
+                output.append("\n")
+                indent(level, into: &output)
+            }
+            output.append("]")
+        case .object(let object):
+            guard !object.isEmpty else { return output.append("{}") }
+            output.append("{")
+            for (position, member) in object.members.enumerated() {
+                if position > 0 { output.append(",") }
+                if pretty {
+                    output.append("\n")
+                    indent(level + 1, into: &output)
+                }
+                writeString(member.key, into: &output)
+                output.append(pretty ? ": " : ":")
+                write(member.value, level: level + 1, pretty: pretty, into: &output)
+            }
+            if pretty {
+                output.append("\n")
+                indent(level, into: &output)
+            }
+            output.append("}")
+        }
+    }
+
+    /// JSON string escaping (RFC 8259 §7): quote, backslash and control characters.
+    public static func writeString(_ text: String, into output: inout String) {
+        output.append("\"")
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output.append("\\\"")
+            case "\\": output.append("\\\\")
+            case "\n": output.append("\\n")
+            case "\r": output.append("\\r")
+            case "\t": output.append("\\t")
+            case "\u{08}": output.append("\\b")
+            case "\u{0C}": output.append("\\f")
+            case let control where control.value < 0x20:
+                let hex = String(control.value, radix: 16)
+                output.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        output.append("\"")
+    }
+}

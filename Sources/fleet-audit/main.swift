@@ -1,0 +1,88 @@
+import ArgumentParser
+import FleetAuditFrontend
+import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+@main
+struct FleetAudit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fleet-audit",
+        abstract: "Offline AWS IoT Device Defender audit of exported configuration snapshots.",
+        subcommands: [Audit.self, Checks.self])
+}
+
+struct Audit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run an on-demand audit (like `aws iot start-on-demand-audit-task`) on a snapshot.",
+        discussion: """
+            Writes DIR/audit-task.json (describe-audit-task) and DIR/findings.json (list-audit-findings).
+            Exit status: 0 every check completed, 1 a check FAILED, 2 nothing could be audited, 64 usage error.
+            """)
+
+    @Argument(help: "The snapshot directory.")
+    var snapshot: String
+
+    @Option(name: .long, help: "Output directory (created; must be empty unless --force).")
+    var out: String
+
+    @Option(name: .long, help: "Comma-separated check names (default: every registered check).")
+    var checks: String?
+
+    @Option(name: .long, help: "Audit time, ISO 8601 (default: the manifest's exportedAt).")
+    var now: String?
+
+    @Option(name: .customLong("task-id"), help: "Task ID (default: 32 random hex characters).")
+    var taskId: String?
+
+    @Option(name: .long, help: "Parallel check workers (default: the core count).")
+    var workers: Int = defaultWorkerCount()
+
+    @Flag(name: .long, help: "Write into a non-empty --out directory.")
+    var force = false
+
+    @Flag(name: .long, help: "Log notes (unknown snapshot files, ...) to stderr.")
+    var verbose = false
+
+    func run() throws {
+        var logger = Logger(label: "fleet-audit")
+        logger.logLevel = verbose ? .info : .warning
+        let options = AuditOptions(
+            snapshotPath: snapshot, outputPath: out,
+            checkNames: checks.map { $0.split(separator: ",").map(String.init) }, now: now, taskId: taskId,
+            workers: workers, force: force)
+        let report: AuditReport
+        do {
+            report = try AuditCommandRunner.run(options, logger: logger)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        printToStandardError(report.errorLines)
+        print(report.summary, terminator: "")
+        if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+    }
+}
+
+struct Checks: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List every registered check with its severity, resource type and reason codes.")
+
+    func run() {
+        print(CheckCatalog.render(), terminator: "")
+    }
+}
+
+func defaultWorkerCount() -> Int {
+    max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+}
+
+func printToStandardError(_ lines: [String]) {
+    for line in lines {
+        var text = line + "\n"
+        text.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
+    }
+}
