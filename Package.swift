@@ -66,6 +66,13 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        // Temporary snapshots and the example runner, shared by the test targets.
+        .target(
+            name: "FleetAuditTestSupport",
+            dependencies: ["FleetAuditCore", "FleetAuditJSON"],
+            path: "Tests/FleetAuditTestSupport",
+            swiftSettings: strictSwift
+        ),
         .testTarget(
             name: "FleetAuditJSONTests",
             dependencies: ["FleetAuditJSON"],
@@ -73,12 +80,14 @@ let package = Package(
         ),
         .testTarget(
             name: "FleetAuditCoreTests",
-            dependencies: ["FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON", "FleetAuditFrontend"],
+            dependencies: [
+                "FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON", "FleetAuditFrontend", "FleetAuditTestSupport",
+            ],
             swiftSettings: strictSwift
         ),
         .testTarget(
             name: "FleetAuditChecksTests",
-            dependencies: ["FleetAuditChecks", "FleetAuditCore", "FleetAuditJSON"],
+            dependencies: ["FleetAuditChecks", "FleetAuditCore", "FleetAuditJSON", "FleetAuditTestSupport"],
             swiftSettings: strictSwift
         ),
     ],

@@ -223,12 +223,12 @@ public final class JSONElementStream {
 
     /// Scans one JSON value starting at the cursor and returns its bytes.
     /// Only boundaries are found here; jansson validates the content.
-    private func scanValue(elementIndex: Int?, key: String?) throws(JSONStreamError) -> (Int64, [UInt8]) {
+    private func scanValue(elementIndex: Int?, key: String?, what: String) throws(JSONStreamError) -> (Int64, [UInt8]) {
         var start = cursor
         let startOffset = fileOffset
         func truncated() -> JSONStreamError {
             JSONStreamError(
-                reason: "file ends inside this element (truncated)", byteOffset: startOffset,
+                reason: "file ends inside \(what) (truncated)", byteOffset: startOffset,
                 elementIndex: elementIndex, key: key)
         }
         // `fill` may slide the window; keep `start` relative to it.
@@ -287,6 +287,17 @@ public final class JSONElementStream {
         return (startOffset, bytes)
     }
 
+    private func kindOfValue(startingWith value: UInt8) -> String {
+        switch value {
+        case UInt8(ascii: "["): return "an array"
+        case UInt8(ascii: "\""): return "a string"
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return "a number"
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return "a boolean"
+        case UInt8(ascii: "n"): return "null"
+        default: return "not JSON (starts with \(describe(value)))"
+        }
+    }
+
     private func describe(_ value: UInt8) -> String {
         if value >= 0x21 && value < 0x7F { return "'\(Character(Unicode.Scalar(value)))'" }
         return "byte 0x" + String(value, radix: 16, uppercase: true)
@@ -303,11 +314,8 @@ public final class JSONElementStream {
                 throw JSONStreamError(reason: "file is empty", byteOffset: fileOffset)
             }
             guard first == UInt8(ascii: "{") else {
-                let found =
-                    first == UInt8(ascii: "[")
-                    ? "an array" : "\(describe(first))"
                 throw JSONStreamError(
-                    reason: "top-level value is \(found); expected an object whose members are arrays",
+                    reason: "top-level value is \(kindOfValue(startingWith: first)); expected an object whose members are arrays",
                     byteOffset: fileOffset)
             }
             cursor += 1
@@ -345,7 +353,7 @@ public final class JSONElementStream {
                     byteOffset: fileOffset)
             }
             let keyOffset = fileOffset
-            let (_, keyBytes) = try scanValue(elementIndex: nil, key: nil)
+            let (_, keyBytes) = try scanValue(elementIndex: nil, key: nil, what: "a top-level member name")
             guard case .success(.string(let key)) = JSONParser.parse(keyBytes) else {
                 throw JSONStreamError(reason: "top-level member name is not a valid JSON string", byteOffset: keyOffset)
             }
@@ -370,7 +378,7 @@ public final class JSONElementStream {
                 state = .inArray(key: key, count: 0, afterElement: false)
                 return .arrayStart(key: key, byteOffset: offset)
             }
-            let (offset, bytes) = try scanValue(elementIndex: nil, key: key)
+            let (offset, bytes) = try scanValue(elementIndex: nil, key: key, what: "the value of '\(key)'")
             state = .expectingKey(first: false)
             switch JSONParser.parse(bytes) {
             case .success(let value):
@@ -414,7 +422,7 @@ public final class JSONElementStream {
                     reason: "unexpected ',' where element \(count) of '\(key)' should start", byteOffset: fileOffset,
                     elementIndex: count, key: key)
             }
-            let (offset, bytes) = try scanValue(elementIndex: count, key: key)
+            let (offset, bytes) = try scanValue(elementIndex: count, key: key, what: "this element")
             state = .inArray(key: key, count: count + 1, afterElement: true)
             return .element(RawElement(key: key, index: count, byteOffset: offset, bytes: bytes))
         }

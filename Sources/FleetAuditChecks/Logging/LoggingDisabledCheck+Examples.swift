@@ -96,6 +96,6 @@ extension LoggingDisabledCheck {
         CheckExample(
             "v2 file truncated and v1 disabled",
             files: ["logging-options.json": v1Disabled, "v2-logging-options.json": #"{"roleArn": "\#(role)", "defaultLo"#],
-            expect: .failed(message: "v2-logging-options.json: byte 96: file ends inside this element (truncated)")),
+            expect: .failed(message: "v2-logging-options.json: byte 78: file ends inside a top-level member name (truncated)")),
     ]
 }

@@ -1,0 +1,77 @@
+import FleetAuditChecks
+import FleetAuditCore
+import FleetAuditTestSupport
+import Testing
+
+/// Every registered check's examples, run through the real executor: the
+/// examples in each check's description are its specification.
+struct CheckExampleCase: Sendable, CustomTestStringConvertible {
+    let check: any AuditCheck.Type
+    let example: CheckExample
+
+    var testDescription: String { "\(check.description.name): \(example.name)" }
+}
+
+let allExampleCases: [CheckExampleCase] = CheckRegistry.all.flatMap { check in
+    check.description.examples.map { CheckExampleCase(check: check, example: $0) }
+}
+
+@Test("Registered check examples", arguments: allExampleCases)
+func registeredCheckExample(_ testCase: CheckExampleCase) throws {
+    let snapshot = TemporarySnapshot(testCase.example.files)
+    let (outcome, _) = try runAudit(snapshot, checks: [testCase.check])
+    let result = try #require(outcome.checks.first)
+    #expect(result.name == testCase.check.description.name)
+    switch testCase.example.expectation {
+    case .compliant:
+        #expect(result.details.checkRunStatus == .completedCompliant)
+        #expect(result.details.message == nil)
+        #expect(result.preview.isEmpty)
+    case .nonCompliant(let expected):
+        #expect(result.details.checkRunStatus == .completedNonCompliant)
+        let found = result.preview.map {
+            ExpectedFinding($0.reasonForNonComplianceCode, $0.nonCompliantResource.resourceIdentifier)
+        }
+        #expect(found == expected)
+        for finding in result.preview {
+            #expect(finding.severity == testCase.check.description.severity)
+            #expect(finding.nonCompliantResource.resourceType == testCase.check.description.resourceType)
+            #expect(testCase.check.description.reasonCodes.contains(finding.reasonForNonComplianceCode))
+        }
+    case .failed(let message):
+        #expect(result.details.checkRunStatus == .failed)
+        #expect(result.details.message == message)
+        #expect(result.preview.isEmpty)
+    }
+}
+
+@Test func everyCheckHasCompliantAndNonCompliantExamples() {
+    for check in CheckRegistry.all {
+        let expectations = check.description.examples.map(\.expectation)
+        #expect(expectations.contains(.compliant), "\(check.description.name) has no compliant example")
+        for code in check.description.reasonCodes {
+            let covered = expectations.contains { expectation in
+                if case .nonCompliant(let findings) = expectation {
+                    return findings.contains { $0.reasonCode == code }
+                }
+                return false
+            }
+            #expect(covered, "\(check.description.name): no example produces \(code)")
+        }
+    }
+}
+
+@Test func registryNamesAndAliasesAreUnique() {
+    let names = CheckRegistry.all.flatMap { [$0.description.name] + $0.description.aliases }
+    #expect(Set(names).count == names.count)
+}
+
+@Test func unknownCheckNameIsRejectedWithTheValidNames() {
+    let result = CheckRegistry.resolve(["LOGGING_DISABLED_CHECK", "NO_SUCH_CHECK"])
+    guard case .failure(let error) = result else {
+        Issue.record("expected a failure")
+        return
+    }
+    #expect(error.names == ["NO_SUCH_CHECK"])
+    #expect(error.description == "unknown check name(s): NO_SUCH_CHECK; valid names: LOGGING_DISABLED_CHECK")
+}

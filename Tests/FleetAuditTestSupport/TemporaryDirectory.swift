@@ -1,0 +1,112 @@
+import FleetAuditCore
+import FleetAuditJSON
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A directory under /tmp removed when the value is released.
+public final class TemporaryDirectory: @unchecked Sendable {
+    public let path: String
+
+    public init(prefix: String = "fleet-audit-test") {
+        var template = Array("/tmp/\(prefix)-XXXXXX".utf8CString)
+        let created = template.withUnsafeMutableBufferPointer { buffer -> String? in
+            guard let base = buffer.baseAddress, mkdtemp(base) != nil else { return nil }
+            return String(cString: base)
+        }
+        path = created ?? "/tmp/\(prefix)-\(getpid())"
+    }
+
+    deinit { Self.remove(path) }
+
+    public func file(_ name: String) -> String { path + "/" + name }
+
+    /// Writes `content` to `name` (creating parent directories).
+    @discardableResult
+    public func write(_ name: String, _ content: String) -> String {
+        write(name, bytes: Array(content.utf8))
+    }
+
+    @discardableResult
+    public func write(_ name: String, bytes: [UInt8]) -> String {
+        let target = file(name)
+        if let slash = name.lastIndex(of: "/") {
+            try? OutputDirectory.createDirectories(path + "/" + name[..<slash])
+        }
+        if let handle = fopen(target, "w") {
+            bytes.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, handle) }
+            fclose(handle)
+        }
+        return target
+    }
+
+    public func read(_ name: String) -> [UInt8] { Self.readFile(file(name)) }
+
+    public static func readFile(_ path: String) -> [UInt8] {
+        guard let handle = fopen(path, "r") else { return [] }
+        defer { fclose(handle) }
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, handle) }
+            if count == 0 { break }
+            result.append(contentsOf: buffer[0..<count])
+        }
+        return result
+    }
+
+    public static func remove(_ path: String) {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return }
+        if (status.st_mode & S_IFMT) == S_IFDIR, let handle = opendir(path) {
+            var names: [String] = []
+            while let entry = readdir(handle) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                }
+                if name != "." && name != ".." { names.append(name) }
+            }
+            closedir(handle)
+            for name in names { remove(path + "/" + name) }
+            rmdir(path)
+        } else {
+            unlink(path)
+        }
+    }
+}
+
+/// A snapshot directory built from file contents, with a default manifest.
+public final class TemporarySnapshot: @unchecked Sendable {
+    public static let defaultManifest = #"""
+        {"accountId": "123456789012", "region": "us-east-1", "exportedAt": "2026-11-26T08:00:00Z", "unavailable": []}
+        """#
+
+    public let directory = TemporaryDirectory(prefix: "fleet-audit-snapshot")
+    public var path: String { directory.path }
+
+    public init(_ files: [String: String], manifest: Bool = true) {
+        if manifest && files["manifest.json"] == nil {
+            directory.write("manifest.json", Self.defaultManifest)
+        }
+        for (name, content) in files { directory.write(name, content) }
+    }
+
+    public func open() throws(SnapshotProblem) -> Snapshot { try Snapshot.open(path) }
+}
+
+/// Runs `checks` on `snapshot` into a fresh output directory.
+public func runAudit(
+    _ snapshot: TemporarySnapshot, checks: [any AuditCheck.Type], workers: Int = 1, taskId: String = "test-task",
+    now: AuditTime? = nil
+) throws -> (outcome: AuditOutcome, output: TemporaryDirectory) {
+    let opened = try snapshot.open()
+    let output = TemporaryDirectory(prefix: "fleet-audit-out")
+    let plan = AuditPlan(
+        checks: checks, taskId: taskId, auditTime: now ?? opened.manifest.exportedAt, workers: workers,
+        previewLimit: Int.max)
+    let outcome = try AuditExecutor.run(snapshot: opened, plan: plan, outputDirectory: output.path)
+    return (outcome, output)
+}
