@@ -48,13 +48,24 @@ struct Audit: ParsableCommand {
     @Flag(name: .long, help: "Log notes (unknown snapshot files, ...) to stderr.")
     var verbose = false
 
-    func run() throws {
-        var logger = Logger(label: "fleet-audit")
-        logger.logLevel = verbose ? .info : .warning
-        let options = AuditOptions(
+    var options: AuditOptions {
+        AuditOptions(
             snapshotPath: snapshot, outputPath: out,
             checkNames: checks.map { $0.split(separator: ",").map(String.init) }, now: now, taskId: taskId,
             workers: workers, force: force)
+    }
+
+    func validate() throws {
+        do {
+            _ = try AuditCommandRunner.validate(options)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func run() throws {
+        var logger = Logger(label: "fleet-audit")
+        logger.logLevel = verbose ? .info : .warning
         let report: AuditReport
         do {
             report = try AuditCommandRunner.run(options, logger: logger)

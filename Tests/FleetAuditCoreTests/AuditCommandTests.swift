@@ -1,0 +1,204 @@
+import FleetAuditChecks
+import FleetAuditCore
+import FleetAuditFrontend
+import FleetAuditJSON
+import FleetAuditTestSupport
+import Foundation
+import Testing
+
+/// The repository root, found from this file's path.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+let workshopSnapshot = repositoryRoot + "/snapshots/workshop"
+
+/// Runs a program and returns its exit status, stdout and stderr.
+func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
+
+@Suite struct AuditCommandTests {
+    func options(_ snapshot: String, _ out: String, checks: [String]? = nil, now: String? = nil, taskId: String? = "t1")
+        -> AuditOptions
+    {
+        AuditOptions(snapshotPath: snapshot, outputPath: out, checkNames: checks, now: now, taskId: taskId, workers: 2)
+    }
+
+    @Test func workshopAuditFindsLoggingDisabled() throws {
+        let out = TemporaryDirectory()
+        let report = try AuditCommandRunner.run(
+            options(workshopSnapshot, out.path + "/audit", checks: ["LOGGING_DISABLED_CHECK"]))
+        #expect(report.exitStatus == 0)
+        #expect(report.errorLines.isEmpty)
+        let outcome = try #require(report.outcome)
+        #expect(outcome.task.nonCompliantChecks == 1)
+        let finding = try #require(outcome.checks.first?.preview.first)
+        #expect(finding.checkName == "LOGGING_DISABLED_CHECK")
+        #expect(finding.severity == .low)
+        #expect(finding.nonCompliantResource == AuditResource(.accountSettings, .account("123456789012")))
+        #expect(finding.reasonForNonComplianceCode == "LOGGING_DISABLED")
+        #expect(finding.taskStartTime.iso8601 == "2026-11-26T08:00:00.000000+00:00")
+        #expect(report.summary.contains("LOGGING_DISABLED_CHECK        COMPLETED_NON_COMPLIANT"))
+        #expect(report.summary.contains("LOW ACCOUNT_SETTINGS account 123456789012: LOGGING_DISABLED"))
+    }
+
+    @Test func pinnedRunsAreByteIdentical() throws {
+        let first = TemporaryDirectory()
+        let second = TemporaryDirectory()
+        _ = try AuditCommandRunner.run(options(workshopSnapshot, first.path, now: "2026-12-01T00:00:00Z"))
+        _ = try AuditCommandRunner.run(options(workshopSnapshot, second.path, now: "2026-12-01T00:00:00Z"))
+        #expect(!first.read("findings.json").isEmpty)
+        #expect(first.read("findings.json") == second.read("findings.json"))
+        #expect(first.read("audit-task.json") == second.read("audit-task.json"))
+        let task = String(decoding: first.read("audit-task.json"), as: UTF8.self)
+        #expect(task.contains(#""taskStartTime": "2026-12-01T00:00:00.000000+00:00""#))
+    }
+
+    @Test func unknownCheckNameIsAUsageError() {
+        #expect(
+            throws: UsageError(
+                "unknown check name(s): LOGGING_CHECK; valid names: "
+                    + CheckRegistry.all.map { $0.description.name }.joined(separator: ", "))
+        ) { try AuditCommandRunner.run(options(workshopSnapshot, "/tmp/unused", checks: ["LOGGING_CHECK"])) }
+    }
+
+    @Test func badNowIsAUsageError() {
+        #expect(throws: UsageError("--now 'tomorrow' is not an ISO 8601 time such as 2026-11-26T12:00:00Z")) {
+            try AuditCommandRunner.run(options(workshopSnapshot, "/tmp/unused", now: "tomorrow"))
+        }
+    }
+
+    @Test func badTaskIdIsAUsageError() {
+        #expect(throws: UsageError("--task-id 'a b' must be 1 to 40 characters of [a-zA-Z0-9-] (the API's taskId)")) {
+            try AuditCommandRunner.run(options(workshopSnapshot, "/tmp/unused", taskId: "a b"))
+        }
+    }
+
+    @Test func missingSnapshotDirectoryAuditsNothing() throws {
+        let report = try AuditCommandRunner.run(options("/nonexistent/snap", "/tmp/unused"))
+        #expect(report.exitStatus == 2)
+        #expect(report.errorLines == ["fleet-audit: /nonexistent/snap: snapshot directory not found"])
+    }
+
+    @Test func missingManifestAuditsNothing() throws {
+        let snapshot = TemporarySnapshot(["logging-options.json": "{}"], manifest: false)
+        let out = TemporaryDirectory()
+        let report = try AuditCommandRunner.run(options(snapshot.path, out.path))
+        #expect(report.exitStatus == 2)
+        #expect(report.errorLines == ["fleet-audit: manifest.json: missing: every snapshot needs a manifest.json"])
+        #expect(OutputDirectory.isEmpty(out.path))
+    }
+
+    @Test func nonEmptyOutputIsRefusedUnlessForced() throws {
+        let out = TemporaryDirectory()
+        out.write("keep.txt", "mine")
+        let refused = try AuditCommandRunner.run(options(workshopSnapshot, out.path))
+        #expect(refused.exitStatus == 2)
+        #expect(refused.errorLines == ["fleet-audit: \(out.path): directory is not empty (use --force to overwrite)"])
+        var forced = options(workshopSnapshot, out.path)
+        forced.force = true
+        #expect(try AuditCommandRunner.run(forced).exitStatus == 0)
+        #expect(out.read("keep.txt") == Array("mine".utf8))
+    }
+
+    @Test func aFailedCheckExitsOneAndStillWritesOutputs() throws {
+        let snapshot = TemporarySnapshot([:])
+        let out = TemporaryDirectory()
+        let report = try AuditCommandRunner.run(options(snapshot.path, out.path))
+        #expect(report.exitStatus == 1)
+        #expect(report.errorLines == ["fleet-audit: logging-options.json: file not found in the snapshot"])
+        let task = String(decoding: out.read("audit-task.json"), as: UTF8.self)
+        #expect(task.contains(#""checkRunStatus": "FAILED""#))
+        #expect(task.contains(#""failedChecks": 1"#))
+        #expect(task.contains(#""taskStatus": "COMPLETED""#))
+    }
+
+    @Test func theInputSnapshotIsNotModified() throws {
+        let snapshot = TemporarySnapshot([
+            "logging-options.json": #"{"roleArn": "r", "logLevel": "DISABLED"}"#,
+        ])
+        let before = snapshot.directory.read("logging-options.json")
+        let out = TemporaryDirectory()
+        _ = try AuditCommandRunner.run(options(snapshot.path, out.path))
+        #expect(snapshot.directory.read("logging-options.json") == before)
+    }
+}
+
+/// The outputs validated against botocore's IoT model, strictly: unknown
+/// members and wrong enum values fail. Fails, not skips, without botocore.
+@Suite struct DefenderSchemaTests {
+    static let validator = repositoryRoot + "/scripts/validate-defender-schema.py"
+
+    func validate(_ file: String, shape: String, extra: [String] = []) throws -> (Int32, String) {
+        let arguments = [Self.validator, "--shape", shape] + extra.flatMap { ["--allow-extra", $0] } + [file]
+        let result = try runProgram("/usr/bin/env", ["python3"] + arguments)
+        return (result.status, result.stderr)
+    }
+
+    @Test func auditOutputsMatchTheBotocoreModel() throws {
+        let out = TemporaryDirectory()
+        let report = try AuditCommandRunner.run(
+            AuditOptions(snapshotPath: workshopSnapshot, outputPath: out.path, workers: 1))
+        #expect(report.outcome?.findingsCount ?? 0 > 0)
+        let task = try validate(out.file("audit-task.json"), shape: "DescribeAuditTaskResponse", extra: ["taskId"])
+        #expect(task.0 == 0, "\(task.1)")
+        let findings = try validate(out.file("findings.json"), shape: "ListAuditFindingsResponse")
+        #expect(findings.0 == 0, "\(findings.1)")
+    }
+
+    @Test func failedCheckOutputMatchesTheBotocoreModel() throws {
+        let snapshot = TemporarySnapshot([:])
+        let out = TemporaryDirectory()
+        _ = try AuditCommandRunner.run(AuditOptions(snapshotPath: snapshot.path, outputPath: out.path, workers: 1))
+        let task = try validate(out.file("audit-task.json"), shape: "DescribeAuditTaskResponse", extra: ["taskId"])
+        #expect(task.0 == 0, "\(task.1)")
+        let findings = try validate(out.file("findings.json"), shape: "ListAuditFindingsResponse")
+        #expect(findings.0 == 0, "\(findings.1)")
+    }
+
+    @Test func theValidatorRejectsAWrongEnumValue() throws {
+        let out = TemporaryDirectory()
+        out.write("task.json", #"{"taskStatus": "DONE"}"#)
+        let result = try validate(out.file("task.json"), shape: "DescribeAuditTaskResponse")
+        #expect(result.0 == 1)
+    }
+}
+
+/// The `fleet-audit` binary itself: exit statuses of the format document.
+@Suite struct CommandLineTests {
+    static let binary = repositoryRoot + "/.build/debug/fleet-audit"
+
+    @Test func unknownCheckExitsSixtyFour() throws {
+        let out = TemporaryDirectory()
+        let result = try runProgram(
+            Self.binary, ["audit", workshopSnapshot, "--out", out.path + "/x", "--checks", "NOPE_CHECK"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("unknown check name(s): NOPE_CHECK; valid names: LOGGING_DISABLED_CHECK"))
+    }
+
+    @Test func missingSnapshotExitsTwoWithOneErrorLine() throws {
+        let result = try runProgram(Self.binary, ["audit", "/nonexistent/snap", "--out", "/tmp/unused-out"])
+        #expect(result.status == 2)
+        #expect(result.stderr == "fleet-audit: /nonexistent/snap: snapshot directory not found\n")
+    }
+
+    @Test func checksListsEveryRegisteredCheck() throws {
+        let result = try runProgram(Self.binary, ["checks"])
+        #expect(result.status == 0)
+        for check in CheckRegistry.all {
+            #expect(result.stdout.contains(check.description.name))
+        }
+        #expect(result.stdout.contains("severity:      LOW"))
+        #expect(result.stdout.contains("reason codes:  LOGGING_DISABLED"))
+    }
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks for building, running and testing FleetAudit:
+# libjansson-dev + pkg-config (the JSON engine) and, with --test, python3's botocore
+# (the schema tests) and pytest. Installs nothing that is already there.
+set -euo pipefail
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+        echo "install-deps: need root to run: $*" >&2; exit 1; fi
+}
+
+missing=()
+pkg-config --exists jansson 2>/dev/null || missing+=(libjansson-dev)
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "install-deps: installing ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ $want_test = 1 ]; then
+    python3 -c 'import botocore' 2>/dev/null || { echo "install-deps: installing botocore"; python3 -m pip install -q botocore; }
+    python3 -c 'import pytest' 2>/dev/null || { echo "install-deps: installing pytest"; python3 -m pip install -q pytest; }
+fi
+exit 0
