@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "fleet-audit", targets: ["fleet-audit"]),
+        .library(name: "FleetAuditJSON", targets: ["FleetAuditJSON"]),
         .library(name: "FleetAuditCore", targets: ["FleetAuditCore"]),
         .library(name: "FleetAuditChecks", targets: ["FleetAuditChecks"]),
     ],
