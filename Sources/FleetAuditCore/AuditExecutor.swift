@@ -124,8 +124,14 @@ public enum AuditExecutor {
         try findingsFile.write(findingsCount > 0 ? "\n    ]\n}\n" : "]\n}\n")
         let taskFile = try OutputFile(path: taskPath)
         try taskFile.write(JSONWriter.pretty(task.json) + "\n")
+        let sourceFile = try OutputFile(path: outputDirectory + "/" + AuditSource.fileName)
+        let source = AuditSource(
+            taskId: plan.taskId, accountId: snapshot.manifest.accountId, region: snapshot.manifest.region,
+            snapshotExportedAt: snapshot.manifest.exportedAt, auditTime: plan.auditTime)
+        try sourceFile.write(JSONWriter.pretty(source.json) + "\n")
         // Findings first: audit-task.json appearing means the task is complete.
         try findingsFile.commit()
+        try sourceFile.commit()
         try taskFile.commit()
         return AuditOutcome(
             task: task, checks: outcomes, findingsCount: findingsCount, auditTaskPath: taskPath,
