@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "FleetAuditJSON", targets: ["FleetAuditJSON"]),
         .library(name: "FleetAuditCore", targets: ["FleetAuditCore"]),
         .library(name: "FleetAuditChecks", targets: ["FleetAuditChecks"]),
+        .library(name: "FleetAuditMitigation", targets: ["FleetAuditMitigation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -48,11 +49,17 @@ let package = Package(
             dependencies: ["FleetAuditCore", "FleetAuditJSON"],
             swiftSettings: strictSwift
         ),
+        // Audit mitigation actions: one type per Defender action type, applied to a copy of the snapshot.
+        .target(
+            name: "FleetAuditMitigation",
+            dependencies: ["FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON"],
+            swiftSettings: strictSwift
+        ),
         // What the commands do: validation, running, summaries. The CLI only parses arguments.
         .target(
             name: "FleetAuditFrontend",
             dependencies: [
-                "FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON",
+                "FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON", "FleetAuditMitigation",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
@@ -83,6 +90,14 @@ let package = Package(
             name: "FleetAuditCoreTests",
             dependencies: [
                 "FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON", "FleetAuditFrontend", "FleetAuditTestSupport",
+            ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "FleetAuditMitigationTests",
+            dependencies: [
+                "FleetAuditMitigation", "FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON", "FleetAuditFrontend",
+                "FleetAuditTestSupport",
             ],
             swiftSettings: strictSwift
         ),

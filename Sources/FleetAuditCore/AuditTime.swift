@@ -109,6 +109,12 @@ public struct AuditTime: Sendable, Hashable, Comparable, CustomStringConvertible
             + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(fraction, 6))+00:00"
     }
 
+    /// The form SNS uses for `Timestamp`: `2019-10-25T15:17:53.212Z`.
+    public var iso8601Milliseconds: String {
+        let text = iso8601
+        return String(text.prefix(23)) + "Z"
+    }
+
     public var description: String { iso8601 }
 
     private func pad(_ value: Int64, _ width: Int) -> String {

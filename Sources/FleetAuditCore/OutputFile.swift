@@ -9,12 +9,12 @@
 /// A file written under a temporary name and renamed into place on `commit`,
 /// so a reader never sees half an output and an interrupted run leaves the
 /// previous output intact.
-final class OutputFile {
-    let finalPath: String
-    let temporaryPath: String
+public final class OutputFile {
+    public let finalPath: String
+    public let temporaryPath: String
     private var handle: UnsafeMutablePointer<FILE>?
 
-    init(path: String) throws(SnapshotProblem) {
+    public init(path: String) throws(SnapshotProblem) {
         finalPath = path
         temporaryPath = path + ".tmp-\(getpid())"
         handle = fopen(temporaryPath, "w")
@@ -25,7 +25,7 @@ final class OutputFile {
 
     deinit { discard() }
 
-    func write(_ text: String) throws(SnapshotProblem) {
+    public func write(_ text: String) throws(SnapshotProblem) {
         guard let handle else { return }
         var text = text
         let written = text.withUTF8 { fwrite($0.baseAddress, 1, $0.count, handle) }
@@ -35,7 +35,7 @@ final class OutputFile {
     }
 
     /// Copies another file's bytes (a spool) into this one.
-    func append(contentsOf path: String) throws(SnapshotProblem) {
+    public func append(contentsOf path: String) throws(SnapshotProblem) {
         guard let handle, let source = fopen(path, "r") else { return }
         defer { fclose(source) }
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
@@ -50,7 +50,7 @@ final class OutputFile {
     }
 
     /// Flushes to disk and renames into place.
-    func commit() throws(SnapshotProblem) {
+    public func commit() throws(SnapshotProblem) {
         guard let handle else { return }
         self.handle = nil
         let flushed = fflush(handle) == 0 && fsync(fileno(handle)) == 0
@@ -62,7 +62,7 @@ final class OutputFile {
         }
     }
 
-    func discard() {
+    public func discard() {
         guard let handle else { return }
         self.handle = nil
         fclose(handle)
@@ -112,5 +112,21 @@ public enum OutputDirectory {
             }
             prefix += "/"
         }
+    }
+}
+
+/// Whole-file reads for small inputs given on the command line (`file://` arguments).
+public enum FileBytes {
+    public static func read(_ path: String) -> [UInt8]? {
+        guard let handle = fopen(path, "r") else { return nil }
+        defer { fclose(handle) }
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, handle) }
+            if count == 0 { break }
+            result.append(contentsOf: buffer[0..<count])
+        }
+        return ferror(handle) == 0 ? result : nil
     }
 }

@@ -117,6 +117,12 @@ public struct Snapshot: Sendable {
         try Snapshot.readWholeObject(try locate(file).get())
     }
 
+    /// Reads a file outside any snapshot (e.g. `--actions FILE`) in the format of `file`.
+    public static func readObject(at path: String, as file: SnapshotFile) throws(SnapshotProblem) -> JSONObject {
+        let form: JSONFileForm = path.hasSuffix(".jsonl") ? .lines : .object
+        return try readWholeObject(LocatedFile(file: file, name: path, path: path, form: form))
+    }
+
     static func readWholeObject(_ located: LocatedFile) throws(SnapshotProblem) -> JSONObject {
         let stream: JSONElementStream
         do {

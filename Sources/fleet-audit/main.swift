@@ -1,6 +1,6 @@
 import ArgumentParser
 import FleetAuditFrontend
-import Logging
+import struct Logging.Logger
 
 #if canImport(Glibc)
     import Glibc
@@ -13,7 +13,7 @@ struct FleetAudit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fleet-audit",
         abstract: "Offline AWS IoT Device Defender audit of exported configuration snapshots.",
-        subcommands: [Audit.self, Checks.self])
+        subcommands: [Audit.self, Mitigate.self, Logging.self, Checks.self])
 }
 
 struct Audit: ParsableCommand {
@@ -75,6 +75,88 @@ struct Audit: ParsableCommand {
         printToStandardError(report.errorLines)
         print(report.summary, terminator: "")
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+    }
+}
+
+struct Mitigate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply mitigation actions to audit findings (like `aws iot start-audit-mitigation-actions-task`).",
+        discussion: """
+            Writes a full new snapshot to --out with the actions applied (the input is never changed) and
+            the task's records to --report (default AUDIT_DIR/mitigations/TASK_ID/): mitigation-task.json,
+            executions.json and sns-outbox.jsonl. --target and --audit-check-to-actions-mapping take the
+            AWS CLI's JSON, inline or file://path.
+            Exit status: 0 task COMPLETED, 1 task FAILED (records written), 2 nothing could be mitigated, 64 usage error.
+            """)
+
+    @Argument(help: "The snapshot directory the audit ran on.")
+    var snapshot: String
+
+    @Option(name: .long, help: "The audit's output directory (fleet-audit audit --out).")
+    var audit: String
+
+    @Option(name: .long, help: "Mitigation actions file (format of mitigation-actions.json); default: the snapshot's.")
+    var actions: String?
+
+    @Option(name: .long, help: "AuditMitigationActionsTaskTarget JSON (default: every finding of the audit).")
+    var target: String?
+
+    @Option(name: .customLong("audit-check-to-actions-mapping"), help: "Check name → action names, JSON.")
+    var mapping: String
+
+    @Option(name: .long, help: "The new snapshot directory (must not exist or be empty).")
+    var out: String
+
+    @Option(name: .long, help: "Directory for the task's records.")
+    var report: String?
+
+    @Option(name: .customLong("task-id"), help: "Task ID (default: 32 random hex characters).")
+    var taskId: String?
+
+    @Option(name: .long, help: "Task time, ISO 8601 (default: now).")
+    var now: String?
+
+    var options: MitigateOptions {
+        MitigateOptions(
+            snapshotPath: snapshot, auditDirectory: audit, actionsPath: actions, target: target, mapping: mapping,
+            outputPath: out, reportDirectory: report, taskId: taskId, now: now)
+    }
+
+    func validate() throws {
+        do {
+            _ = try MitigateCommandRunner.request(options)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func run() throws {
+        let report: MitigateReport
+        do {
+            report = try MitigateCommandRunner.run(options)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        printToStandardError(report.errorLines)
+        print(report.summary, terminator: "")
+        if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+    }
+}
+
+struct Logging: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show v1 and v2 AWS IoT logging side by side and the effective state (the console's Settings page).")
+
+    @Argument(help: "The snapshot directory.")
+    var snapshot: String
+
+    func run() throws {
+        switch LoggingCommand.run(snapshot) {
+        case .success(let text): print(text, terminator: "")
+        case .failure(let line):
+            printToStandardError([line.line])
+            throw ExitCode(2)
+        }
     }
 }
 

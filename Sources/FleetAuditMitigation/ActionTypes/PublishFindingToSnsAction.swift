@@ -1,0 +1,74 @@
+import FleetAuditCore
+import FleetAuditJSON
+
+/// PUBLISH_FINDING_TO_SNS: the finding, as an SNS notification record that an
+/// SNS-subscribed Lambda receives, appended to `sns-outbox.jsonl` (the shape of
+/// `shared/reference/sns-finding-example.json`). Nothing is sent: there is no
+/// network. `Signature`, `SigningCertUrl` and `UnsubscribeUrl` are left out
+/// because no SNS service signed the record.
+public struct PublishFindingToSnsAction: MitigationActionType {
+    public static let typeName = "PUBLISH_FINDING_TO_SNS"
+    public static let paramsMember = "publishFindingToSnsParams"
+    public static let applicableChecks: Set<String>? = nil
+
+    public let topicArn: String
+
+    public init(params: JSONObject) throws(MitigationRequestError) {
+        try ActionParams.requireOnly(["topicArn"], in: params, of: Self.paramsMember)
+        topicArn = try ActionParams.string("topicArn", in: params, of: Self.paramsMember, length: 1...350)
+    }
+
+    public func execute(_ finding: AuditedFinding, action: MitigationActionDefinition, in session: MitigationSession)
+        -> ExecutionResult
+    {
+        let messageId = FindingIdentity.uuidV5(
+            name: ["sns", session.taskId, finding.findingId, action.name].joined(separator: "\n"))
+        let subscription = FindingIdentity.uuidV5(name: "sns-subscription\n" + topicArn)
+        let record: JSONValue = [
+            "Records": [
+                [
+                    "EventVersion": "1.0",
+                    "EventSubscriptionArn": .string(topicArn + ":" + subscription),
+                    "EventSource": "aws:sns",
+                    "Sns": [
+                        "SignatureVersion": "1",
+                        "Timestamp": .string(session.now.iso8601Milliseconds),
+                        "MessageId": .string(messageId),
+                        "Message": .string(JSONWriter.compact(Self.message(for: finding))),
+                        "MessageAttributes": [:],
+                        "Type": "Notification",
+                        "TopicArn": .string(topicArn),
+                        "Subject": nil,
+                    ],
+                ]
+            ]
+        ]
+        session.publish(record)
+        return .completed
+    }
+
+    /// The finding as the SNS message carries it: the member order of the
+    /// workshop's example, times in epoch milliseconds.
+    static func message(for finding: AuditedFinding) -> JSONValue {
+        let json = finding.json
+        func epoch(_ key: String) -> JSONValue {
+            guard let value = json[key], let time = AuditTime(json: value) else { return json[key] ?? .null }
+            return .integer(time.millisecondsSinceEpoch)
+        }
+        var message = JSONObject([
+            ("findingId", .string(finding.findingId)),
+            ("findingTime", epoch("findingTime")),
+            ("severity", json["severity"] ?? .null),
+            ("taskStartTime", epoch("taskStartTime")),
+            ("nonCompliantResource", json["nonCompliantResource"] ?? .null),
+        ])
+        if let related = json["relatedResources"]?.arrayValue, !related.isEmpty {
+            message["relatedResources"] = .array(related)
+        }
+        message["taskId"] = json["taskId"] ?? .null
+        message["checkName"] = .string(finding.checkName)
+        message["reasonForNonComplianceCode"] = .string(finding.reasonCode)
+        message["reasonForNonCompliance"] = json["reasonForNonCompliance"] ?? .null
+        return .object(message)
+    }
+}

@@ -1,0 +1,346 @@
+import FleetAuditChecks
+import FleetAuditCore
+import FleetAuditJSON
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// What `fleet-audit mitigate` was asked to do, before validation.
+public struct MitigationRequest: Sendable {
+    public var snapshotPath: String
+    public var auditDirectory: String
+    /// Replaces the snapshot's own `mitigation-actions.json` when set.
+    public var actionsPath: String?
+    public var target: JSONValue?
+    public var mapping: JSONValue
+    public var outputPath: String
+    public var reportDirectory: String?
+    public var taskId: String?
+    public var now: AuditTime?
+
+    public init(
+        snapshotPath: String, auditDirectory: String, actionsPath: String? = nil, target: JSONValue? = nil,
+        mapping: JSONValue, outputPath: String, reportDirectory: String? = nil, taskId: String? = nil,
+        now: AuditTime? = nil
+    ) {
+        self.snapshotPath = snapshotPath
+        self.auditDirectory = auditDirectory
+        self.actionsPath = actionsPath
+        self.target = target
+        self.mapping = mapping
+        self.outputPath = outputPath
+        self.reportDirectory = reportDirectory
+        self.taskId = taskId
+        self.now = now
+    }
+}
+
+/// One execution: one action applied to one finding (`AuditMitigationActionExecutionMetadata`).
+public struct ActionExecution: Sendable, Hashable {
+    public enum Status: String, Sendable {
+        case completed = "COMPLETED"
+        case failed = "FAILED"
+        case skipped = "SKIPPED"
+    }
+
+    public var taskId: String
+    public var findingId: String
+    public var actionName: String
+    public var actionId: String
+    public var status: Status
+    public var startTime: AuditTime
+    public var endTime: AuditTime
+    public var errorCode: String?
+    public var message: String?
+
+    public var json: JSONValue {
+        var object = JSONObject([
+            ("taskId", .string(taskId)), ("findingId", .string(findingId)), ("actionName", .string(actionName)),
+            ("actionId", .string(actionId)), ("status", .string(status.rawValue)),
+            ("startTime", .string(startTime.iso8601)), ("endTime", .string(endTime.iso8601)),
+        ])
+        if let errorCode { object["errorCode"] = .string(errorCode) }
+        if let message { object["message"] = .string(message) }
+        return .object(object)
+    }
+}
+
+/// `taskStatistics` of one check.
+public struct MitigationCheckStatistics: Sendable, Hashable {
+    public var total = 0
+    public var succeeded = 0
+    public var failed = 0
+    public var skipped = 0
+    public var canceled = 0
+
+    public var json: JSONValue {
+        [
+            "totalFindingsCount": .integer(Int64(total)), "failedFindingsCount": .integer(Int64(failed)),
+            "succeededFindingsCount": .integer(Int64(succeeded)), "skippedFindingsCount": .integer(Int64(skipped)),
+            "canceledFindingsCount": .integer(Int64(canceled)),
+        ]
+    }
+}
+
+public struct MitigationOutcome: Sendable {
+    public var taskId: String
+    public var failed: Bool
+    public var executions: [ActionExecution]
+    public var statistics: [(check: String, statistics: MitigationCheckStatistics)]
+    public var outputPath: String
+    public var reportDirectory: String
+    public var publishedCount: Int
+}
+
+/// Runs an audit mitigation actions task (`start-audit-mitigation-actions-task`)
+/// offline: validates everything first (nothing is written when the request is
+/// wrong), then applies the mapped actions to a copy of the snapshot, finding
+/// by finding in the audit's order, and writes the Defender records.
+public enum MitigationExecutor {
+    /// A validated plan: per targeted finding, the actions to run in order.
+    struct Plan {
+        var taskId: String
+        var now: AuditTime
+        var target: MitigationTarget
+        var mapping: [(check: String, actions: [String])]
+        var definitions: [String: MitigationActionDefinition]
+        var actionsForCheck: [String: [(MitigationActionDefinition, any MitigationActionType)]]
+        var findings: [AuditedFinding]
+        var usedDefinitions: [MitigationActionDefinition]
+        var reportDirectory: String
+    }
+
+    public static func run(_ request: MitigationRequest, snapshot: Snapshot) throws(MitigationRequestError)
+        -> MitigationOutcome
+    {
+        let plan = try validate(request, snapshot: snapshot)
+        return try execute(plan, request: request, snapshot: snapshot)
+    }
+
+    static func validate(_ request: MitigationRequest, snapshot: Snapshot) throws(MitigationRequestError) -> Plan {
+        if let taskId = request.taskId {
+            guard (1...128).contains(taskId.count), taskId.utf8.allSatisfy(MitigationActionDefinition.isNameByte) else {
+                throw .usage("--task-id '\(taskId)' must be 1 to 128 characters of [a-zA-Z0-9_-] (the API's taskId)")
+            }
+        }
+        try validateOutput(request.outputPath, input: snapshot.directory)
+        let audit = try AuditRecord.load(request.auditDirectory)
+        guard audit.source.accountId == snapshot.manifest.accountId, audit.source.region == snapshot.manifest.region
+        else {
+            throw .input(
+                "audit \(audit.taskId) in \(request.auditDirectory) is of account \(audit.source.accountId) "
+                    + "\(audit.source.region), the snapshot of \(snapshot.manifest.accountId) \(snapshot.manifest.region)")
+        }
+        let target = try request.target.map { json throws(MitigationRequestError) in try MitigationTarget(json: json) }
+            ?? MitigationTarget(auditTaskId: audit.taskId)
+        let definitions = try loadActions(request.actionsPath, snapshot: snapshot)
+        let mapping = try parseMapping(request.mapping)
+
+        var actionsForCheck: [String: [(MitigationActionDefinition, any MitigationActionType)]] = [:]
+        var used: [MitigationActionDefinition] = []
+        var canonicalMapping: [(check: String, actions: [String])] = []
+        for (check, names) in mapping {
+            let canonical = CheckRegistry.check(named: check)?.description.name ?? check
+            guard audit.checkNames.contains(canonical) else {
+                throw .input(
+                    "--audit-check-to-actions-mapping names \(check), which audit \(audit.taskId) did not run (it ran "
+                        + audit.checkNames.joined(separator: ", ") + ")")
+            }
+            var configured: [(MitigationActionDefinition, any MitigationActionType)] = []
+            for name in names {
+                guard let definition = definitions[name] else {
+                    throw .usage(
+                        "--audit-check-to-actions-mapping: no mitigation action named '\(name)' (defined: "
+                            + definitions.keys.sorted().joined(separator: ", ") + ")")
+                }
+                configured.append((definition, try MitigationActionRegistry.instantiate(definition, forCheck: canonical)))
+                if !used.contains(where: { $0.name == name }) { used.append(definition) }
+            }
+            actionsForCheck[canonical] = configured
+            canonicalMapping.append((check, names))
+        }
+        let findings = try target.select(from: audit)
+        let taskId = request.taskId ?? FindingIdentity.randomTaskId()
+        let reportDirectory = request.reportDirectory ?? (request.auditDirectory + "/mitigations/" + taskId)
+        if exists(reportDirectory) && !OutputDirectory.isEmpty(reportDirectory) {
+            throw .input("report directory \(reportDirectory) is not empty (a task \(taskId) already exists?)")
+        }
+        return Plan(
+            taskId: taskId, now: request.now ?? AuditTime.current(), target: target, mapping: canonicalMapping,
+            definitions: definitions, actionsForCheck: actionsForCheck, findings: findings, usedDefinitions: used,
+            reportDirectory: reportDirectory)
+    }
+
+    static func execute(_ plan: Plan, request: MitigationRequest, snapshot: Snapshot) throws(MitigationRequestError)
+        -> MitigationOutcome
+    {
+        let workspace: SnapshotWorkspace
+        do {
+            workspace = try SnapshotWorkspace(copying: snapshot, to: request.outputPath)
+        } catch {
+            throw .input(error.description)
+        }
+        let session = MitigationSession(taskId: plan.taskId, now: plan.now, workspace: workspace)
+        var executions: [ActionExecution] = []
+        var statistics: [String: MitigationCheckStatistics] = [:]
+        for finding in plan.findings {
+            guard let actions = plan.actionsForCheck[finding.checkName] else { continue }
+            statistics[finding.checkName, default: MitigationCheckStatistics()].total += 1
+            func record(_ definition: MitigationActionDefinition, _ status: ActionExecution.Status,
+                        _ errorCode: String? = nil, _ message: String? = nil) {
+                executions.append(
+                    ActionExecution(
+                        taskId: plan.taskId, findingId: finding.findingId, actionName: definition.name,
+                        actionId: definition.id, status: status, startTime: plan.now, endTime: plan.now,
+                        errorCode: errorCode, message: message))
+            }
+            if finding.isSuppressed {
+                // Defender never applies mitigation actions to suppressed findings.
+                for (definition, _) in actions { record(definition, .skipped, nil, "the finding is suppressed") }
+                statistics[finding.checkName]?.skipped += 1
+                continue
+            }
+            var failedAction: String? = nil
+            for (definition, action) in actions {
+                if let failedAction {
+                    record(definition, .skipped, nil, "skipped: \(failedAction) failed for this finding")
+                    continue
+                }
+                switch action.execute(finding, action: definition, in: session) {
+                case .completed:
+                    record(definition, .completed)
+                case .failed(let code, let message):
+                    record(definition, .failed, code, message)
+                    failedAction = definition.name
+                }
+            }
+            if failedAction == nil {
+                statistics[finding.checkName]?.succeeded += 1
+            } else {
+                statistics[finding.checkName]?.failed += 1
+            }
+        }
+        let failed = executions.contains { $0.status == .failed }
+        let orderedStatistics = plan.mapping.map { entry in
+            let canonical = CheckRegistry.check(named: entry.check)?.description.name ?? entry.check
+            return (check: canonical, statistics: statistics[canonical] ?? MitigationCheckStatistics())
+        }
+        let task = JSONValue.object(
+            JSONObject([
+                ("taskId", .string(plan.taskId)),
+                ("taskStatus", .string(failed ? "FAILED" : "COMPLETED")),
+                ("startTime", .string(plan.now.iso8601)),
+                ("endTime", .string(plan.now.iso8601)),
+                (
+                    "taskStatistics",
+                    .object(JSONObject(orderedStatistics.map { ($0.check, $0.statistics.json) }))
+                ),
+                ("target", plan.target.json),
+                (
+                    "auditCheckToActionsMapping",
+                    .object(
+                        JSONObject(plan.mapping.map { ($0.check, JSONValue.array($0.actions.map { .string($0) })) }))
+                ),
+                ("actionsDefinition", .array(plan.usedDefinitions.map(\.json))),
+            ]))
+        do {
+            try OutputDirectory.createDirectories(plan.reportDirectory)
+            let outbox = try OutputFile(path: plan.reportDirectory + "/sns-outbox.jsonl")
+            for line in session.outbox { try outbox.write(line + "\n") }
+            let executionsFile = try OutputFile(path: plan.reportDirectory + "/executions.json")
+            try executionsFile.write(
+                JSONWriter.pretty(["actionsExecutions": .array(executions.map(\.json))]) + "\n")
+            let taskFile = try OutputFile(path: plan.reportDirectory + "/mitigation-task.json")
+            try taskFile.write(JSONWriter.pretty(task) + "\n")
+            try workspace.commit()
+            try outbox.commit()
+            try executionsFile.commit()
+            try taskFile.commit()
+        } catch {
+            throw .input(error.description)
+        }
+        return MitigationOutcome(
+            taskId: plan.taskId, failed: failed, executions: executions, statistics: orderedStatistics,
+            outputPath: request.outputPath, reportDirectory: plan.reportDirectory, publishedCount: session.outbox.count)
+    }
+
+    static func loadActions(_ path: String?, snapshot: Snapshot) throws(MitigationRequestError)
+        -> [String: MitigationActionDefinition]
+    {
+        let object: JSONObject
+        do {
+            if let path {
+                object = try Snapshot.readObject(at: path, as: .mitigationActions)
+            } else {
+                object = try snapshot.readObject(.mitigationActions)
+            }
+        } catch {
+            throw .input("mitigation actions: \(error.description)")
+        }
+        guard let list = object["mitigationActions"]?.arrayValue else {
+            throw .input("mitigation actions: no 'mitigationActions' array")
+        }
+        var definitions: [String: MitigationActionDefinition] = [:]
+        for (index, element) in list.enumerated() {
+            do {
+                let definition = try MitigationActionDefinition(json: element)
+                definitions[definition.name] = definition
+            } catch {
+                throw .input("mitigation actions: element \(index): \(error.description)")
+            }
+        }
+        return definitions
+    }
+
+    static func parseMapping(_ json: JSONValue) throws(MitigationRequestError) -> [(String, [String])] {
+        guard let object = json.objectValue, !object.isEmpty else {
+            throw .usage("--audit-check-to-actions-mapping must be an object of check name → action names")
+        }
+        var mapping: [(String, [String])] = []
+        for (check, names) in object.members {
+            guard let list = names.arrayValue, (1...5).contains(list.count), list.allSatisfy({ $0.stringValue != nil })
+            else { throw .usage("--audit-check-to-actions-mapping.\(check) must list 1 to 5 action names") }
+            mapping.append((check, list.compactMap(\.stringValue)))
+        }
+        return mapping
+    }
+
+    static func validateOutput(_ output: String, input: String) throws(MitigationRequestError) {
+        let inputReal = realPath(input)
+        if let outputReal = realPath(output) {
+            if outputReal == inputReal { throw .usage("--out must not be the input snapshot") }
+            if !OutputDirectory.isEmpty(output) { throw .usage("--out \(output) exists and is not empty") }
+        }
+        // A new directory inside the input would change the input.
+        let trimmed = output.hasSuffix("/") ? String(output.dropLast()) : output
+        let parent = trimmed.lastIndex(of: "/").map { String(trimmed[..<$0]) } ?? "."
+        if let parentReal = realPath(parent.isEmpty ? "/" : parent), let inputReal,
+            parentReal == inputReal || parentReal.hasPrefix(inputReal + "/")
+        {
+            throw .usage("--out must not be inside the input snapshot")
+        }
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    static func exists(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0
+    }
+}
+
+extension AuditTime {
+    /// The wall clock, for tasks run without `--now`.
+    public static func current() -> AuditTime {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return AuditTime(microsecondsSinceEpoch: Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1000)
+    }
+}
