@@ -1,0 +1,59 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// FleetAudit's benchmarks, kept in a nested package so the main build and CI
+// never compile the benchmark tooling. Run from this directory:
+//   swift package --allow-writing-to-package-directory benchmark
+// See docs/benchmarks.md for what each benchmark measures and the numbers.
+
+let package = Package(
+    name: "FleetAuditBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        // By name, because CI clones the repository into a folder of another name.
+        .package(name: "FleetAudit", path: "../"),
+        // Only the MallocInterposer trait: the default set also enables RuntimeInterposer,
+        // which on Linux with Swift 6.3 pulls in ordo-one/swift-runtime-interposer (ARC
+        // counters only; not needed here, and not available on this machine's mirror).
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // Deterministic policies.json-shaped snapshot files (object form and JSON Lines).
+        .target(name: "PolicyFixtures"),
+        // jansson's own whole-file parse (json_load_file), the baseline the streamer is
+        // compared with. The root package's CJansson is a target, not a product, so the
+        // benchmarks reach jansson through this two-function C wrapper.
+        .target(
+            name: "CJanssonWholeFile",
+            linkerSettings: [.linkedLibrary("jansson")]
+        ),
+        // Writes the large files for the resident-memory measurement.
+        .executableTarget(
+            name: "generate-policies",
+            dependencies: ["PolicyFixtures"]
+        ),
+        // Streams (or loads whole) one file and prints what it saw; run under
+        // /usr/bin/time -v for the maximum resident set size.
+        .executableTarget(
+            name: "stream-rss",
+            dependencies: [
+                "CJanssonWholeFile",
+                .product(name: "FleetAuditJSON", package: "FleetAudit"),
+            ]
+        ),
+        .executableTarget(
+            name: "ReaderBenchmarks",
+            dependencies: [
+                "PolicyFixtures",
+                "CJanssonWholeFile",
+                .product(name: "FleetAuditJSON", package: "FleetAudit"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/ReaderBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark")
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,22 @@
+#include "CJanssonWholeFile.h"
+
+#include <jansson.h>
+#include <stdio.h>
+
+long long fa_bench_json_load_file(const char *path, const char *arrayKey, char *error, size_t errorSize) {
+    json_error_t jsonError;
+    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jsonError);
+    if (root == NULL) {
+        if (error != NULL && errorSize > 0) {
+            snprintf(error, errorSize, "line %d column %d: %s", jsonError.line, jsonError.column, jsonError.text);
+        }
+        return -1;
+    }
+    json_t *array = json_object_get(root, arrayKey);
+    long long count = json_is_array(array) ? (long long)json_array_size(array) : -1;
+    if (count < 0 && error != NULL && errorSize > 0) {
+        snprintf(error, errorSize, "no array member \"%s\"", arrayKey);
+    }
+    json_decref(root);
+    return count;
+}
