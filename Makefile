@@ -2,7 +2,7 @@
 SWIFT ?= swift
 FLEET_AUDIT = .build/debug/fleet-audit
 
-.PHONY: run test build deps test-deps clean
+.PHONY: run test build deps test-deps lint clean
 
 deps:
 	@scripts/install-deps.sh
@@ -19,10 +19,14 @@ run: build
 	@scripts/workshop-loop.sh
 
 # Every test: the Swift suites (reader, executor, checks, CLI, schema) and the validator's own tests.
-test: test-deps
+test: test-deps lint
 	$(SWIFT) build
 	$(SWIFT) test
 	python3 -m pytest -q scripts
+
+# Style: swift-format with the committed .swift-format, warnings as errors.
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests
 
 clean:
 	rm -rf .build out

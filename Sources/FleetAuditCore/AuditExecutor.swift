@@ -394,7 +394,8 @@ final class CheckRun {
         var message: String? = nil
         if notEvaluableCount > 0 {
             let listed = notEvaluable.map(\.description).joined(separator: "; ")
-            let more = notEvaluableCount > notEvaluable.count ? "; and \(notEvaluableCount - notEvaluable.count) more" : ""
+            let more =
+                notEvaluableCount > notEvaluable.count ? "; and \(notEvaluableCount - notEvaluable.count) more" : ""
             message = "\(notEvaluableCount) of \(totalResources) resources not evaluable: \(listed)\(more)"
         }
         let compliant = nonCompliantResources == 0

@@ -12,7 +12,8 @@ public struct AuditSource: Sendable, Hashable {
     public var snapshotExportedAt: AuditTime
     public var auditTime: AuditTime
 
-    public init(taskId: String, accountId: String, region: String, snapshotExportedAt: AuditTime, auditTime: AuditTime) {
+    public init(taskId: String, accountId: String, region: String, snapshotExportedAt: AuditTime, auditTime: AuditTime)
+    {
         self.taskId = taskId
         self.accountId = accountId
         self.region = region

@@ -78,7 +78,8 @@ public struct AuditResource: Sendable, Hashable {
     public var resourceIdentifier: ResourceIdentifier
     public var additionalInfo: [(String, String)]
 
-    public init(_ resourceType: ResourceType, _ identifier: ResourceIdentifier, additionalInfo: [(String, String)] = []) {
+    public init(_ resourceType: ResourceType, _ identifier: ResourceIdentifier, additionalInfo: [(String, String)] = [])
+    {
         self.resourceType = resourceType
         self.resourceIdentifier = identifier
         self.additionalInfo = additionalInfo

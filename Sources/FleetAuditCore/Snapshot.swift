@@ -176,7 +176,8 @@ public struct Snapshot: Sendable {
             throw SnapshotProblem(file: name, reason: "'exportedAt' is missing (it is the audit clock)")
         }
         guard let exportedAt = AuditTime(json: exportedValue) else {
-            throw SnapshotProblem(file: name, reason: "'exportedAt' is not a timestamp: \(JSONWriter.compact(exportedValue))")
+            throw SnapshotProblem(
+                file: name, reason: "'exportedAt' is not a timestamp: \(JSONWriter.compact(exportedValue))")
         }
         var unavailable: [String: String] = [:]
         if let list = object["unavailable"] {

@@ -52,7 +52,9 @@ public enum AuditCommandRunner {
     public static let exitNothingAudited: Int32 = 2
 
     /// Checks the options that do not need the snapshot; throws a usage error.
-    public static func validate(_ options: AuditOptions) throws(UsageError) -> (checks: [any AuditCheck.Type], now: AuditTime?) {
+    public static func validate(_ options: AuditOptions) throws(UsageError) -> (
+        checks: [any AuditCheck.Type], now: AuditTime?
+    ) {
         var checks = CheckRegistry.all
         if let names = options.checkNames {
             let cleaned = names.map { $0.trimmingCharactersInSet() }.filter { !$0.isEmpty }

@@ -33,7 +33,8 @@ public enum LoggingReport {
             text.count >= width ? text + "  " : text + String(repeating: " ", count: width - text.count + 2)
         }
         var lines = ["AWS IoT logging, account \(manifest.accountId) (\(manifest.region))", ""]
-        lines.append(pad("", firstWidth) + pad("v1 (logging-options.json)", secondWidth) + "v2 (v2-logging-options.json)")
+        lines.append(
+            pad("", firstWidth) + pad("v1 (logging-options.json)", secondWidth) + "v2 (v2-logging-options.json)")
         for (label, v1, v2) in rows { lines.append(pad(label, firstWidth) + pad(v1, secondWidth) + v2) }
         for (name, generation) in [("v1", settings.v1), ("v2", settings.v2)] where !why(generation).isEmpty {
             lines.append("\(name): \(why(generation))")

@@ -315,7 +315,8 @@ public final class JSONElementStream {
             }
             guard first == UInt8(ascii: "{") else {
                 throw JSONStreamError(
-                    reason: "top-level value is \(kindOfValue(startingWith: first)); expected an object whose members are arrays",
+                    reason:
+                        "top-level value is \(kindOfValue(startingWith: first)); expected an object whose members are arrays",
                     byteOffset: fileOffset)
             }
             cursor += 1
@@ -323,7 +324,8 @@ public final class JSONElementStream {
             return try nextInObject()
         case .expectingKey(let first):
             guard var next = try peekSignificant() else {
-                throw JSONStreamError(reason: "file ends inside the top-level object (truncated)", byteOffset: fileOffset)
+                throw JSONStreamError(
+                    reason: "file ends inside the top-level object (truncated)", byteOffset: fileOffset)
             }
             if !first {
                 if next == UInt8(ascii: "}") {
@@ -385,7 +387,8 @@ public final class JSONElementStream {
                 return .member(key: key, value: value, byteOffset: offset)
             case .failure(let syntax):
                 throw JSONStreamError(
-                    reason: "value of '\(key)': \(syntax.reason)", byteOffset: offset + Int64(syntax.position), key: key)
+                    reason: "value of '\(key)': \(syntax.reason)", byteOffset: offset + Int64(syntax.position), key: key
+                )
             }
         case .inArray(let key, let count, let afterElement):
             guard var next = try peekSignificant() else {
@@ -401,7 +404,8 @@ public final class JSONElementStream {
             if afterElement {
                 guard next == UInt8(ascii: ",") else {
                     throw JSONStreamError(
-                        reason: "unexpected \(describe(next)) after element \(count - 1) of '\(key)'; expected ',' or ']'",
+                        reason:
+                            "unexpected \(describe(next)) after element \(count - 1) of '\(key)'; expected ',' or ']'",
                         byteOffset: fileOffset, elementIndex: count - 1, key: key)
                 }
                 cursor += 1

@@ -58,11 +58,12 @@ public enum JSONParser {
             var iterator = json_object_iter(value)
             while let current = iterator {
                 let keyLength = json_object_iter_key_len(current)
-                let key = json_object_iter_key(current).map { pointer in
-                    pointer.withMemoryRebound(to: UInt8.self, capacity: keyLength) {
-                        String(decoding: UnsafeBufferPointer(start: $0, count: keyLength), as: UTF8.self)
-                    }
-                } ?? ""
+                let key =
+                    json_object_iter_key(current).map { pointer in
+                        pointer.withMemoryRebound(to: UInt8.self, capacity: keyLength) {
+                            String(decoding: UnsafeBufferPointer(start: $0, count: keyLength), as: UTF8.self)
+                        }
+                    } ?? ""
                 if let child = json_object_iter_value(current) {
                     members.append((key, convert(child)))
                 }

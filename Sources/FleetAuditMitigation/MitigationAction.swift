@@ -32,7 +32,9 @@ public struct MitigationActionDefinition: Sendable, Hashable {
         guard let object = json.objectValue else {
             throw .input("a mitigation action must be an object, found \(json.typeName)")
         }
-        guard let name = object["actionName"]?.stringValue else { throw .input("a mitigation action has no actionName") }
+        guard let name = object["actionName"]?.stringValue else {
+            throw .input("a mitigation action has no actionName")
+        }
         guard (1...128).contains(name.count), name.utf8.allSatisfy(Self.isNameByte) else {
             throw .input("action name '\(name)' must be 1 to 128 characters of [a-zA-Z0-9_-]")
         }
@@ -45,7 +47,8 @@ public struct MitigationActionDefinition: Sendable, Hashable {
         }
         guard params.members.count == 1 else {
             throw .input(
-                "action \(name): actionParams must set exactly one member, found \(params.keys.joined(separator: ", "))")
+                "action \(name): actionParams must set exactly one member, found \(params.keys.joined(separator: ", "))"
+            )
         }
         self.name = name
         self.id = object["actionId"]?.stringValue ?? FindingIdentity.uuidV5(name: "mitigation-action\n" + name)

@@ -132,9 +132,11 @@ public enum MitigationExecutor {
         else {
             throw .input(
                 "audit \(audit.taskId) in \(request.auditDirectory) is of account \(audit.source.accountId) "
-                    + "\(audit.source.region), the snapshot of \(snapshot.manifest.accountId) \(snapshot.manifest.region)")
+                    + "\(audit.source.region), the snapshot of \(snapshot.manifest.accountId) \(snapshot.manifest.region)"
+            )
         }
-        let target = try request.target.map { json throws(MitigationRequestError) in try MitigationTarget(json: json) }
+        let target =
+            try request.target.map { json throws(MitigationRequestError) in try MitigationTarget(json: json) }
             ?? MitigationTarget(auditTaskId: audit.taskId)
         let definitions = try loadActions(request.actionsPath, snapshot: snapshot)
         let mapping = try parseMapping(request.mapping)
@@ -156,7 +158,8 @@ public enum MitigationExecutor {
                         "--audit-check-to-actions-mapping: no mitigation action named '\(name)' (defined: "
                             + definitions.keys.sorted().joined(separator: ", ") + ")")
                 }
-                configured.append((definition, try MitigationActionRegistry.instantiate(definition, forCheck: canonical)))
+                configured.append(
+                    (definition, try MitigationActionRegistry.instantiate(definition, forCheck: canonical)))
                 if !used.contains(where: { $0.name == name }) { used.append(definition) }
             }
             actionsForCheck[canonical] = configured
@@ -189,8 +192,10 @@ public enum MitigationExecutor {
         for finding in plan.findings {
             guard let actions = plan.actionsForCheck[finding.checkName] else { continue }
             statistics[finding.checkName, default: MitigationCheckStatistics()].total += 1
-            func record(_ definition: MitigationActionDefinition, _ status: ActionExecution.Status,
-                        _ errorCode: String? = nil, _ message: String? = nil) {
+            func record(
+                _ definition: MitigationActionDefinition, _ status: ActionExecution.Status,
+                _ errorCode: String? = nil, _ message: String? = nil
+            ) {
                 executions.append(
                     ActionExecution(
                         taskId: plan.taskId, findingId: finding.findingId, actionName: definition.name,

@@ -30,10 +30,13 @@ public struct MitigationTarget: Sendable, Hashable {
     public init(json: JSONValue) throws(MitigationRequestError) {
         guard let object = json.objectValue else { throw .usage("--target must be a JSON object") }
         for key in object.keys where !["auditTaskId", "findingIds", "auditCheckToReasonCodeFilter"].contains(key) {
-            throw .usage("--target: unknown member '\(key)' (valid: auditTaskId, findingIds, auditCheckToReasonCodeFilter)")
+            throw .usage(
+                "--target: unknown member '\(key)' (valid: auditTaskId, findingIds, auditCheckToReasonCodeFilter)")
         }
         if let value = object["auditTaskId"] {
-            guard let id = value.stringValue, !id.isEmpty else { throw .usage("--target: auditTaskId must be a string") }
+            guard let id = value.stringValue, !id.isEmpty else {
+                throw .usage("--target: auditTaskId must be a string")
+            }
             auditTaskId = id
         }
         if let value = object["findingIds"] {
@@ -91,7 +94,8 @@ public struct MitigationTarget: Sendable, Hashable {
     /// Names that match nothing are errors, as the API rejects them.
     func select(from audit: AuditRecord) throws(MitigationRequestError) -> [AuditedFinding] {
         if let auditTaskId, auditTaskId != audit.taskId {
-            throw .input("--target: auditTaskId \(auditTaskId) is not the audit in \(audit.directory) (\(audit.taskId))")
+            throw .input(
+                "--target: auditTaskId \(auditTaskId) is not the audit in \(audit.directory) (\(audit.taskId))")
         }
         if let findingIds {
             let known = Set(audit.findings.map(\.findingId))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FleetAuditFrontend
+
 import struct Logging.Logger
 
 #if canImport(Glibc)

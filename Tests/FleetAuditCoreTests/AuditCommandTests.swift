@@ -24,7 +24,9 @@ func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: 
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    return (
+        process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self)
+    )
 }
 
 @Suite struct AuditCommandTests {
@@ -125,7 +127,7 @@ func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: 
 
     @Test func theInputSnapshotIsNotModified() throws {
         let snapshot = TemporarySnapshot([
-            "logging-options.json": #"{"roleArn": "r", "logLevel": "DISABLED"}"#,
+            "logging-options.json": #"{"roleArn": "r", "logLevel": "DISABLED"}"#
         ])
         let before = snapshot.directory.read("logging-options.json")
         let out = TemporaryDirectory()

@@ -44,8 +44,10 @@ struct StarActionTestCheck: ResourceCheck {
 }
 
 func policyVersion(_ name: String, version: String = "1", action: String = "iot:Connect") -> String {
-    let document = #"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"\#(action)\",\"Resource\":\"*\"}]}"#
-    return #"{"policyName": "\#(name)", "policyVersionId": "\#(version)", "isDefaultVersion": true, "policyDocument": "\#(document)"}"#
+    let document =
+        #"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"\#(action)\",\"Resource\":\"*\"}]}"#
+    return
+        #"{"policyName": "\#(name)", "policyVersionId": "\#(version)", "isDefaultVersion": true, "policyDocument": "\#(document)"}"#
 }
 
 /// `count` policy versions, every seventh allowing "*", one malformed element, one missing its document.
@@ -67,7 +69,8 @@ func generatedPolicies(_ count: Int) -> [String] {
         ]
         let body = #"{"policyVersions": ["# + elements.joined(separator: ", ") + "]}"
         let snapshot = TemporarySnapshot([
-            "policies.json": body, "policy-targets.json": #"{"policyTargets": [{"policyName": "last", "targets": []}]}"#,
+            "policies.json": body,
+            "policy-targets.json": #"{"policyTargets": [{"policyName": "last", "targets": []}]}"#,
         ])
         let (outcome, _) = try runAudit(snapshot, checks: check)
         let result = try #require(outcome.checks.first)
@@ -125,7 +128,8 @@ func generatedPolicies(_ count: Int) -> [String] {
         #expect(result.details.checkRunStatus == .completedCompliant)
         #expect(
             result.details.message
-                == "1 of 1 resources not evaluable: policies.json: element 0 (byte 20): no policyName or policyVersionId")
+                == "1 of 1 resources not evaluable: policies.json: element 0 (byte 20): no policyName or policyVersionId"
+        )
     }
 
     @Test func aMissingInputFailsOnlyTheChecksThatReadIt() throws {
@@ -141,12 +145,15 @@ func generatedPolicies(_ count: Int) -> [String] {
         let (outcome, _) = try runAudit(snapshot, checks: check)
         #expect(
             outcome.checks.first?.details.message
-                == "policy-targets.json: byte 0: top-level value is an array; expected an object whose members are arrays")
+                == "policy-targets.json: byte 0: top-level value is an array; expected an object whose members are arrays"
+        )
     }
 
     @Test func jsonAndJSONLinesFormsGiveTheSameOutput() throws {
         let elements = generatedPolicies(40)
-        let objectForm = TemporarySnapshot(["policies.json": #"{"policyVersions": ["# + elements.joined(separator: ",\n") + "]}"])
+        let objectForm = TemporarySnapshot([
+            "policies.json": #"{"policyVersions": ["# + elements.joined(separator: ",\n") + "]}"
+        ])
         let linesForm = TemporarySnapshot(["policies.jsonl": elements.joined(separator: "\n") + "\n"])
         let (objectOutcome, objectOutput) = try runAudit(objectForm, checks: check)
         let (linesOutcome, linesOutput) = try runAudit(linesForm, checks: check)

@@ -24,8 +24,10 @@ import Testing
         #expect(AuditTime(json: .integer(1_559_925_941)) == AuditTime(millisecondsSinceEpoch: 1_559_925_941_000))
     }
 
-    @Test(arguments: ["", "2019-06-07", "2019-13-01T00:00:00Z", "2019-02-29T00:00:00Z", "2019-06-07T25:00:00Z",
-        "2019-06-07T10:00:00+0", "2019-06-07T10:00:00.Z", "2019-06-07T10:00:00Z junk", "yesterday"])
+    @Test(arguments: [
+        "", "2019-06-07", "2019-13-01T00:00:00Z", "2019-02-29T00:00:00Z", "2019-06-07T25:00:00Z",
+        "2019-06-07T10:00:00+0", "2019-06-07T10:00:00.Z", "2019-06-07T10:00:00Z junk", "yesterday",
+    ])
     func rejectsWhatIsNotATime(_ text: String) {
         #expect(AuditTime(iso8601: text) == nil)
     }

@@ -110,7 +110,8 @@ func streamAll(
     }
 
     @Test func elementsParseWithJansson() throws {
-        let stream = try JSONElementStream(path: temporaryFile(#"{"xs": [{"a": [1, 2.5, null, false]}]}"#), form: .object)
+        let stream = try JSONElementStream(
+            path: temporaryFile(#"{"xs": [{"a": [1, 2.5, null, false]}]}"#), form: .object)
         _ = try stream.next()
         guard case .element(let element)? = try stream.next() else {
             Issue.record("expected an element")
@@ -168,7 +169,8 @@ func streamAll(
     }
 
     @Test func emptyFileIsAnError() {
-        #expect(streamAll(temporaryFile(""), form: .lines).error == JSONStreamError(reason: "file is empty", byteOffset: 0))
+        #expect(
+            streamAll(temporaryFile(""), form: .lines).error == JSONStreamError(reason: "file is empty", byteOffset: 0))
     }
 }
 
@@ -215,7 +217,8 @@ func streamAll(
         #expect(
             error("<html>")
                 == JSONStreamError(
-                    reason: "top-level value is not JSON (starts with '<'); expected an object whose members are arrays",
+                    reason:
+                        "top-level value is not JSON (starts with '<'); expected an object whose members are arrays",
                     byteOffset: 0))
     }
 
@@ -247,7 +250,8 @@ func streamAll(
         #expect(result.events == [.arrayStart("xs", 7), .element("xs", 0, 8, "1"), .arrayEnd("xs", 1)])
         #expect(
             result.error
-                == JSONStreamError(reason: "top-level member 'xs' appears twice (first at byte 1)", byteOffset: 12, key: "xs"))
+                == JSONStreamError(
+                    reason: "top-level member 'xs' appears twice (first at byte 1)", byteOffset: 12, key: "xs"))
     }
 
     @Test func duplicateKeyInsideAnElementIsAnElementError() throws {

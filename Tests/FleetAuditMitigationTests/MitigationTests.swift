@@ -32,8 +32,10 @@ let actionsFile = #"""
 
 let disabledLoggingFiles: [String: String] = [
     "logging-options.json": #"{"roleArn": "\#(loggingRole)", "logLevel": "DISABLED"}"#,
-    "v2-logging-options.json": #"{"roleArn": "\#(loggingRole)", "defaultLogLevel": "DISABLED", "disableAllLogs": true, "eventConfigurations": [{"eventType": "Connect", "logLevel": "DEBUG"}]}"#,
-    "v2-logging-levels.json": #"{"logTargetConfigurations": [{"logTarget": {"targetType": "DEFAULT"}, "logLevel": "DISABLED"}, {"logTarget": {"targetType": "THING_GROUP", "targetName": "debug"}, "logLevel": "DEBUG"}]}"#,
+    "v2-logging-options.json":
+        #"{"roleArn": "\#(loggingRole)", "defaultLogLevel": "DISABLED", "disableAllLogs": true, "eventConfigurations": [{"eventType": "Connect", "logLevel": "DEBUG"}]}"#,
+    "v2-logging-levels.json":
+        #"{"logTargetConfigurations": [{"logTarget": {"targetType": "DEFAULT"}, "logLevel": "DISABLED"}, {"logTarget": {"targetType": "THING_GROUP", "targetName": "debug"}, "logLevel": "DEBUG"}]}"#,
     "mitigation-actions.json": actionsFile,
 ]
 
@@ -184,7 +186,9 @@ final class AuditedWorkshop: @unchecked Sendable {
         #expect(sns["Timestamp"] == "2026-11-27T09:30:00.000Z")
         #expect(
             sns["MessageId"]
-                == .string(FindingIdentity.uuidV5(name: "sns\nmitigation-1\n\(workshop.findingId)\nPublishFindingToSnsAction")))
+                == .string(
+                    FindingIdentity.uuidV5(name: "sns\nmitigation-1\n\(workshop.findingId)\nPublishFindingToSnsAction"))
+        )
         let message = try JSONParser.parse(try #require(sns["Message"]?.stringValue)).get()
         #expect(
             message.objectValue?.keys
@@ -208,7 +212,8 @@ final class AuditedWorkshop: @unchecked Sendable {
         let before = tree(workshop.snapshot.path)
         let report = try MitigateCommandRunner.run(
             workshop.options(
-                target: #"{"auditTaskId": "audit-1", "auditCheckToReasonCodeFilter": {"LOGGING_DISABLED_CHECK": ["LOGGING_DISABLED"]}}"#
+                target:
+                    #"{"auditTaskId": "audit-1", "auditCheckToReasonCodeFilter": {"LOGGING_DISABLED_CHECK": ["LOGGING_DISABLED"]}}"#
             ))
         #expect(report.exitStatus == 0)
         #expect(report.outcome?.executions.map(\.status) == [.completed])
@@ -228,9 +233,11 @@ final class AuditedWorkshop: @unchecked Sendable {
         let workshop = try AuditedWorkshop()
         let mapping = #"{"LOGGING_DISABLED_CHECK": ["PublishFindingToSnsAction", "EnableErrorLoggingAction"]}"#
         let first = try MitigateCommandRunner.run(
-            workshop.options(mapping: mapping, out: workshop.scratch.path + "/a", report: workshop.scratch.path + "/ra"))
+            workshop.options(mapping: mapping, out: workshop.scratch.path + "/a", report: workshop.scratch.path + "/ra")
+        )
         let second = try MitigateCommandRunner.run(
-            workshop.options(mapping: mapping, out: workshop.scratch.path + "/b", report: workshop.scratch.path + "/rb"))
+            workshop.options(mapping: mapping, out: workshop.scratch.path + "/b", report: workshop.scratch.path + "/rb")
+        )
         #expect(first.exitStatus == 0 && second.exitStatus == 0)
         #expect(tree(workshop.scratch.path + "/a") == tree(workshop.scratch.path + "/b"))
         #expect(tree(workshop.scratch.path + "/ra") == tree(workshop.scratch.path + "/rb"))
@@ -244,7 +251,10 @@ final class AuditedWorkshop: @unchecked Sendable {
                 mapping: #"{"LOGGING_DISABLED_CHECK": ["PublishFindingToSnsAction", "EnableErrorLoggingAction"]}"#))
         let executions = try #require(report.outcome?.executions)
         #expect(executions.map(\.actionName) == ["PublishFindingToSnsAction", "EnableErrorLoggingAction"])
-        #expect(executions.map(\.actionId) == ["66666666-7777-8888-9999-000000000000", "11111111-2222-3333-4444-555555555555"])
+        #expect(
+            executions.map(\.actionId) == [
+                "66666666-7777-8888-9999-000000000000", "11111111-2222-3333-4444-555555555555",
+            ])
     }
 
     @Test(arguments: [
@@ -259,7 +269,8 @@ final class AuditedWorkshop: @unchecked Sendable {
 
     @Test func targetByFindingIds() throws {
         let workshop = try AuditedWorkshop()
-        let report = try MitigateCommandRunner.run(workshop.options(target: #"{"findingIds": ["\#(workshop.findingId)"]}"#))
+        let report = try MitigateCommandRunner.run(
+            workshop.options(target: #"{"findingIds": ["\#(workshop.findingId)"]}"#))
         #expect(report.outcome?.executions.map(\.findingId) == [workshop.findingId])
         let task = try workshop.json(workshop.scratch.path + "/report/mitigation-task.json")
         #expect(task["target"] == ["findingIds": .array([.string(workshop.findingId)])])
@@ -268,7 +279,10 @@ final class AuditedWorkshop: @unchecked Sendable {
     @Test func aReasonCodeFilterThatSelectsNothing() throws {
         let workshop = try AuditedWorkshop()
         let report = try MitigateCommandRunner.run(
-            workshop.options(target: #"{"auditTaskId": "audit-1", "auditCheckToReasonCodeFilter": {"LOGGING_DISABLED_CHECK": ["OTHER"]}}"#))
+            workshop.options(
+                target:
+                    #"{"auditTaskId": "audit-1", "auditCheckToReasonCodeFilter": {"LOGGING_DISABLED_CHECK": ["OTHER"]}}"#
+            ))
         #expect(report.exitStatus == 0)
         #expect(report.outcome?.executions.isEmpty == true)
         #expect(tree(workshop.snapshot.path) == tree(workshop.out))
@@ -279,7 +293,8 @@ final class AuditedWorkshop: @unchecked Sendable {
         var options = workshop.options()
         options.reportDirectory = nil
         #expect(try MitigateCommandRunner.run(options).exitStatus == 0)
-        #expect(FileManager.default.fileExists(atPath: workshop.audit.path + "/mitigations/mitigation-1/executions.json"))
+        #expect(
+            FileManager.default.fileExists(atPath: workshop.audit.path + "/mitigations/mitigation-1/executions.json"))
     }
 }
 
@@ -314,7 +329,8 @@ final class AuditedWorkshop: @unchecked Sendable {
         #expect(
             usage(workshop.options(mapping: #"{"LOGGING_DISABLED_CHECK": ["NoSuchAction"]}"#))
                 == "--audit-check-to-actions-mapping: no mitigation action named 'NoSuchAction' (defined: "
-                + "DeactivateCertificateAction, DisableLoggingAction, EnableErrorLoggingAction, PublishFindingToSnsAction)")
+                + "DeactivateCertificateAction, DisableLoggingAction, EnableErrorLoggingAction, PublishFindingToSnsAction)"
+        )
         expectNothingWritten()
     }
 
@@ -323,23 +339,28 @@ final class AuditedWorkshop: @unchecked Sendable {
         let audit = TemporaryDirectory()
         audit.write(
             "audit-task.json",
-            #"{"taskId": "audit-2", "auditDetails": {"IOT_POLICY_OVERLY_PERMISSIVE_CHECK": {"checkRunStatus": "COMPLETED_COMPLIANT"}}}"#)
+            #"{"taskId": "audit-2", "auditDetails": {"IOT_POLICY_OVERLY_PERMISSIVE_CHECK": {"checkRunStatus": "COMPLETED_COMPLIANT"}}}"#
+        )
         audit.write(
             "audit-source.json",
-            #"{"taskId": "audit-2", "accountId": "123456789012", "region": "us-east-1", "snapshotExportedAt": "2026-11-26T08:00:00Z", "auditTime": "2026-11-26T08:00:00Z"}"#)
+            #"{"taskId": "audit-2", "accountId": "123456789012", "region": "us-east-1", "snapshotExportedAt": "2026-11-26T08:00:00Z", "auditTime": "2026-11-26T08:00:00Z"}"#
+        )
         audit.write("findings.json", #"{"findings": []}"#)
-        var options = workshop.options(mapping: #"{"IOT_POLICY_OVERLY_PERMISSIVE_CHECK": ["EnableErrorLoggingAction"]}"#)
+        var options = workshop.options(
+            mapping: #"{"IOT_POLICY_OVERLY_PERMISSIVE_CHECK": ["EnableErrorLoggingAction"]}"#)
         options.auditDirectory = audit.path
         #expect(
             usage(options)
-                == "action EnableErrorLoggingAction (ENABLE_IOT_LOGGING) cannot mitigate IOT_POLICY_OVERLY_PERMISSIVE_CHECK; it applies to LOGGING_DISABLED_CHECK")
+                == "action EnableErrorLoggingAction (ENABLE_IOT_LOGGING) cannot mitigate IOT_POLICY_OVERLY_PERMISSIVE_CHECK; it applies to LOGGING_DISABLED_CHECK"
+        )
         expectNothingWritten()
     }
 
     @Test func anActionTypeNotYetSupported() {
         #expect(
             usage(workshop.options(mapping: #"{"LOGGING_DISABLED_CHECK": ["DeactivateCertificateAction"]}"#))
-                == "action DeactivateCertificateAction: type UPDATE_DEVICE_CERTIFICATE is not supported by this version")
+                == "action DeactivateCertificateAction: type UPDATE_DEVICE_CERTIFICATE is not supported by this version"
+        )
     }
 
     @Test func mappingForACheckTheAuditDidNotRun() throws {
@@ -368,9 +389,18 @@ final class AuditedWorkshop: @unchecked Sendable {
 
     @Test(arguments: [
         (#"{"auditTaskId": "#, "--target is not valid JSON: unexpected token near end of file (at byte 16)"),
-        (#"{"taskId": "audit-1"}"#, "--target: unknown member 'taskId' (valid: auditTaskId, findingIds, auditCheckToReasonCodeFilter)"),
-        (#"{"auditTaskId": "audit-1", "findingIds": ["x"]}"#, "--target: findingIds cannot be combined with auditTaskId or auditCheckToReasonCodeFilter"),
-        (#"{"auditCheckToReasonCodeFilter": {"LOGGING_DISABLED_CHECK": ["LOGGING_DISABLED"]}}"#, "--target: auditCheckToReasonCodeFilter selects findings of an audit; give auditTaskId too"),
+        (
+            #"{"taskId": "audit-1"}"#,
+            "--target: unknown member 'taskId' (valid: auditTaskId, findingIds, auditCheckToReasonCodeFilter)"
+        ),
+        (
+            #"{"auditTaskId": "audit-1", "findingIds": ["x"]}"#,
+            "--target: findingIds cannot be combined with auditTaskId or auditCheckToReasonCodeFilter"
+        ),
+        (
+            #"{"auditCheckToReasonCodeFilter": {"LOGGING_DISABLED_CHECK": ["LOGGING_DISABLED"]}}"#,
+            "--target: auditCheckToReasonCodeFilter selects findings of an audit; give auditTaskId too"
+        ),
         (#"["audit-1"]"#, "--target must be a JSON object"),
         ("file:///nonexistent/target.json", "--target: cannot read /nonexistent/target.json"),
     ])
@@ -398,7 +428,8 @@ final class AuditedWorkshop: @unchecked Sendable {
 
     @Test func anAuditOfAnotherAccount() throws {
         let other = TemporarySnapshot([
-            "manifest.json": #"{"accountId": "999999999999", "region": "us-east-1", "exportedAt": "2026-11-26T08:00:00Z"}"#,
+            "manifest.json":
+                #"{"accountId": "999999999999", "region": "us-east-1", "exportedAt": "2026-11-26T08:00:00Z"}"#,
             "mitigation-actions.json": actionsFile,
         ])
         #expect(
@@ -412,7 +443,9 @@ final class AuditedWorkshop: @unchecked Sendable {
     @Test func anUnreadableActionsFile() throws {
         #expect(
             try errorLines(workshop.options(actions: "/nonexistent/actions.json"))
-                == ["fleet-audit: mitigation actions: /nonexistent/actions.json: byte 0: cannot open: No such file or directory"])
+                == [
+                    "fleet-audit: mitigation actions: /nonexistent/actions.json: byte 0: cannot open: No such file or directory"
+                ])
         expectNothingWritten()
     }
 
@@ -425,13 +458,15 @@ final class AuditedWorkshop: @unchecked Sendable {
 
 /// The mitigation records validated against botocore's IoT model, strictly.
 @Suite struct MitigationSchemaTests {
-    static let validator = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static let validator =
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path + "/scripts/validate-defender-schema.py"
 
     func validate(_ file: String, shape: String, extra: [String] = []) throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.validator, "--shape", shape] + extra.flatMap { ["--allow-extra", $0] } + [file]
+        process.arguments =
+            ["python3", Self.validator, "--shape", shape] + extra.flatMap { ["--allow-extra", $0] } + [file]
         let errors = Pipe()
         process.standardError = errors
         try process.run()
@@ -452,14 +487,16 @@ final class AuditedWorkshop: @unchecked Sendable {
         }
         _ = try MitigateCommandRunner.run(
             workshop.options(
-                target: #"{"auditTaskId": "audit-1", "auditCheckToReasonCodeFilter": {"LOGGING_DISABLED_CHECK": ["LOGGING_DISABLED"]}}"#,
+                target:
+                    #"{"auditTaskId": "audit-1", "auditCheckToReasonCodeFilter": {"LOGGING_DISABLED_CHECK": ["LOGGING_DISABLED"]}}"#,
                 mapping: #"{"LOGGING_DISABLED_CHECK": ["EnableErrorLoggingAction", "PublishFindingToSnsAction"]}"#,
                 snapshotPath: snapshotPath))
         let report = workshop.scratch.path + "/report"
         let task = try validate(
             report + "/mitigation-task.json", shape: "DescribeAuditMitigationActionsTaskResponse", extra: ["taskId"])
         #expect(task.0 == 0, "\(task.1)")
-        let executions = try validate(report + "/executions.json", shape: "ListAuditMitigationActionsExecutionsResponse")
+        let executions = try validate(
+            report + "/executions.json", shape: "ListAuditMitigationActionsExecutionsResponse")
         #expect(executions.0 == 0, "\(executions.1)")
     }
 }

@@ -44,7 +44,8 @@ extension LoggingDisabledCheck {
             "v2 at WARN but disableAllLogs true",
             files: [
                 "logging-options.json": v1Disabled,
-                "v2-logging-options.json": #"{"roleArn": "\#(role)", "defaultLogLevel": "WARN", "disableAllLogs": true}"#,
+                "v2-logging-options.json":
+                    #"{"roleArn": "\#(role)", "defaultLogLevel": "WARN", "disableAllLogs": true}"#,
             ],
             expect: disabled),
         CheckExample(
@@ -95,7 +96,10 @@ extension LoggingDisabledCheck {
             )),
         CheckExample(
             "v2 file truncated and v1 disabled",
-            files: ["logging-options.json": v1Disabled, "v2-logging-options.json": #"{"roleArn": "\#(role)", "defaultLo"#],
-            expect: .failed(message: "v2-logging-options.json: byte 78: file ends inside a top-level member name (truncated)")),
+            files: [
+                "logging-options.json": v1Disabled, "v2-logging-options.json": #"{"roleArn": "\#(role)", "defaultLo"#,
+            ],
+            expect: .failed(
+                message: "v2-logging-options.json: byte 78: file ends inside a top-level member name (truncated)")),
     ]
 }

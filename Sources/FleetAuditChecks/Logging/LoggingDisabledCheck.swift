@@ -41,7 +41,8 @@ public struct LoggingDisabledCheck: AccountSettingsCheck {
         var reason = "AWS IoT logging to CloudWatch is disabled: " + explanations.joined(separator: "; ") + "."
         let loggingTargets = settings.resourceLevels.filter { $0.logLevel != "DISABLED" }.count
         if loggingTargets > 0 {
-            reason += " \(loggingTargets) resource-specific v2 log level(s) are set, but they log only the targets they name."
+            reason +=
+                " \(loggingTargets) resource-specific v2 log level(s) are set, but they log only the targets they name."
         }
         return .nonCompliant([
             FindingDraft(
