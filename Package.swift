@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "fleet-audit", targets: ["fleet-audit"]),
         .library(name: "FleetAuditJSON", targets: ["FleetAuditJSON"]),
         .library(name: "FleetAuditCore", targets: ["FleetAuditCore"]),
+        .library(name: "FleetAuditPolicy", targets: ["FleetAuditPolicy"]),
         .library(name: "FleetAuditChecks", targets: ["FleetAuditChecks"]),
         .library(name: "FleetAuditMitigation", targets: ["FleetAuditMitigation"]),
     ],
@@ -43,10 +44,16 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        // Policy model and the wildcard matching engine (pure; the benchmarks' hot path).
+        .target(
+            name: "FleetAuditPolicy",
+            dependencies: ["FleetAuditJSON"],
+            swiftSettings: strictSwift
+        ),
         // One file per Device Defender check, grouped by family, and the registry.
         .target(
             name: "FleetAuditChecks",
-            dependencies: ["FleetAuditCore", "FleetAuditJSON"],
+            dependencies: ["FleetAuditCore", "FleetAuditJSON", "FleetAuditPolicy"],
             swiftSettings: strictSwift
         ),
         // Audit mitigation actions: one type per Defender action type, applied to a copy of the snapshot.

@@ -74,6 +74,12 @@ public enum ResourceVerdict: Sendable, Hashable {
     case nonCompliant([FindingDraft])
     /// The resource could not be judged (malformed, inconsistent); the reason names what is wrong.
     case notEvaluable(String)
+    /// The element is not a resource of this check (a non-default policy version,
+    /// an inactive certificate): not counted in `totalResourcesCount`.
+    case outOfScope
+    /// A verdict with a note worth telling the user (a policy over AWS's size
+    /// limit, evaluated anyway); notes are listed in the check's `message`.
+    indirect case noted(String, ResourceVerdict)
 }
 
 /// What every check evaluation may consult besides its own input.

@@ -88,7 +88,6 @@ public enum AuditExecutor {
         for (run, checkType) in zip(runs, plan.checks) {
             let check = checkType.init()
             if let accountCheck = check as? any AccountSettingsCheck {
-                run.totalResources = 1
                 do {
                     try run.record(accountCheck.evaluate(context), problem: nil)
                 } catch {
@@ -178,7 +177,6 @@ public enum AuditExecutor {
             let verdicts = evaluate(wave, checks: prepared, workers: workers)
             for (element, elementVerdicts) in zip(wave, verdicts) {
                 for (member, verdict) in zip(active, elementVerdicts) {
-                    member.run.totalResources += 1
                     member.run.record(
                         verdict,
                         problem: SnapshotProblem(
@@ -307,6 +305,8 @@ final class CheckRun {
     var preview: [AuditFinding] = []
     var notEvaluable: [SnapshotProblem] = []
     var notEvaluableCount = 0
+    var notes: [SnapshotProblem] = []
+    var notesCount = 0
     var failure: SnapshotProblem?
 
     static let problemsKept = 20
@@ -335,10 +335,26 @@ final class CheckRun {
     }
 
     /// Records one resource's verdict. `problem` locates the resource for a
-    /// not-evaluable verdict (its reason is filled in here).
+    /// not-evaluable verdict or a note (its reason is filled in here).
     func record(_ verdict: ResourceVerdict, problem: SnapshotProblem?) {
         guard failure == nil else { return }
+        if case .outOfScope = verdict { return }
+        totalResources += 1
+        recordCounted(verdict, problem: problem)
+    }
+
+    private func recordCounted(_ verdict: ResourceVerdict, problem: SnapshotProblem?) {
         switch verdict {
+        case .outOfScope:
+            break
+        case .noted(let note, let inner):
+            notesCount += 1
+            if notes.count < CheckRun.problemsKept {
+                var located = problem ?? SnapshotProblem(file: "-", reason: note)
+                located.reason = note
+                notes.append(located)
+            }
+            recordCounted(inner, problem: problem)
         case .compliant:
             break
         case .nonCompliant(let drafts):
@@ -391,13 +407,19 @@ final class CheckRun {
                     message: failure.description),
                 problems: [failure], preview: [])
         }
-        var message: String? = nil
+        var parts: [String] = []
         if notEvaluableCount > 0 {
             let listed = notEvaluable.map(\.description).joined(separator: "; ")
             let more =
                 notEvaluableCount > notEvaluable.count ? "; and \(notEvaluableCount - notEvaluable.count) more" : ""
-            message = "\(notEvaluableCount) of \(totalResources) resources not evaluable: \(listed)\(more)"
+            parts.append("\(notEvaluableCount) of \(totalResources) resources not evaluable: \(listed)\(more)")
         }
+        if notesCount > 0 {
+            let listed = notes.map(\.description).joined(separator: "; ")
+            let more = notesCount > notes.count ? "; and \(notesCount - notes.count) more" : ""
+            parts.append("notes: \(listed)\(more)")
+        }
+        let message: String? = parts.isEmpty ? nil : parts.joined(separator: ". ")
         let compliant = nonCompliantResources == 0
         return CheckOutcome(
             name: name, severity: severity,
@@ -405,6 +427,6 @@ final class CheckRun {
                 checkRunStatus: compliant ? .completedCompliant : .completedNonCompliant, checkCompliant: compliant,
                 totalResourcesCount: totalResources, nonCompliantResourcesCount: nonCompliantResources,
                 suppressedNonCompliantResourcesCount: 0, message: message),
-            problems: notEvaluable, preview: preview)
+            problems: notEvaluable + notes, preview: preview)
     }
 }
