@@ -73,5 +73,9 @@ func registeredCheckExample(_ testCase: CheckExampleCase) throws {
         return
     }
     #expect(error.names == ["NO_SUCH_CHECK"])
-    #expect(error.description == "unknown check name(s): NO_SUCH_CHECK; valid names: LOGGING_DISABLED_CHECK")
+    #expect(
+        error.description
+            == "unknown check name(s): NO_SUCH_CHECK; valid names: "
+            + CheckRegistry.all.map { $0.description.name }.joined(separator: ", "))
+    #expect(error.description.contains("IOT_POLICY_OVERLY_PERMISSIVE_CHECK"))
 }
