@@ -5,6 +5,7 @@ public enum MitigationActionRegistry {
     public static let all: [any MitigationActionType.Type] = [
         EnableIoTLoggingAction.self,
         PublishFindingToSnsAction.self,
+        ReplaceDefaultPolicyVersionAction.self,
     ]
 
     /// The six `MitigationActionType` values of the API, for telling "unknown" from "not yet supported".

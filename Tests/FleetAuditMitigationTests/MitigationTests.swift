@@ -24,6 +24,9 @@ let actionsFile = #"""
       {"actionName": "DisableLoggingAction", "actionType": "ENABLE_IOT_LOGGING",
        "roleArn": "arn:aws:iam::123456789012:role/IoTMitigationActionErrorLogging_Role",
        "actionParams": {"enableIoTLoggingParams": {"roleArnForLogging": "\#(loggingRole)", "logLevel": "DISABLED"}}},
+      {"actionName": "BlankPolicyAction", "actionType": "REPLACE_DEFAULT_POLICY_VERSION",
+       "roleArn": "arn:aws:iam::123456789012:role/IoTMitigationActionPolicy_Role",
+       "actionParams": {"replaceDefaultPolicyVersionParams": {"templateName": "BLANK_POLICY"}}},
       {"actionName": "DeactivateCertificateAction", "actionType": "UPDATE_DEVICE_CERTIFICATE",
        "roleArn": "arn:aws:iam::123456789012:role/IoTMitigationActionCert_Role",
        "actionParams": {"updateDeviceCertificateParams": {"action": "DEACTIVATE"}}}
@@ -329,7 +332,8 @@ final class AuditedWorkshop: @unchecked Sendable {
         #expect(
             usage(workshop.options(mapping: #"{"LOGGING_DISABLED_CHECK": ["NoSuchAction"]}"#))
                 == "--audit-check-to-actions-mapping: no mitigation action named 'NoSuchAction' (defined: "
-                + "DeactivateCertificateAction, DisableLoggingAction, EnableErrorLoggingAction, PublishFindingToSnsAction)"
+                + "BlankPolicyAction, DeactivateCertificateAction, DisableLoggingAction, EnableErrorLoggingAction, "
+                + "PublishFindingToSnsAction)"
         )
         expectNothingWritten()
     }

@@ -1,0 +1,109 @@
+import FleetAuditCore
+import FleetAuditJSON
+
+/// REPLACE_DEFAULT_POLICY_VERSION: a new version of the finding's IoT policy
+/// from the `BLANK_POLICY` template, set as default (`CreatePolicyVersion`
+/// with `setAsDefault`); the old default stays as a non-default version. A
+/// policy holds at most five versions: with five already the execution fails
+/// as the API's `VersionsLimitExceededException` would.
+public struct ReplaceDefaultPolicyVersionAction: MitigationActionType {
+    public static let typeName = "REPLACE_DEFAULT_POLICY_VERSION"
+    public static let paramsMember = "replaceDefaultPolicyVersionParams"
+    public static let applicableChecks: Set<String>? = [
+        "IOT_POLICY_OVERLY_PERMISSIVE_CHECK", "IOT_POLICY_POTENTIAL_MISCONFIGURATION_CHECK",
+    ]
+
+    /// AWS does not publish the template's text; a version that grants
+    /// nothing is an empty statement list (not an explicit Deny, which would
+    /// also revoke what the device's other policies allow). docs/mitigation.md.
+    public static let blankPolicyDocument = #"{"Version":"2012-10-17","Statement":[]}"#
+    public static let versionLimit = 5
+
+    public init(params: JSONObject) throws(MitigationRequestError) {
+        try ActionParams.requireOnly(["templateName"], in: params, of: Self.paramsMember)
+        let template = try ActionParams.string("templateName", in: params, of: Self.paramsMember, length: 1...64)
+        guard template == "BLANK_POLICY" else {
+            throw .input("\(Self.paramsMember).templateName must be BLANK_POLICY, found '\(template)'")
+        }
+    }
+
+    /// Versions of each policy in the new snapshot, as this task has left them.
+    struct PolicyVersions {
+        var versionIds: [String]
+        var replacedByThisTask = false
+    }
+
+    static let memoKey = "policy-versions"
+
+    public func execute(_ finding: AuditedFinding, action: MitigationActionDefinition, in session: MitigationSession)
+        -> ExecutionResult
+    {
+        guard
+            let name = finding.nonCompliantResource?["resourceIdentifier"]?["policyVersionIdentifier"]?["policyName"]?
+                .stringValue
+        else {
+            return .failed(errorCode: "InvalidRequestException", message: "the finding names no IoT policy")
+        }
+        var index: [String: PolicyVersions]
+        do {
+            index = try session.memo(Self.memoKey) { () throws(SnapshotProblem) in
+                try Self.index(session.workspace.snapshot())
+            }
+        } catch {
+            return .failed(errorCode: "InternalFailureException", message: "cannot read policies.json: \(error)")
+        }
+        guard var versions = index[name] else {
+            return .failed(errorCode: "ResourceNotFoundException", message: "policy \(name) is not in policies.json")
+        }
+        // A second finding of the same policy in this task: already replaced.
+        if versions.replacedByThisTask { return .completed }
+        guard versions.versionIds.count < Self.versionLimit else {
+            return .failed(
+                errorCode: "VersionsLimitExceededException",
+                message: "policy \(name) already has \(versions.versionIds.count) versions, the most a policy can hold")
+        }
+        let newId = String((versions.versionIds.compactMap { Int($0) }.max() ?? 0) + 1)
+        let now = session.now
+        let generationId = FindingIdentity.uuidV5(name: "policy-version\n\(session.taskId)\n\(name)\n\(newId)")
+        session.workspace.queueEdit(.policies, key: name) { element in
+            guard element["isDefaultVersion"]?.boolValue == true, var old = element.objectValue else {
+                return [element]
+            }
+            old["isDefaultVersion"] = false
+            var created = JSONObject()
+            created["policyArn"] = old["policyArn"]
+            created["policyName"] = .string(name)
+            created["policyDocument"] = .string(Self.blankPolicyDocument)
+            created["policyVersionId"] = .string(newId)
+            created["isDefaultVersion"] = true
+            created["creationDate"] = .string(now.iso8601)
+            created["lastModifiedDate"] = .string(now.iso8601)
+            created["generationId"] = .string(generationId)
+            return [.object(old), .object(created)]
+        }
+        versions.versionIds.append(newId)
+        versions.replacedByThisTask = true
+        index[name] = versions
+        session.storeMemo(Self.memoKey, index)
+        return .completed
+    }
+
+    /// Policy name → version ids, from one pass over `policies.json`.
+    static func index(_ snapshot: Snapshot) throws(SnapshotProblem) -> [String: PolicyVersions] {
+        let located = try snapshot.locate(.policies).get()
+        var index: [String: PolicyVersions] = [:]
+        do {
+            let stream = try JSONElementStream(path: located.path, form: located.form)
+            while let event = try stream.next() {
+                guard case .element(let raw) = event, raw.key == nil || raw.key == "policyVersions",
+                    case .success(let element) = raw.parse(), let name = element["policyName"]?.stringValue,
+                    let version = element["policyVersionId"]?.stringValue
+                else { continue }
+                index[name, default: PolicyVersions(versionIds: [])].versionIds.append(version)
+            }
+        } catch {
+            throw SnapshotProblem(file: located.name, error)
+        }
+        return index
+    }
+}
