@@ -6,10 +6,10 @@
 #
 #   Benchmarks/scripts/measure-rss.sh [SIZE ...]     (default: 10M 100M 1G; powers of 1024)
 #
-# Environment: WORK_DIR (default /tmp/fleetaudit-rss) holds the files while it runs;
-# KEEP_FILES=1 keeps them. Needs GNU time (/usr/bin/time, Debian package `time`)
-# and about 2.2 GB of disk for the default sizes; the whole-file parses of the
-# 1G file need about 5 GB of memory.
+# WORK_DIR (default /tmp/fleetaudit-rss) holds the files while they are measured;
+# each size's pair is deleted right after. Needs GNU time (/usr/bin/time, Debian
+# package `time`), bc, about 2.2 GB of disk for the 1G pair, and about 4 GB of
+# memory for the whole-file parses of the 1G file.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -22,7 +22,11 @@ swift build -c release --product generate-policies >/dev/null
 bin="$(swift build -c release --show-bin-path)"
 
 mkdir -p "$work"
-cleanup() { [ "${KEEP_FILES:-0}" = 1 ] || rm -f "$work"/policies-*.json "$work"/policies-*.jsonl; }
+cleanup() {
+    rm -f "$work/time.log"
+    rm -f "$work"/policies-*.json "$work"/policies-*.jsonl
+    rmdir "$work" 2>/dev/null || true
+}
 trap cleanup EXIT
 
 # run LABEL FILE MODE [OPTIONS...]: one table row.

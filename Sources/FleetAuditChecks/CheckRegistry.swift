@@ -6,6 +6,10 @@ public enum CheckRegistry {
         LoggingDisabledCheck.self,
         IoTPolicyOverlyPermissiveCheck.self,
         IoTPolicyPotentialMisconfigurationCheck.self,
+        RoleAliasOverlyPermissiveCheck.self,
+        RoleAliasUnusedServicesCheck.self,
+        UnauthenticatedCognitoRoleCheck.self,
+        AuthenticatedCognitoRoleCheck.self,
     ]
 
     /// The check named `name` or one of its aliases.

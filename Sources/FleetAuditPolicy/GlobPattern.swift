@@ -63,6 +63,40 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
         byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
     }
 
+    /// Whether some string beginning with `prefix` matches the pattern (an
+    /// `Action`'s `Resource` can name a resource under `arn:aws:iot:...`).
+    public func canMatch(prefix: String) -> Bool {
+        // The set of pattern positions reachable after consuming the prefix.
+        var states: Set<Int> = [0]
+        func close(_ states: Set<Int>) -> Set<Int> {
+            var result = states
+            for state in states {
+                var position = state
+                while position < tokens.count && tokens[position] == GlobPattern.star {
+                    position += 1
+                    result.insert(position)
+                }
+            }
+            return result
+        }
+        states = close(states)
+        for raw in prefix.utf8 {
+            let byte = caseInsensitive ? GlobPattern.lower(raw) : raw
+            var next: Set<Int> = []
+            for state in states where state < tokens.count {
+                let token = tokens[state]
+                if token == GlobPattern.star {
+                    next.insert(state)
+                } else if token == GlobPattern.question || token == UInt16(byte) {
+                    next.insert(state + 1)
+                }
+            }
+            states = close(next)
+            if states.isEmpty { return false }
+        }
+        return true
+    }
+
     /// Whether the pattern matches the whole of `candidate`.
     @inlinable public func matches(_ candidate: String) -> Bool {
         var candidate = candidate

@@ -51,7 +51,7 @@ public struct PolicyScope: Sendable, Hashable {
     func binding(_ name: String, clientIdScoped: Bool) -> VariableBinding {
         let lowered = name.lowercased()
         switch lowered {
-        case "iot:connection.thing.thingname", "credentials-iot:thingname":
+        case "iot:connection.thing.thingname", "credentials-iot:thingname", "cognito-identity.amazonaws.com:sub":
             return .literal(Self.selfMarker)
         case "iot:clientid":
             return clientIdScoped ? .literal(Self.selfMarker) : .wildcard
@@ -229,18 +229,7 @@ public struct PolicyAnalysis: Sendable {
         if statement.statement.resourcesNegated {
             return "NotResource: [\(statement.statement.resources.joined(separator: ", "))]"
         }
-        for kind in [IoTActions.ResourceKind.client, .topic, .topicFilter, .thing] {
-            for probe in scope.probes(kind) {
-                if let pattern = statement.resourceMatching(probe, clientIdScoped: false) { return pattern }
-            }
-        }
-        let other = PolicyScope.otherMarker
-        for suffix in ["policy/\(other)", "cert/\(other)", "thinggroup/\(other)", "job/\(other)", other] {
-            if let pattern = statement.resourceMatching(scope.arnPrefix + suffix, clientIdScoped: false) {
-                return pattern
-            }
-        }
-        return nil
+        return statement.resourcesClientWild.first { $0.canMatch(prefix: scope.arnPrefix) }?.text
     }
 
     /// Services some Allow statement grants an action of (`*` = every service), in statement order.

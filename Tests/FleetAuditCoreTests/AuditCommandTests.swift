@@ -109,7 +109,9 @@ func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: 
         #expect(refused.errorLines == ["fleet-audit: \(out.path): directory is not empty (use --force to overwrite)"])
         var forced = options(workshopSnapshot, out.path)
         forced.force = true
-        #expect(try AuditCommandRunner.run(forced).exitStatus == 0)
+        // Audited (0, or 1 where a check lacks an input the workshop does not export).
+        #expect(try AuditCommandRunner.run(forced).exitStatus <= 1)
+        #expect(!out.read("audit-task.json").isEmpty)
         #expect(out.read("keep.txt") == Array("mine".utf8))
     }
 

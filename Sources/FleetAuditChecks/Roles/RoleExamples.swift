@@ -1,0 +1,250 @@
+import FleetAuditCore
+
+/// Builders for the role checks' examples: `iam.json`, role aliases, pools, last-accessed data.
+enum RoleExamples {
+    static let iot = "arn:aws:iot:us-east-1:123456789012"
+
+    static func roleArn(_ name: String) -> String { "arn:aws:iam::123456789012:role/\(name)" }
+
+    /// `iam.json` with one role per entry, each with one inline policy of `statements`
+    /// (JSON text of a Statement array), and optionally attached managed policies.
+    static func iam(_ roles: [(name: String, statements: String)], attached: [String: String] = [:]) -> String {
+        let details = roles.map { role in
+            let attachment =
+                attached[role.name].map { #"[{"PolicyName": "Managed", "PolicyArn": "\#($0)"}]"# } ?? "[]"
+            return
+                #"{"RoleName": "\#(role.name)", "Arn": "\#(roleArn(role.name))", "RolePolicyList": [{"PolicyName": "inline", "PolicyDocument": {"Version": "2012-10-17", "Statement": \#(role.statements)}}], "AttachedManagedPolicies": \#(attachment)}"#
+        }
+        return #"{"RoleDetailList": ["# + details.joined(separator: ", ") + #"], "Policies": [], "UserDetailList": []}"#
+    }
+
+    static func aliases(_ pairs: [(alias: String, role: String)]) -> String {
+        let elements = pairs.map { pair in
+            #"{"roleAlias": "\#(pair.alias)", "roleAliasArn": "\#(iot):rolealias/\#(pair.alias)", "roleArn": "\#(roleArn(pair.role))", "credentialDurationSeconds": 3600}"#
+        }
+        return #"{"roleAliasDescriptions": ["# + elements.joined(separator: ", ") + "]}"
+    }
+
+    static func lastAccessed(_ role: String, _ services: [(namespace: String, when: String)]) -> String {
+        let entries = services.map {
+            #"{"ServiceName": "\#($0.namespace)", "ServiceNamespace": "\#($0.namespace)", "LastAuthenticated": "\#($0.when)"}"#
+        }
+        return #"{"roles": [{"roleArn": "\#(roleArn(role))", "ServicesLastAccessed": ["#
+            + entries.joined(separator: ", ") + "]}]}"
+    }
+
+    static func pools(_ pools: [(id: String, authenticated: String?, unauthenticated: String?)]) -> String {
+        let elements = pools.map { pool in
+            var roles: [String] = []
+            if let role = pool.authenticated { roles.append(#""authenticated": "\#(roleArn(role))""#) }
+            if let role = pool.unauthenticated { roles.append(#""unauthenticated": "\#(roleArn(role))""#) }
+            return #"{"IdentityPoolId": "\#(pool.id)", "Roles": {\#(roles.joined(separator: ", "))}}"#
+        }
+        return #"{"identityPoolRoles": ["# + elements.joined(separator: ", ") + "]}"
+    }
+
+    static func allow(_ actions: String, _ resource: String = "*") -> String {
+        #"{"Effect": "Allow", "Action": \#(actions), "Resource": "\#(resource)"}"#
+    }
+
+    static let alias = ResourceIdentifier.roleAliasArn("\(iot):rolealias/DeviceAlias")
+    static let pool = ResourceIdentifier.cognitoIdentityPoolId("us-east-1:11111111-2222-3333-4444-555555555555")
+    static let poolId = "us-east-1:11111111-2222-3333-4444-555555555555"
+
+    /// A role alias `DeviceAlias` for role `DeviceRole` with `statements`, plus `extra` files.
+    static func aliasFiles(_ statements: String, extra: [String: String] = [:]) -> [String: String] {
+        [
+            "role-aliases.json": aliases([("DeviceAlias", "DeviceRole")]),
+            "iam.json": iam([("DeviceRole", statements)]),
+        ].merging(extra) { _, new in new }
+    }
+
+    /// A pool whose `kind` role has `statements`.
+    static func poolFiles(authenticated: String? = nil, unauthenticated: String? = nil) -> [String: String] {
+        var roles: [(name: String, statements: String)] = []
+        if let authenticated { roles.append(("AuthRole", authenticated)) }
+        if let unauthenticated { roles.append(("UnauthRole", unauthenticated)) }
+        return [
+            "cognito-identity-pools.json": pools([
+                (poolId, authenticated == nil ? nil : "AuthRole", unauthenticated == nil ? nil : "UnauthRole")
+            ]),
+            "iam.json": iam(roles),
+        ]
+    }
+}
+
+extension RoleAliasOverlyPermissiveCheck {
+    static let iot = RoleExamples.iot
+
+    static let examples: [CheckExample] = [
+        CheckExample(
+            "iot:* on * (no last-accessed data: every service counts as used)",
+            files: RoleExamples.aliasFiles("[" + RoleExamples.allow(#""iot:*""#) + "]"),
+            expect: .nonCompliant(
+                [
+                    "ALLOWS_BROAD_ACCESS_TO_USED_SERVICES", "ALLOWS_BROAD_ACCESS_TO_IOT_THING_ADMIN_READ_ACTIONS",
+                    "ALLOWS_ACCESS_TO_IOT_NON_THING_ADMIN_ACTIONS", "ALLOWS_ACCESS_TO_IOT_THING_ADMIN_WRITE_ACTIONS",
+                    "ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS",
+                ].map { ExpectedFinding($0, RoleExamples.alias) })),
+        CheckExample(
+            "any access to IAM is access to a security auditing service",
+            files: RoleExamples.aliasFiles("[" + RoleExamples.allow(#""iam:GetRole""#) + "]"),
+            expect: .nonCompliant([ExpectedFinding("ALLOWS_ACCESS_TO_SECURITY_AUDITING_SERVICES", RoleExamples.alias)])),
+        CheckExample(
+            "dynamodb:* on a service the role used in the last year",
+            files: RoleExamples.aliasFiles(
+                "[" + RoleExamples.allow(#""dynamodb:*""#) + "]",
+                extra: [
+                    "iam-service-last-accessed.json": RoleExamples.lastAccessed(
+                        "DeviceRole", [("dynamodb", "2026-10-01T00:00:00Z")])
+                ]),
+            expect: .nonCompliant([ExpectedFinding("ALLOWS_BROAD_ACCESS_TO_USED_SERVICES", RoleExamples.alias)])),
+        CheckExample(
+            "dynamodb:* on a service the role has not used is the other check's concern",
+            files: RoleExamples.aliasFiles(
+                "[" + RoleExamples.allow(#""dynamodb:*""#) + "]",
+                extra: [
+                    "iam-service-last-accessed.json": RoleExamples.lastAccessed(
+                        "DeviceRole", [("iot", "2026-10-01T00:00:00Z")])
+                ]),
+            expect: .compliant),
+        CheckExample(
+            "a thing-scoped credentials-provider role",
+            files: RoleExamples.aliasFiles(
+                "["
+                    + RoleExamples.allow(#""iot:Connect""#, "\(iot):client/${credentials-iot:ThingName}") + ", "
+                    + RoleExamples.allow(
+                        #"["iot:Publish", "iot:Receive"]"#, "\(iot):topic/$aws/things/${credentials-iot:ThingName}/*")
+                    + "]"),
+            expect: .compliant),
+        CheckExample(
+            "DescribeThing on thing/* is a broad thing admin read",
+            files: RoleExamples.aliasFiles("[" + RoleExamples.allow(#""iot:DescribeThing""#, "\(iot):thing/*") + "]"),
+            expect: .nonCompliant([
+                ExpectedFinding("ALLOWS_BROAD_ACCESS_TO_IOT_THING_ADMIN_READ_ACTIONS", RoleExamples.alias)
+            ])),
+        CheckExample(
+            "DescribeThing on one named thing",
+            files: RoleExamples.aliasFiles(
+                "[" + RoleExamples.allow(#""iot:DescribeThing""#, "\(iot):thing/Sensor1") + "]"),
+            expect: .compliant),
+        CheckExample(
+            "CreateThing on one ARN is still thing admin write",
+            files: RoleExamples.aliasFiles("[" + RoleExamples.allow(#""iot:CreateThing""#, "\(iot):thing/x") + "]"),
+            expect: .nonCompliant([
+                ExpectedFinding("ALLOWS_ACCESS_TO_IOT_THING_ADMIN_WRITE_ACTIONS", RoleExamples.alias)
+            ])),
+        CheckExample(
+            "AttachPolicy is non-thing admin",
+            files: RoleExamples.aliasFiles("[" + RoleExamples.allow(#""iot:AttachPolicy""#) + "]"),
+            expect: .nonCompliant([ExpectedFinding("ALLOWS_ACCESS_TO_IOT_NON_THING_ADMIN_ACTIONS", RoleExamples.alias)])
+        ),
+        CheckExample(
+            "Subscribe on every thing's topics",
+            files: RoleExamples.aliasFiles(
+                "[" + RoleExamples.allow(#""iot:Subscribe""#, "\(iot):topicfilter/$aws/things/*") + "]"),
+            expect: .nonCompliant([ExpectedFinding("ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS", RoleExamples.alias)]
+            )),
+    ]
+}
+
+extension RoleAliasUnusedServicesCheck {
+    static let examples: [CheckExample] = [
+        CheckExample(
+            "role used only IoT but also grants iam:GetRole and dynamodb:PutItem (documented example)",
+            files: RoleExamples.aliasFiles(
+                "[" + RoleExamples.allow(#"["iot:Connect", "iam:GetRole", "dynamodb:PutItem"]"#) + "]",
+                extra: [
+                    "iam-service-last-accessed.json": RoleExamples.lastAccessed(
+                        "DeviceRole", [("iot", "2026-11-20T00:00:00Z")])
+                ]),
+            expect: .nonCompliant([ExpectedFinding("ALLOWS_ACCESS_TO_UNUSED_SERVICES", RoleExamples.alias)])),
+        CheckExample(
+            "every granted service used in the last year",
+            files: RoleExamples.aliasFiles(
+                "[" + RoleExamples.allow(#"["iot:Connect", "s3:GetObject"]"#) + "]",
+                extra: [
+                    "iam-service-last-accessed.json": RoleExamples.lastAccessed(
+                        "DeviceRole", [("iot", "2026-11-20T00:00:00Z"), ("s3", "2025-12-01T00:00:00Z")])
+                ]),
+            expect: .compliant),
+        CheckExample(
+            "a service last used 400 days before the audit is unused",
+            files: RoleExamples.aliasFiles(
+                "[" + RoleExamples.allow(#"["iot:Connect", "s3:GetObject"]"#) + "]",
+                extra: [
+                    "iam-service-last-accessed.json": RoleExamples.lastAccessed(
+                        "DeviceRole", [("iot", "2026-11-20T00:00:00Z"), ("s3", "2025-10-22T00:00:00Z")])
+                ]),
+            expect: .nonCompliant([ExpectedFinding("ALLOWS_ACCESS_TO_UNUSED_SERVICES", RoleExamples.alias)])),
+        CheckExample(
+            "without last-accessed data the check cannot run",
+            files: RoleExamples.aliasFiles("[" + RoleExamples.allow(#""iot:Connect""#) + "]"),
+            expect: .failed(
+                message:
+                    "iam-service-last-accessed.json: file not found in the snapshot (it tells which services each role used in the last year)"
+            )),
+    ]
+}
+
+extension UnauthenticatedCognitoRoleCheck {
+    static let iot = RoleExamples.iot
+
+    static let examples: [CheckExample] = [
+        CheckExample(
+            "DescribeThing on one thing is already admin access for guests (documented)",
+            files: RoleExamples.poolFiles(
+                unauthenticated: "[" + RoleExamples.allow(#""iot:DescribeThing""#, "\(iot):thing/MyThing") + "]"),
+            expect: .nonCompliant([ExpectedFinding("ALLOWS_ACCESS_TO_IOT_ADMIN_ACTIONS", RoleExamples.pool)])),
+        CheckExample(
+            "Subscribe on every thing's topics",
+            files: RoleExamples.poolFiles(
+                unauthenticated: "[" + RoleExamples.allow(#""iot:Subscribe""#, "\(iot):topicfilter/$aws/things/#")
+                    + "]"),
+            expect: .nonCompliant([ExpectedFinding("ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS", RoleExamples.pool)])
+        ),
+        CheckExample(
+            "a guest role limited to a public topic",
+            files: RoleExamples.poolFiles(
+                unauthenticated: "[" + RoleExamples.allow(#"["iot:Connect", "iot:Receive"]"#, "\(iot):topic/public/*")
+                    + ", " + RoleExamples.allow(#""iot:Subscribe""#, "\(iot):topicfilter/public/*") + "]"),
+            expect: .compliant),
+        CheckExample(
+            "a pool without an unauthenticated role has nothing to check",
+            files: RoleExamples.poolFiles(authenticated: "[" + RoleExamples.allow(#""iot:*""#) + "]"),
+            expect: .compliant),
+    ]
+}
+
+extension AuthenticatedCognitoRoleCheck {
+    static let iot = RoleExamples.iot
+
+    static let examples: [CheckExample] = [
+        CheckExample(
+            "DescribeThing on one named thing (documented compliant for authenticated users)",
+            files: RoleExamples.poolFiles(
+                authenticated: "[" + RoleExamples.allow(#""iot:DescribeThing""#, "\(iot):thing/MyThing") + "]"),
+            expect: .compliant),
+        CheckExample(
+            "DescribeThing on thing/* (documented non-compliant)",
+            files: RoleExamples.poolFiles(
+                authenticated: "[" + RoleExamples.allow(#""iot:DescribeThing""#, "\(iot):thing/*") + "]"),
+            expect: .nonCompliant([
+                ExpectedFinding("ALLOWS_BROAD_ACCESS_TO_IOT_THING_ADMIN_READ_ACTIONS", RoleExamples.pool)
+            ])),
+        CheckExample(
+            "CreateThing on any resource",
+            files: RoleExamples.poolFiles(authenticated: "[" + RoleExamples.allow(#""iot:CreateThing""#) + "]"),
+            expect: .nonCompliant([ExpectedFinding("ALLOWS_ACCESS_TO_IOT_THING_ADMIN_WRITE_ACTIONS", RoleExamples.pool)]
+            )),
+        CheckExample(
+            "AttachPolicy (manage non-things)",
+            files: RoleExamples.poolFiles(authenticated: "[" + RoleExamples.allow(#""iot:AttachPolicy""#) + "]"),
+            expect: .nonCompliant([ExpectedFinding("ALLOWS_ACCESS_TO_IOT_NON_THING_ADMIN_ACTIONS", RoleExamples.pool)])),
+        CheckExample(
+            "broad data-plane access is not flagged for authenticated users",
+            files: RoleExamples.poolFiles(
+                authenticated: "[" + RoleExamples.allow(#""iot:Publish""#, "\(iot):topic/*") + "]"),
+            expect: .compliant),
+    ]
+}
