@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "FleetAuditFrontend",
             dependencies: [
-                "FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON", "FleetAuditMitigation",
+                "FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON", "FleetAuditMitigation", "FleetAuditPolicy",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
@@ -75,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "fleet-audit",
             dependencies: [
-                "FleetAuditFrontend",
+                "FleetAuditFrontend", "FleetAuditJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -98,6 +98,11 @@ let package = Package(
             dependencies: [
                 "FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON", "FleetAuditFrontend", "FleetAuditTestSupport",
             ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "FleetAuditPolicyTests",
+            dependencies: ["FleetAuditPolicy", "FleetAuditJSON"],
             swiftSettings: strictSwift
         ),
         .testTarget(

@@ -22,6 +22,8 @@ public struct PolicyStatement: Sendable, Hashable {
     public var requiresAttachedThing: Bool
     /// Any other condition: it may or may not hold, so an Allow is assumed to apply and a Deny is not relied on.
     public var hasOtherConditions: Bool
+    /// The keys of those other conditions (`aws:SourceIp`, ...), for `missingContextValues`.
+    public var otherConditionKeys: [String] = []
 }
 
 /// A parsed policy document.
@@ -105,6 +107,7 @@ extension PolicyDocument {
         let (resources, resourcesNegated) = try patterns(object, "Resource", "NotResource", label: label)
         var requiresAttachedThing = false
         var hasOtherConditions = false
+        var otherConditionKeys: [String] = []
         if let condition = object["Condition"] {
             guard let operators = condition.objectValue else {
                 throw PolicyParseError("\(label).Condition is \(condition.typeName); expected an object")
@@ -118,6 +121,7 @@ extension PolicyDocument {
                         requiresAttachedThing = true
                     } else {
                         hasOtherConditions = true
+                        otherConditionKeys.append(key)
                     }
                 }
             }
@@ -125,7 +129,8 @@ extension PolicyDocument {
         return PolicyStatement(
             index: index, sid: object["Sid"]?.stringValue, effect: effect, actions: actions,
             actionsNegated: actionsNegated, resources: resources, resourcesNegated: resourcesNegated,
-            requiresAttachedThing: requiresAttachedThing, hasOtherConditions: hasOtherConditions)
+            requiresAttachedThing: requiresAttachedThing, hasOtherConditions: hasOtherConditions,
+            otherConditionKeys: otherConditionKeys)
     }
 
     static func isTrue(_ value: JSONValue) -> Bool {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FleetAuditFrontend
+import FleetAuditJSON
 
 import struct Logging.Logger
 
@@ -14,7 +15,7 @@ struct FleetAudit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fleet-audit",
         abstract: "Offline AWS IoT Device Defender audit of exported configuration snapshots.",
-        subcommands: [Audit.self, Mitigate.self, Logging.self, Checks.self])
+        subcommands: [Audit.self, Mitigate.self, Logging.self, TestAuthorization.self, Checks.self])
 }
 
 struct Audit: ParsableCommand {
@@ -156,6 +157,66 @@ struct Logging: ParsableCommand {
         case .success(let text): print(text, terminator: "")
         case .failure(let line):
             printToStandardError([line.line])
+            throw ExitCode(2)
+        }
+    }
+}
+
+struct TestAuthorization: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test-authorization",
+        abstract: "Evaluate IoT policies for actions on resources (like `aws iot test-authorization`), offline.",
+        discussion: """
+            Prints the TestAuthorizationResponse JSON; each result also names its decidingStatement.
+            Attached policies come from policy-targets.json (the principal's, and its things' thing groups'),
+            the thing context from thing-principals.json and things.json.
+            """)
+
+    @Argument(help: "The snapshot directory.")
+    var snapshot: String
+
+    @Option(name: .customLong("auth-infos"), help: "AuthInfo list JSON, inline or file://path.")
+    var authInfos: String
+
+    @Option(name: .long, help: "Certificate ARN or ID, or Cognito identity ID.")
+    var principal: String?
+
+    @Option(name: .customLong("cognito-identity-pool-id"), help: "The Cognito identity pool ID.")
+    var cognitoIdentityPoolId: String?
+
+    @Option(name: .customLong("client-id"), help: "The MQTT client ID.")
+    var clientId: String?
+
+    @Option(name: .customLong("policy-names-to-add"), parsing: .upToNextOption, help: "Policies treated as attached.")
+    var policyNamesToAdd: [String] = []
+
+    @Option(
+        name: .customLong("policy-names-to-skip"), parsing: .upToNextOption, help: "Policies treated as not attached.")
+    var policyNamesToSkip: [String] = []
+
+    func validate() throws {
+        do {
+            _ = try TestAuthorizationRunner.parseAuthInfos(authInfos)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func run() throws {
+        let options = TestAuthorizationOptions(
+            snapshotPath: snapshot, authInfos: authInfos, principal: principal,
+            cognitoIdentityPoolId: cognitoIdentityPoolId, clientId: clientId, policyNamesToAdd: policyNamesToAdd,
+            policyNamesToSkip: policyNamesToSkip)
+        let result: Result<JSONValue, TestAuthorizationRunner.Failure>
+        do {
+            result = try TestAuthorizationRunner.run(options)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        switch result {
+        case .success(let json): print(JSONWriter.pretty(json))
+        case .failure(let failure):
+            printToStandardError([failure.description])
             throw ExitCode(2)
         }
     }
