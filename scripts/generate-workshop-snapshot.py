@@ -27,7 +27,15 @@ values are fixed. No private key is written anywhere: the CA key and the device 
 only in memory while the script runs and are discarded, so the committed CA cannot sign
 anything further; to change the certificates, rerun the script and commit the whole output.
 
-Usage: python3 scripts/generate-workshop-snapshot.py [OUTPUT_DIR]
+* IoT policies for the misconfiguration check (the two documented cases and their fix),
+  two role aliases (a scoped camera role and an over-broad firmware role, with IAM
+  last-accessed data), and two Cognito identity pools (over-broad guest and app-user roles,
+  and compliant dashboard roles), in ``iam.json`` as ``get-account-authorization-details``
+  prints it.
+
+Usage: python3 scripts/generate-workshop-snapshot.py [--identity-only] [OUTPUT_DIR]
+``--identity-only`` rewrites only the files that involve no key material (policies, IAM,
+role aliases, Cognito pools, mitigation actions), keeping the committed certificates.
 OUTPUT_DIR defaults to snapshots/workshop under the repository root and is created if
 missing; the files listed in FILES are overwritten, nothing else there is touched.
 Needs Python 3.9+ and ``cryptography`` 42 or later (``pip install cryptography``).
@@ -65,6 +73,20 @@ FILES = (
     "thing-principals.json",
     "policy-targets.json",
     "mitigation-actions.json",
+    "role-aliases.json",
+    "iam.json",
+    "iam-service-last-accessed.json",
+    "cognito-identity-pools.json",
+)
+
+# Files that involve no key material: `--identity-only` rewrites just these, keeping the certificates.
+IDENTITY_FILES = (
+    "policies.json",
+    "mitigation-actions.json",
+    "role-aliases.json",
+    "iam.json",
+    "iam-service-last-accessed.json",
+    "cognito-identity-pools.json",
 )
 
 
@@ -231,7 +253,167 @@ POLICY_VERSIONS = (
      policy_document(
          {"Effect": "Allow", "Action": "iot:Publish",
           "Resource": iot_resource("topic", f"sensors/{THING}/telemetry")})),
+    # IOT_POLICY_POTENTIAL_MISCONFIGURATION_CHECK, the two documented cases and the fix.
+    ("BuildingMonitorPolicy", "1", True,
+     utc(2026, 3, 9, 10, 2, 41, 17000), utc(2026, 3, 9, 10, 2, 41, 17000),
+     policy_document(
+         {"Effect": "Allow", "Action": "iot:Subscribe", "Resource": iot_resource("topicfilter", "building/*")},
+         {"Effect": "Deny", "Action": "iot:Subscribe",
+          "Resource": iot_resource("topicfilter", "building/control_room/#")},
+         {"Effect": "Allow", "Action": "iot:Receive", "Resource": iot_resource("topic", "building/*")})),
+    ("BuildingOperatorPolicy", "1", True,
+     utc(2026, 3, 9, 10, 5, 12, 250000), utc(2026, 3, 9, 10, 5, 12, 250000),
+     policy_document(
+         {"Effect": "Allow", "Action": "iot:Subscribe", "Resource": iot_resource("topicfilter", "building/*")},
+         {"Effect": "Deny", "Action": "iot:Subscribe",
+          "Resource": iot_resource("topicfilter", "building/control_room/*")},
+         {"Effect": "Allow", "Action": "iot:Receive", "Resource": iot_resource("topic", "building/*")})),
+    ("BuildingGuestPolicy", "1", True,
+     utc(2026, 3, 9, 10, 8, 55, 901000), utc(2026, 3, 9, 10, 8, 55, 901000),
+     policy_document(
+         {"Effect": "Allow", "Action": "iot:Subscribe", "Resource": iot_resource("topicfilter", "building/*")},
+         {"Effect": "Deny", "Action": "iot:Subscribe",
+          "Resource": iot_resource("topicfilter", "building/control_room/*")},
+         {"Effect": "Allow", "Action": "iot:Receive", "Resource": iot_resource("topic", "building/*")},
+         {"Effect": "Deny", "Action": "iot:Receive",
+          "Resource": iot_resource("topic", "building/control_room/*")})),
 )
+
+# --- IAM roles behind role aliases and Cognito pools -----------------------------------
+
+def role_arn(name):
+    return f"arn:aws:iam::{ACCOUNT}:role/{name}"
+
+
+CREDENTIALS_THING = "${credentials-iot:ThingName}"
+FIRMWARE_BUCKET = "arn:aws:s3:::workshop-firmware-123456789012"
+CAMERA_BUCKET = "arn:aws:s3:::workshop-camera-clips-123456789012"
+
+# role name -> (created, inline policies {name: [statements]}, attached managed policy names)
+ROLES = {
+    # The credentials-provider role of a camera: its own thing's topics and one bucket.
+    "WorkshopCameraRole": (utc(2026, 4, 2, 9, 0, 0, 0), {"CameraUpload": [
+        {"Effect": "Allow", "Action": "s3:PutObject", "Resource": f"{CAMERA_BUCKET}/{CREDENTIALS_THING}/*"},
+        {"Effect": "Allow", "Action": "iot:Publish",
+         "Resource": iot_resource("topic", f"cameras/{CREDENTIALS_THING}/events")},
+    ]}, []),
+    # The firmware updater's role: far more than a device needs.
+    "WorkshopFirmwareRole": (utc(2026, 4, 2, 9, 30, 0, 0), {"FirmwareEverything": [
+        {"Effect": "Allow", "Action": "iot:*", "Resource": "*"},
+        {"Effect": "Allow", "Action": ["iam:PassRole", "dynamodb:PutItem"], "Resource": "*"},
+    ]}, ["WorkshopFirmwareS3Access"]),
+    # Cognito: a guest role that can read a thing and every thing's topics...
+    "WorkshopGuestRole": (utc(2026, 5, 11, 14, 0, 0, 0), {"GuestIoT": [
+        {"Effect": "Allow", "Action": "iot:DescribeThing",
+         "Resource": iot_resource("thing", "workshop-gateway-01")},
+        {"Effect": "Allow", "Action": ["iot:Connect", "iot:Subscribe", "iot:Receive"], "Resource": "*"},
+    ]}, []),
+    # ...and an app-user role that administers things.
+    "WorkshopAppUserRole": (utc(2026, 5, 11, 14, 5, 0, 0), {"AppUserIoT": [
+        {"Effect": "Allow", "Action": ["iot:DescribeThing", "iot:ListThingPrincipals"],
+         "Resource": iot_resource("thing", "*")},
+        {"Effect": "Allow", "Action": ["iot:CreateThing", "iot:AttachPolicy"], "Resource": "*"},
+    ]}, []),
+    # The dashboard pool's roles are the compliant look-alikes.
+    "WorkshopDashboardGuestRole": (utc(2026, 5, 12, 8, 0, 0, 0), {"DashboardGuestIoT": [
+        {"Effect": "Allow", "Action": ["iot:Connect", "iot:Receive"], "Resource": iot_resource("topic", "public/*")},
+        {"Effect": "Allow", "Action": "iot:Subscribe", "Resource": iot_resource("topicfilter", "public/*")},
+    ]}, []),
+    "WorkshopDashboardUserRole": (utc(2026, 5, 12, 8, 5, 0, 0), {"DashboardUserIoT": [
+        {"Effect": "Allow", "Action": "iot:DescribeThing", "Resource": iot_resource("thing", "workshop-gateway-01")},
+        {"Effect": "Allow", "Action": "iot:Publish", "Resource": iot_resource("topic", "dashboard/commands")},
+    ]}, []),
+}
+
+# Customer managed policies: name -> [(version id, is default, created, statements)]
+MANAGED_POLICIES = {
+    "WorkshopFirmwareS3Access": [
+        ("v1", False, utc(2026, 4, 2, 9, 31, 0, 0),
+         [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"{FIRMWARE_BUCKET}/*"}]),
+        ("v2", True, utc(2026, 6, 1, 12, 0, 0, 0),
+         [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]),
+    ],
+}
+
+ROLE_ALIASES = (
+    ("WorkshopCameraRoleAlias", "WorkshopCameraRole", utc(2026, 4, 2, 9, 10, 0, 0)),
+    ("WorkshopFirmwareRoleAlias", "WorkshopFirmwareRole", utc(2026, 4, 2, 9, 40, 0, 0)),
+)
+
+# role -> {service namespace: last authenticated (None: never)}
+SERVICE_LAST_ACCESSED = {
+    "WorkshopCameraRole": {"iot": utc(2026, 11, 25, 6, 12, 0, 0), "s3": utc(2026, 11, 25, 6, 12, 5, 0)},
+    "WorkshopFirmwareRole": {"iot": utc(2026, 11, 20, 3, 0, 0, 0), "s3": utc(2026, 10, 1, 3, 0, 0, 0),
+                             "dynamodb": None, "iam": None},
+}
+
+IDENTITY_POOLS = (
+    (f"{REGION}:7c6e0f3a-1d2b-4c5d-8e9f-0a1b2c3d4e5f", "WorkshopMobileApp",
+     "WorkshopAppUserRole", "WorkshopGuestRole"),
+    (f"{REGION}:2f4a6c8e-0b1d-4e3f-9a5b-7c9d1e3f5a7b", "WorkshopDashboard",
+     "WorkshopDashboardUserRole", "WorkshopDashboardGuestRole"),
+)
+
+
+def iam_authorization_details():
+    """`aws iam get-account-authorization-details` as the CLI prints it (IAM times are ISO strings)."""
+    trust = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "credentials.iot.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    roles = []
+    for name, (created, inline, attached) in ROLES.items():
+        roles.append({
+            "Path": "/", "RoleName": name, "RoleId": "AROA" + hashlib.sha256(name.encode()).hexdigest()[:17].upper(),
+            "Arn": role_arn(name), "CreateDate": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "AssumeRolePolicyDocument": trust, "InstanceProfileList": [],
+            "RolePolicyList": [{"PolicyName": policy, "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}
+                               for policy, statements in inline.items()],
+            "AttachedManagedPolicies": [{"PolicyName": policy, "PolicyArn": f"arn:aws:iam::{ACCOUNT}:policy/{policy}"}
+                                        for policy in attached],
+            "Tags": [],
+        })
+    policies = []
+    for name, versions in MANAGED_POLICIES.items():
+        default = next(version for version, is_default, _, _ in versions if is_default)
+        policies.append({
+            "PolicyName": name, "PolicyId": "ANPA" + hashlib.sha256(name.encode()).hexdigest()[:17].upper(),
+            "Arn": f"arn:aws:iam::{ACCOUNT}:policy/{name}", "Path": "/", "DefaultVersionId": default,
+            "AttachmentCount": 1, "PermissionsBoundaryUsageCount": 0, "IsAttachable": True,
+            "CreateDate": versions[0][2].strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "UpdateDate": versions[-1][2].strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "PolicyVersionList": [{"Document": {"Version": "2012-10-17", "Statement": statements},
+                                   "VersionId": version, "IsDefaultVersion": is_default,
+                                   "CreateDate": created.strftime("%Y-%m-%dT%H:%M:%SZ")}
+                                  for version, is_default, created, statements in versions],
+        })
+    return {"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": roles, "Policies": policies,
+            "IsTruncated": False}
+
+
+def role_aliases():
+    return {"roleAliasDescriptions": [{
+        "roleAlias": alias, "roleAliasArn": f"{IOT_ARN}:rolealias/{alias}", "roleArn": role_arn(role),
+        "owner": ACCOUNT, "credentialDurationSeconds": 3600,
+        "creationDate": cli_v2_time(created), "lastModifiedDate": cli_v2_time(created),
+    } for alias, role, created in ROLE_ALIASES]}
+
+
+def service_last_accessed():
+    return {"roles": [{
+        "roleArn": role_arn(role),
+        "JobStatus": "COMPLETED",
+        "ServicesLastAccessed": [
+            dict({"ServiceName": namespace, "ServiceNamespace": namespace, "TotalAuthenticatedEntities": 0 if when is None else 1},
+                 **({} if when is None else {"LastAuthenticated": cli_v2_time(when), "LastAuthenticatedRegion": REGION}))
+            for namespace, when in services.items()
+        ],
+    } for role, services in SERVICE_LAST_ACCESSED.items()]}
+
+
+def identity_pools():
+    return {"identityPoolRoles": [{
+        "IdentityPoolId": pool_id,
+        "Roles": {"authenticated": role_arn(authenticated), "unauthenticated": role_arn(unauthenticated)},
+    } for pool_id, _, authenticated, unauthenticated in IDENTITY_POOLS]}
 
 
 def policies():
@@ -312,6 +494,10 @@ MITIGATION_ACTIONS = (
      f"arn:aws:iam::{ACCOUNT}:role/IoTMitigationActionPublishToSns_Role",
      {"publishFindingToSnsParams": {"topicArn": f"arn:aws:sns:{REGION}:{ACCOUNT}:DevDefenderAudit"}},
      utc(2026, 11, 25, 16, 3, 57, 648000)),
+    ("ReplacePolicyWithBlankAction", "REPLACE_DEFAULT_POLICY_VERSION",
+     f"arn:aws:iam::{ACCOUNT}:role/IoTMitigationActionPolicy_Role",
+     {"replaceDefaultPolicyVersionParams": {"templateName": "BLANK_POLICY"}},
+     utc(2026, 11, 25, 16, 20, 4, 118000)),
 )
 
 
@@ -329,6 +515,18 @@ def mitigation_actions():
         }
         for name, action_type, role, params, created in MITIGATION_ACTIONS
     ]}
+
+
+def build_identity_files():
+    """The files of IDENTITY_FILES: deterministic, no keys involved."""
+    return {
+        "policies.json": policies(),
+        "mitigation-actions.json": mitigation_actions(),
+        "role-aliases.json": role_aliases(),
+        "iam.json": iam_authorization_details(),
+        "iam-service-last-accessed.json": service_last_accessed(),
+        "cognito-identity-pools.json": identity_pools(),
+    }
 
 
 def build_snapshot():
@@ -367,6 +565,10 @@ def build_snapshot():
              "targets": [cert_arn_by_thing[name] for name in SENSOR_TELEMETRY_THINGS]},
         ]},
         "mitigation-actions.json": mitigation_actions(),
+        "role-aliases.json": role_aliases(),
+        "iam.json": iam_authorization_details(),
+        "iam-service-last-accessed.json": service_last_accessed(),
+        "cognito-identity-pools.json": identity_pools(),
     }
 
 
@@ -374,14 +576,20 @@ def main(argv):
     if len(argv) == 2 and argv[1] in ("-h", "--help"):
         print(__doc__)
         return 0
-    if len(argv) > 2 or (len(argv) == 2 and argv[1].startswith("-")):
-        print("usage: generate-workshop-snapshot.py [OUTPUT_DIR]", file=sys.stderr)
+    identity_only = "--identity-only" in argv[1:]
+    arguments = [argument for argument in argv[1:] if argument != "--identity-only"]
+    if len(arguments) > 1 or (arguments and arguments[0].startswith("-")):
+        print("usage: generate-workshop-snapshot.py [--identity-only] [OUTPUT_DIR]", file=sys.stderr)
         return 64
     default = Path(__file__).resolve().parent.parent / "snapshots" / "workshop"
-    out = Path(argv[1]) if len(argv) == 2 else default
+    out = Path(arguments[0]) if arguments else default
     out.mkdir(parents=True, exist_ok=True)
-    snapshot = build_snapshot()
-    assert tuple(snapshot) == FILES
+    if identity_only:
+        snapshot = build_identity_files()
+        assert tuple(snapshot) == IDENTITY_FILES
+    else:
+        snapshot = build_snapshot()
+        assert tuple(snapshot) == FILES
     for name, value in snapshot.items():
         # Same layout as the AWS CLI's JSON output: 4-space indent, non-ASCII kept.
         text = json.dumps(value, indent=4, ensure_ascii=False) + "\n"

@@ -36,19 +36,20 @@ run() {
     local log="$work/time.log"
     local out
     out="$(/usr/bin/time -v -o "$log" "$bin/stream-rss" "$mode" "$file" "$@")"
-    local rss_kb elapsed
+    local rss_kb elapsed cpu
     rss_kb="$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")"
     elapsed="$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log")"
+    cpu="$(awk -F': ' '/User time|System time/ {sum += $2} END {printf "%.2f", sum}' "$log")"
     local bytes elements rate
     bytes="$(stat -c %s "$file")"
     elements="$(sed -n 's/^[^:]*: \([0-9]*\) elements.*/\1/p' <<<"$out")"
     rate="$(sed -n 's/.*, \([0-9.]*\) MB\/s$/\1/p' <<<"$out")"
-    printf '| %s | %s | %s | %s | %s | %s | %.1f |\n' \
-        "$label" "$mode" "$bytes" "$elements" "$rate" "$elapsed" "$(bc -l <<<"$rss_kb / 1024")"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %.1f |\n' \
+        "$label" "$mode" "$bytes" "$elements" "$rate" "$elapsed" "$cpu" "$(bc -l <<<"$rss_kb / 1024")"
 }
 
-echo "| file | mode | bytes | elements | MB/s | elapsed | max RSS (MiB) |"
-echo "|---|---|---:|---:|---:|---:|---:|"
+echo "| file | mode | bytes | elements | MB/s (wall) | elapsed | CPU s (user+sys) | max RSS (MiB) |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|"
 "$bin/generate-policies" "$work/policies-floor.json" --count 1 >/dev/null
 run "1 policy version (floor)" "$work/policies-floor.json" stream
 run "1 policy version (floor)" "$work/policies-floor.json" load-file
