@@ -1,8 +1,8 @@
 /// The account a policy is analysed in, and what its thing-related policy
 /// variables can bind to.
 public struct PolicyScope: Sendable, Hashable {
-    public var region: String
-    public var accountId: String
+    public let region: String
+    public let accountId: String
     /// Whether `things.json` was read, so shared and unique values are known.
     public var thingsKnown: Bool
     /// Variables (`iot:Connection.Thing.ThingTypeName`,
@@ -15,7 +15,14 @@ public struct PolicyScope: Sendable, Hashable {
         self.accountId = accountId
         self.thingsKnown = thingsKnown
         self.sharedVariables = sharedVariables
+        arnPrefix = "arn:aws:iot:\(region):\(accountId):"
+        probeTable = ProbeTable(arnPrefix: arnPrefix)
     }
+
+    /// `arn:aws:iot:REGION:ACCOUNT:`.
+    let arnPrefix: String
+    /// Built once per scope: the analysis of every policy uses the same probes.
+    let probeTable: ProbeTable
 
     /// Stands, in compiled patterns and probes, for the connecting device's
     /// own identity; 0x02 stands for another device's. Neither byte can occur
@@ -23,29 +30,7 @@ public struct PolicyScope: Sendable, Hashable {
     static let selfMarker = "\u{1}"
     static let otherMarker = "\u{2}"
 
-    var arnPrefix: String { "arn:aws:iot:\(region):\(accountId):" }
-
-    /// Resources of *another* device that a broad pattern would reach.
-    func probes(_ kind: IoTActions.ResourceKind) -> [String] {
-        let other = Self.otherMarker
-        switch kind {
-        case .client: return [arnPrefix + "client/\(other)"]
-        case .topic:
-            return [
-                "topic/$aws/things/\(other)/shadow/update", "topic/$aws/things/\(other)/shadow/name/\(other)/update",
-                "topic/$aws/things/\(other)/jobs/notify",
-            ].map { arnPrefix + $0 }
-        case .topicFilter:
-            // MQTT wildcards in a filter the client may subscribe to reach other
-            // devices' topics too: a policy `*` matches the literal `+` and `#`.
-            return [
-                "topicfilter/$aws/things/\(other)/shadow/update", "topicfilter/$aws/things/\(other)/jobs/notify",
-                "topicfilter/$aws/things/+/shadow/update", "topicfilter/$aws/things/+/jobs/notify",
-                "topicfilter/$aws/things/#", "topicfilter/$aws/#", "topicfilter/#",
-            ].map { arnPrefix + $0 }
-        case .thing: return ["thing/\(other)", "thing/\(other)/\(other)"].map { arnPrefix + $0 }
-        }
-    }
+    func probes(_ kind: IoTActions.ResourceKind) -> [String] { probeTable.probes(kind) }
 
     /// How a `${...}` variable is compiled for the broadness analysis.
     func binding(_ name: String, clientIdScoped: Bool) -> VariableBinding {
@@ -63,6 +48,40 @@ public struct PolicyScope: Sendable, Hashable {
             }
             // Unknown variables could bind to anything.
             return .wildcard
+        }
+    }
+}
+
+/// Resources of *another* device that a broad pattern would reach, per resource kind.
+struct ProbeTable: Sendable, Hashable {
+    let client: [String]
+    let topic: [String]
+    let topicFilter: [String]
+    let thing: [String]
+
+    init(arnPrefix: String) {
+        let other = PolicyScope.otherMarker
+        client = [arnPrefix + "client/\(other)"]
+        topic = [
+            "topic/$aws/things/\(other)/shadow/update", "topic/$aws/things/\(other)/shadow/name/\(other)/update",
+            "topic/$aws/things/\(other)/jobs/notify",
+        ].map { arnPrefix + $0 }
+        // MQTT wildcards in a filter the client may subscribe to reach other
+        // devices' topics too: a policy `*` matches the literal `+` and `#`.
+        topicFilter = [
+            "topicfilter/$aws/things/\(other)/shadow/update", "topicfilter/$aws/things/\(other)/jobs/notify",
+            "topicfilter/$aws/things/+/shadow/update", "topicfilter/$aws/things/+/jobs/notify",
+            "topicfilter/$aws/things/#", "topicfilter/$aws/#", "topicfilter/#",
+        ].map { arnPrefix + $0 }
+        thing = ["thing/\(other)", "thing/\(other)/\(other)"].map { arnPrefix + $0 }
+    }
+
+    func probes(_ kind: IoTActions.ResourceKind) -> [String] {
+        switch kind {
+        case .client: return client
+        case .topic: return topic
+        case .topicFilter: return topicFilter
+        case .thing: return thing
         }
     }
 }
