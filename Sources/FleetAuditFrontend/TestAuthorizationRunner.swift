@@ -103,6 +103,17 @@ public enum TestAuthorizationRunner {
             principal = nil
         }
         do {
+            if let pool = options.cognitoIdentityPoolId {
+                // The pool must be one the snapshot knows (the API answers ResourceNotFoundException).
+                let pools = try snapshot.readObject(.cognitoIdentityPools)
+                let known = (pools["identityPoolRoles"]?.arrayValue ?? []).compactMap {
+                    $0["IdentityPoolId"]?.stringValue
+                }
+                guard known.contains(pool) else {
+                    throw SnapshotProblem(
+                        file: SnapshotFile.cognitoIdentityPools.jsonName, reason: "no identity pool \(pool)")
+                }
+            }
             let things =
                 try principal.map { principal throws(SnapshotProblem) in
                     try thingsAttached(to: principal, snapshot)

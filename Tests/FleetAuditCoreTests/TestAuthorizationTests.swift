@@ -101,6 +101,20 @@ import Testing
         #expect(failure.description == "fleet-audit: policies.json: no default version of policy NoSuchPolicy")
     }
 
+    @Test func anUnknownCognitoIdentityPool() throws {
+        let result = try TestAuthorizationRunner.run(
+            TestAuthorizationOptions(
+                snapshotPath: workshopSnapshot,
+                authInfos: #"[{"actionType": "CONNECT", "resources": ["\#(Self.arn):client/x"]}]"#,
+                principal: "us-east-1:0000", cognitoIdentityPoolId: "us-east-1:no-such-pool"))
+        guard case .failure(let failure) = result else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(
+            failure.description == "fleet-audit: cognito-identity-pools.json: no identity pool us-east-1:no-such-pool")
+    }
+
     @Test func malformedAuthInfos() {
         #expect(throws: UsageError("--auth-infos[0].actionType must be one of CONNECT, PUBLISH, RECEIVE, SUBSCRIBE")) {
             try TestAuthorizationRunner.parseAuthInfos(#"[{"actionType": "DELETE", "resources": ["x"]}]"#)

@@ -119,7 +119,8 @@ let benchmarks: @Sendable () -> Void = {
                 var error = [CChar](repeating: 0, count: 256)
                 let count = fa_bench_json_load_file(fixturePath, "policyVersions", &error, error.count)
                 guard count >= 0 else {
-                    throw BenchmarkFailure(description: String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+                    let text = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                    throw BenchmarkFailure(description: text)
                 }
                 try expectElements(Int(count))
             }

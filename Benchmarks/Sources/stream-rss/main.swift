@@ -34,7 +34,8 @@ func seconds(since start: ContinuousClock.Instant) -> Double {
 func report(_ mode: String, elements: Int, bytes: Int64, since start: ContinuousClock.Instant) {
     let time = seconds(since: start)
     let rate = Double(bytes) / 1_000_000 / time
-    print("\(mode): \(elements) elements, \(bytes) bytes, \(String(format: time, 3)) s, \(String(format: rate, 1)) MB/s")
+    let timing = "\(String(format: time, 3)) s, \(String(format: rate, 1)) MB/s"
+    print("\(mode): \(elements) elements, \(bytes) bytes, \(timing)")
 }
 
 extension String {
@@ -46,6 +47,11 @@ extension String {
         let fraction = String(abs(whole) % unit)
         self = "\(whole / unit)." + String(repeating: "0", count: decimals - fraction.count) + fraction
     }
+}
+
+/// A NUL-terminated C buffer as text.
+func text(of buffer: [CChar]) -> String {
+    String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
 func fileSize(_ path: String) -> Int64 {
@@ -98,7 +104,7 @@ case "stream":
 case "load-file":
     var error = [CChar](repeating: 0, count: 256)
     let count = fa_bench_json_load_file(path, key, &error, error.count)
-    guard count >= 0 else { fail(String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)) }
+    guard count >= 0 else { fail(text(of: error)) }
     report("json_load_file", elements: Int(count), bytes: fileSize(path), since: start)
 case "parse-whole":
     guard let file = fopen(path, "rb") else { fail("cannot open \(path)") }
