@@ -54,6 +54,23 @@ let package = Package(
                 .plugin(name: "BenchmarkPlugin", package: "benchmark")
             ]
         ),
+        // Parses and classifies generated policies in a loop: a target for callgrind/perf.
+        .executableTarget(
+            name: "policy-profile",
+            dependencies: [.product(name: "FleetAuditPolicy", package: "FleetAudit")]
+        ),
+        // The policy engine's hot paths: glob matching and policy classification.
+        .executableTarget(
+            name: "PolicyBenchmarks",
+            dependencies: [
+                .product(name: "FleetAuditPolicy", package: "FleetAudit"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/PolicyBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark")
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

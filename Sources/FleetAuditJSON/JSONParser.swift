@@ -53,7 +53,7 @@ public enum JSONParser {
     private static func convert(_ value: UnsafeMutablePointer<json_t>) -> JSONValue {
         switch fa_json_typeof(value) {
         case Int32(JSON_OBJECT.rawValue):
-            var members: [(String, JSONValue)] = []
+            var members: [(key: String, value: JSONValue)] = []
             members.reserveCapacity(json_object_size(value))
             var iterator = json_object_iter(value)
             while let current = iterator {
@@ -65,7 +65,7 @@ public enum JSONParser {
                         }
                     } ?? ""
                 if let child = json_object_iter_value(current) {
-                    members.append((key, convert(child)))
+                    members.append((key: key, value: convert(child)))
                 }
                 iterator = json_object_iter_next(value, current)
             }
@@ -100,8 +100,7 @@ public enum JSONParser {
 
 extension JSONObject {
     /// Members already known to be unique (jansson rejected duplicates).
-    init(uncheckedMembers: [(String, JSONValue)]) {
-        self.init()
-        for (key, value) in uncheckedMembers { appendUnchecked(key, value) }
+    init(uncheckedMembers: [(key: String, value: JSONValue)]) {
+        self.init(members: uncheckedMembers)
     }
 }

@@ -67,6 +67,8 @@ public struct JSONObject: Sendable, Hashable {
 
     public init() { members = [] }
 
+    init(members: [(key: String, value: JSONValue)]) { self.members = members }
+
     public init(_ members: [(String, JSONValue)]) {
         self.members = []
         for (key, value) in members { self[key] = value }
@@ -86,9 +88,6 @@ public struct JSONObject: Sendable, Hashable {
 
     public var keys: [String] { members.map(\.key) }
 
-    mutating func appendUnchecked(_ key: String, _ value: JSONValue) {
-        members.append((key, value))
-    }
     public var isEmpty: Bool { members.isEmpty }
 
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {

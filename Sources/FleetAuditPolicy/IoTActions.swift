@@ -42,6 +42,32 @@ public enum IoTActions {
         "iam", "cloudtrail", "guardduty", "inspector", "trustedadvisor",
     ]
 
+    /// The actions whose resources are probed for broadness: the data plane and the thing reads.
+    public static let probed: [String] = dataPlane + thingAdminRead
+
+    /// The resource kind of each probed action.
+    static let probedKinds: [ResourceKind] = probed.map { resourceKind(of: $0) ?? .thing }
+    static let connectIndex = dataPlane.firstIndex(of: "iot:Connect") ?? 0
+    static let subscribeIndex = dataPlane.firstIndex(of: "iot:Subscribe") ?? 0
+    static let probedLowercased: [String: Int] = Dictionary(
+        uniqueKeysWithValues: probed.enumerated().map { ($0.element.lowercased(), $0.offset) })
+    static let probedAllMask: UInt32 = (1 << UInt32(probed.count)) - 1
+
+    /// The probed actions an `Action` pattern covers, as bits of `probed`. Most
+    /// patterns are a literal name or `iot:*`/`*`; only the rest are matched one by one.
+    static func probedMask(of pattern: GlobPattern) -> UInt32 {
+        if pattern.isLiteral {
+            return probedLowercased[pattern.text.lowercased()].map { 1 << UInt32($0) } ?? 0
+        }
+        let lowered = pattern.text.lowercased()
+        if lowered == "*" || lowered == "iot:*" { return probedAllMask }
+        var mask: UInt32 = 0
+        for (index, action) in probed.enumerated() where pattern.matches(action) {
+            mask |= 1 << UInt32(index)
+        }
+        return mask
+    }
+
     /// The kind of resource an action is authorised against.
     public enum ResourceKind: Sendable, Hashable {
         case client, topic, topicFilter, thing

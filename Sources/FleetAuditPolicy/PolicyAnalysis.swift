@@ -15,13 +15,12 @@ public struct PolicyScope: Sendable, Hashable {
         self.accountId = accountId
         self.thingsKnown = thingsKnown
         self.sharedVariables = sharedVariables
-        arnPrefix = "arn:aws:iot:\(region):\(accountId):"
-        probeTable = ProbeTable(arnPrefix: arnPrefix)
+        probeTable = ProbeTable(arnPrefix: "arn:aws:iot:\(region):\(accountId):")
     }
 
     /// `arn:aws:iot:REGION:ACCOUNT:`.
-    let arnPrefix: String
-    /// Built once per scope: the analysis of every policy uses the same probes.
+    var arnPrefix: String { probeTable.arnPrefix }
+    /// Built once per scope (a reference: scopes are passed around per statement).
     let probeTable: ProbeTable
 
     /// Stands, in compiled patterns and probes, for the connecting device's
@@ -30,53 +29,59 @@ public struct PolicyScope: Sendable, Hashable {
     static let selfMarker = "\u{1}"
     static let otherMarker = "\u{2}"
 
-    func probes(_ kind: IoTActions.ResourceKind) -> [String] { probeTable.probes(kind) }
-
-    /// How a `${...}` variable is compiled for the broadness analysis.
-    func binding(_ name: String, clientIdScoped: Bool) -> VariableBinding {
-        let lowered = name.lowercased()
-        switch lowered {
-        case "iot:connection.thing.thingname", "credentials-iot:thingname", "cognito-identity.amazonaws.com:sub":
-            return .literal(Self.selfMarker)
-        case "iot:clientid":
-            return clientIdScoped ? .literal(Self.selfMarker) : .wildcard
-        default:
-            if lowered.hasPrefix("iot:certificate.") { return .literal(Self.selfMarker) }
-            if lowered == "iot:connection.thing.thingtypename" || lowered.hasPrefix("iot:connection.thing.attributes[")
-            {
-                return thingsKnown && !sharedVariables.contains(name) ? .literal(Self.selfMarker) : .wildcard
-            }
-            // Unknown variables could bind to anything.
-            return .wildcard
-        }
-    }
+    func probes(_ kind: IoTActions.ResourceKind) -> ArraySlice<String> { probeTable.probes(kind) }
 }
 
-/// Resources of *another* device that a broad pattern would reach, per resource kind.
-struct ProbeTable: Sendable, Hashable {
-    let client: [String]
-    let topic: [String]
-    let topicFilter: [String]
-    let thing: [String]
+/// Resources of *another* device that a broad pattern would reach, per
+/// resource kind, numbered so that a pattern's matches are one bit mask.
+final class ProbeTable: Sendable, Hashable {
+    static func == (lhs: ProbeTable, rhs: ProbeTable) -> Bool { lhs.arnPrefix == rhs.arnPrefix }
+    func hash(into hasher: inout Hasher) { hasher.combine(arnPrefix) }
+
+    let arnPrefix: String
+    /// Every probe; `range(kind)` gives a kind's slice.
+    let all: [String]
+    static let client = 0..<1
+    static let topic = 1..<4
+    static let topicFilter = 4..<11
+    static let thing = 11..<13
+
+    /// `all` as bytes, and without the `arn:aws:iot:REGION:ACCOUNT:` prefix.
+    let fullBytes: [[UInt8]]
+    let suffixBytes: [[UInt8]]
+    let prefixBytes: [UInt8]
 
     init(arnPrefix: String) {
+        self.arnPrefix = arnPrefix
         let other = PolicyScope.otherMarker
-        client = [arnPrefix + "client/\(other)"]
-        topic = [
+        let suffixes = [
+            "client/\(other)",
             "topic/$aws/things/\(other)/shadow/update", "topic/$aws/things/\(other)/shadow/name/\(other)/update",
             "topic/$aws/things/\(other)/jobs/notify",
-        ].map { arnPrefix + $0 }
-        // MQTT wildcards in a filter the client may subscribe to reach other
-        // devices' topics too: a policy `*` matches the literal `+` and `#`.
-        topicFilter = [
+            // MQTT wildcards in a filter the client may subscribe to reach other
+            // devices' topics too: a policy `*` matches the literal `+` and `#`.
             "topicfilter/$aws/things/\(other)/shadow/update", "topicfilter/$aws/things/\(other)/jobs/notify",
             "topicfilter/$aws/things/+/shadow/update", "topicfilter/$aws/things/+/jobs/notify",
             "topicfilter/$aws/things/#", "topicfilter/$aws/#", "topicfilter/#",
-        ].map { arnPrefix + $0 }
-        thing = ["thing/\(other)", "thing/\(other)/\(other)"].map { arnPrefix + $0 }
+            "thing/\(other)", "thing/\(other)/\(other)",
+        ]
+        all = suffixes.map { arnPrefix + $0 }
+        fullBytes = all.map { Array($0.utf8) }
+        suffixBytes = suffixes.map { Array($0.utf8) }
+        prefixBytes = Array(arnPrefix.utf8)
     }
 
-    func probes(_ kind: IoTActions.ResourceKind) -> [String] {
+    /// Whether `resource` (with `wild` slots as wildcards) matches probe `index`.
+    /// Patterns that begin with this account's literal ARN prefix are matched
+    /// on the shorter suffix.
+    func matches(_ resource: GlobPattern, probe index: Int, wild: UInt32, prefixed: Bool) -> Bool {
+        let bytes = prefixed ? suffixBytes[index] : fullBytes[index]
+        return bytes.withUnsafeBufferPointer { buffer in
+            resource.matches(bytes: buffer, fromToken: prefixed ? prefixBytes.count : 0, wildVariables: wild)
+        }
+    }
+
+    static func range(_ kind: IoTActions.ResourceKind) -> Range<Int> {
         switch kind {
         case .client: return client
         case .topic: return topic
@@ -84,6 +89,12 @@ struct ProbeTable: Sendable, Hashable {
         case .thing: return thing
         }
     }
+
+    static func mask(_ kind: IoTActions.ResourceKind) -> UInt16 {
+        range(kind).reduce(0) { $0 | (1 << UInt16($1)) }
+    }
+
+    func probes(_ kind: IoTActions.ResourceKind) -> ArraySlice<String> { all[Self.range(kind)] }
 }
 
 /// A permission found too broad: the action, and the statement and resource pattern that grant it.
@@ -109,23 +120,72 @@ public struct PolicyMisconfiguration: Sendable, Hashable {
     public var allowedFilter: String?
 }
 
-/// One statement with its patterns compiled for a scope.
-struct CompiledStatement: Sendable {
+/// One statement with its patterns compiled for a scope, and what they reach
+/// as bit masks: the data-plane and thing-read actions it covers, and the
+/// other-device probes each resource pattern matches. The broadness questions
+/// are then bit operations, not glob matches.
+final class CompiledStatement: Sendable {
+    /// What one resource pattern means in the scope: its wildcard variable slots
+    /// with `${iot:ClientId}` bound to the client (scoped) or not, whether it
+    /// begins with this account's literal ARN prefix, and the probes it reaches.
+    struct ResourceState: Sendable {
+        var scopedWild: UInt32
+        var unscopedWild: UInt32
+        var prefixed: Bool
+        var scopedMask: UInt16 = 0
+        var unscopedMask: UInt16 = 0
+    }
+
     let statement: PolicyStatement
-    let actions: [GlobPattern]
-    /// Resources with `${iot:ClientId}` bound to the connecting client, and as a wildcard.
-    let resourcesClientScoped: [GlobPattern]
-    let resourcesClientWild: [GlobPattern]
+    /// Bit i set: covers `IoTActions.probed[i]`.
+    let actionMask: UInt32
+    let resources: [ResourceState]
+    /// All resources' probe masks combined.
+    let scopedReach: UInt16
+    let unscopedReach: UInt16
 
     init(_ statement: PolicyStatement, scope: PolicyScope) {
         self.statement = statement
-        actions = statement.actions.map { GlobPattern($0, caseInsensitive: true) }
-        resourcesClientScoped = statement.resources.map { text in
-            GlobPattern(text) { scope.binding($0, clientIdScoped: true) }
+        let mask = statement.probedActionMask
+        actionMask = mask
+        let table = scope.probeTable
+        // Only the kinds of resource the covered actions are authorised against.
+        var kindBits: UInt16 = 0
+        for (index, kind) in IoTActions.probedKinds.enumerated() where mask & (1 << UInt32(index)) != 0 {
+            kindBits |= ProbeTable.mask(kind)
         }
-        resourcesClientWild = statement.resources.map { text in
-            GlobPattern(text) { scope.binding($0, clientIdScoped: false) }
+        func reach(_ pattern: GlobPattern, wild: UInt32, prefixed: Bool) -> UInt16 {
+            var bits: UInt16 = 0
+            var remaining = kindBits
+            while remaining != 0 {
+                let index = remaining.trailingZeroBitCount
+                remaining &= remaining - 1
+                if table.matches(pattern, probe: index, wild: wild, prefixed: prefixed) { bits |= 1 << UInt16(index) }
+            }
+            return bits
         }
+        var states: [ResourceState] = []
+        states.reserveCapacity(statement.compiledResources.count)
+        var scopedReach: UInt16 = 0
+        var unscopedReach: UInt16 = 0
+        for resource in statement.compiledResources {
+            var state = ResourceState(
+                scopedWild: resource.wildVariables(in: scope, clientIdScoped: true),
+                unscopedWild: resource.wildVariables(in: scope, clientIdScoped: false),
+                prefixed: resource.pattern.hasLiteralPrefix(table.prefixBytes))
+            if kindBits != 0 {
+                state.scopedMask = reach(resource.pattern, wild: state.scopedWild, prefixed: state.prefixed)
+                state.unscopedMask =
+                    resource.clientId == 0
+                    ? state.scopedMask : reach(resource.pattern, wild: state.unscopedWild, prefixed: state.prefixed)
+            }
+            scopedReach |= state.scopedMask
+            unscopedReach |= state.unscopedMask
+            states.append(state)
+        }
+        resources = states
+        self.scopedReach = scopedReach
+        self.unscopedReach = unscopedReach
     }
 
     var isAllow: Bool { statement.effect == .allow }
@@ -135,18 +195,46 @@ struct CompiledStatement: Sendable {
     }
 
     func coversAction(_ action: String) -> Bool {
-        let matched = actions.contains { $0.matches(action) }
+        let matched = statement.actionPatterns.contains { $0.matches(action) }
         return statement.actionsNegated ? !matched : matched
+    }
+
+    func covers(probedAction index: Int) -> Bool { actionMask & (1 << UInt32(index)) != 0 }
+
+    /// The probes of `kind` this statement's resources reach.
+    func probeMask(_ kind: IoTActions.ResourceKind, clientIdScoped: Bool) -> UInt16 {
+        let all = clientIdScoped ? scopedReach : unscopedReach
+        let kindMask = ProbeTable.mask(kind)
+        return statement.resourcesNegated ? ~all & kindMask : all & kindMask
+    }
+
+    /// The pattern to report for a grant reaching the probes in `bits`.
+    func pattern(reaching bits: UInt16, clientIdScoped: Bool) -> String {
+        if statement.resourcesNegated { return "NotResource: [\(statement.resources.joined(separator: ", "))]" }
+        let index =
+            resources.firstIndex {
+                ($0.scopedMask & bits != 0 && clientIdScoped) || ($0.unscopedMask & bits != 0 && !clientIdScoped)
+            }
+            ?? 0
+        return statement.resources.indices.contains(index) ? statement.resources[index] : "*"
+    }
+
+    /// Whether resource `position` matches `candidate`.
+    func resource(_ position: Int, matches candidate: String, clientIdScoped: Bool) -> Bool {
+        var candidate = candidate
+        let wild = clientIdScoped ? resources[position].scopedWild : resources[position].unscopedWild
+        let pattern = statement.compiledResources[position].pattern
+        return candidate.withUTF8 { pattern.matches(bytes: $0, fromToken: 0, wildVariables: wild) }
     }
 
     /// The first pattern matching `candidate` (or the NotResource list when it excludes nothing).
     func resourceMatching(_ candidate: String, clientIdScoped: Bool) -> String? {
-        let patterns = clientIdScoped ? resourcesClientScoped : resourcesClientWild
+        let positions = statement.compiledResources.indices
+        let first = positions.first { resource($0, matches: candidate, clientIdScoped: clientIdScoped) }
         if statement.resourcesNegated {
-            return patterns.contains { $0.matches(candidate) }
-                ? nil : "NotResource: [\(statement.resources.joined(separator: ", "))]"
+            return first == nil ? "NotResource: [\(statement.resources.joined(separator: ", "))]" : nil
         }
-        return patterns.first { $0.matches(candidate) }?.text
+        return first.map { statement.resources[$0] }
     }
 
     /// Services an Allow grants some action of; "*" for every service.
@@ -182,18 +270,21 @@ public struct PolicyAnalysis: Sendable {
 
     /// The first Allow granting `action` on some resource of `kind` that belongs
     /// to another device, not taken back by an explicit Deny.
-    func broadGrant(_ action: String, kind: IoTActions.ResourceKind, clientIdScoped: (CompiledStatement) -> Bool)
+    func broadGrant(_ index: Int, kind: IoTActions.ResourceKind, clientIdScoped: (CompiledStatement) -> Bool)
         -> PolicyGrant?
     {
-        let probes = scope.probes(kind)
-        for statement in statements where statement.isAllow && statement.coversAction(action) {
+        let action = IoTActions.probed[index]
+        for statement in statements where statement.isAllow && statement.covers(probedAction: index) {
             let scoped = clientIdScoped(statement)
-            for probe in probes {
-                if let pattern = statement.resourceMatching(probe, clientIdScoped: scoped),
-                    !isDenied(action, probe, clientIdScoped: scoped)
-                {
-                    return PolicyGrant(action: action, statementIndex: statement.statement.index, resource: pattern)
-                }
+            var reached = statement.probeMask(kind, clientIdScoped: scoped)
+            guard reached != 0 else { continue }
+            for deny in denies where deny.covers(probedAction: index) {
+                reached &= ~deny.probeMask(kind, clientIdScoped: scoped)
+            }
+            if reached != 0 {
+                return PolicyGrant(
+                    action: action, statementIndex: statement.statement.index,
+                    resource: statement.pattern(reaching: reached, clientIdScoped: scoped))
             }
         }
         return nil
@@ -202,15 +293,15 @@ public struct PolicyAnalysis: Sendable {
     /// Whether `iot:Connect` is granted for other clients' IDs: then
     /// `${iot:ClientId}` elsewhere in the policy is no longer the device's own.
     var grantsBroadConnect: Bool {
-        broadGrant("iot:Connect", kind: .client) { $0.statement.requiresAttachedThing } != nil
+        broadGrant(IoTActions.connectIndex, kind: .client) { $0.statement.requiresAttachedThing } != nil
     }
 
     /// Data-plane actions granted on other devices' resources, in Defender's order.
     public func broadDataPlaneGrants() -> [PolicyGrant] {
         let connectBroad = grantsBroadConnect
-        return IoTActions.dataPlane.compactMap { action in
-            guard let kind = IoTActions.resourceKind(of: action) else { return nil }
-            return broadGrant(action, kind: kind) { statement in
+        return IoTActions.dataPlane.indices.compactMap { index in
+            let kind = IoTActions.probedKinds[index]
+            return broadGrant(index, kind: kind) { statement in
                 // `client/${iot:ClientId}` is the client's own ID only when the
                 // client must be attached to its thing; in topics and thing
                 // names it stays the device's own unless Connect lets a device
@@ -224,8 +315,8 @@ public struct PolicyAnalysis: Sendable {
 
     /// Thing-read actions (D) granted on other devices' things.
     public func broadThingReadGrants() -> [PolicyGrant] {
-        IoTActions.thingAdminRead.compactMap { action in
-            broadGrant(action, kind: .thing) { $0.statement.requiresAttachedThing }
+        IoTActions.probed.indices.dropFirst(IoTActions.dataPlane.count).compactMap { index in
+            broadGrant(index, kind: .thing) { $0.statement.requiresAttachedThing }
         }
     }
 
@@ -248,7 +339,8 @@ public struct PolicyAnalysis: Sendable {
         if statement.statement.resourcesNegated {
             return "NotResource: [\(statement.statement.resources.joined(separator: ", "))]"
         }
-        return statement.resourcesClientWild.first { $0.canMatch(prefix: scope.arnPrefix) }?.text
+        return statement.statement.compiledResources.first { $0.pattern.canMatch(prefix: scope.arnPrefix) }?.pattern
+            .text
     }
 
     /// Services some Allow statement grants an action of (`*` = every service), in statement order.
@@ -284,17 +376,35 @@ public struct PolicyAnalysis: Sendable {
     /// The misconfigurations of reference §2.5, each with the Deny statement concerned.
     public func misconfigurations() -> [PolicyMisconfiguration] {
         var found: [PolicyMisconfiguration] = []
+        // Conditional Denies are misconfigured the same way as unconditional ones.
         for deny in statements where deny.statement.effect == .deny && !deny.statement.resourcesNegated {
-            for resource in deny.statement.resources {
-                guard let topic = Self.topicPart(resource) else { continue }
-                if topic.name.contains("+") || topic.name.contains("#") {
-                    found.append(
-                        PolicyMisconfiguration(
-                            kind: .mqttWildcardsInDeny, statementIndex: deny.statement.index, resource: resource,
-                            allowedFilter: nil))
-                } else if topic.isFilter, deny.coversAction("iot:Subscribe"),
-                    let filter = subtreeStillReachable(denied: topic.name)
-                {
+            appendMisconfigurations(of: deny, to: &found)
+        }
+        return found
+    }
+
+    private func appendMisconfigurations(of deny: CompiledStatement, to found: inout [PolicyMisconfiguration]) {
+        for resource in deny.statement.resources {
+            var text = resource
+            let part: (offset: Int, isFilter: Bool, hasMQTTWildcard: Bool, hasGlob: Bool)? = text.withUTF8 { bytes in
+                guard let (offset, isFilter) = Self.topicOffset(bytes) else { return nil }
+                var mqtt = false
+                var glob = false
+                for byte in bytes[offset...] {
+                    if byte == UInt8(ascii: "+") || byte == UInt8(ascii: "#") { mqtt = true }
+                    if byte == UInt8(ascii: "*") || byte == UInt8(ascii: "?") { glob = true }
+                }
+                return (offset, isFilter, mqtt, glob)
+            }
+            guard let part else { continue }
+            if part.hasMQTTWildcard {
+                found.append(
+                    PolicyMisconfiguration(
+                        kind: .mqttWildcardsInDeny, statementIndex: deny.statement.index, resource: resource,
+                        allowedFilter: nil))
+            } else if part.isFilter, part.hasGlob, deny.covers(probedAction: IoTActions.subscribeIndex) {
+                let name = String(decoding: Array(resource.utf8)[part.offset...], as: UTF8.self)
+                if let filter = subtreeStillReachable(denied: name) {
                     found.append(
                         PolicyMisconfiguration(
                             kind: .deniedTopicsAllowedThroughWildcards, statementIndex: deny.statement.index,
@@ -302,18 +412,16 @@ public struct PolicyAnalysis: Sendable {
                 }
             }
         }
-        return found
     }
 
-    /// `topic/...` or `topicfilter/...` part of an IoT ARN pattern.
-    static func topicPart(_ resource: String) -> (name: String, isFilter: Bool)? {
-        for (marker, isFilter) in [(":topicfilter/", true), (":topic/", false)] {
-            let bytes = Array(resource.utf8)
-            let needle = Array(marker.utf8)
-            guard bytes.count >= needle.count else { continue }
-            for start in 0...(bytes.count - needle.count)
-            where bytes[start..<(start + needle.count)].elementsEqual(needle) {
-                return (String(decoding: bytes[(start + needle.count)...], as: UTF8.self), isFilter)
+    /// Where the topic name starts after `:topicfilter/` or `:topic/`, and which of the two.
+    static func topicOffset(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Bool)? {
+        let filter = Array(":topicfilter/".utf8)
+        let topic = Array(":topic/".utf8)
+        for start in bytes.indices where bytes[start] == UInt8(ascii: ":") {
+            for (needle, isFilter) in [(filter, true), (topic, false)]
+            where start + needle.count <= bytes.count && bytes[start..<(start + needle.count)].elementsEqual(needle) {
+                return (start + needle.count, isFilter)
             }
         }
         return nil

@@ -6,24 +6,172 @@ public enum PolicyEffect: String, Sendable, Hashable {
     case deny = "Deny"
 }
 
-/// One statement of an IoT or IAM policy, with its patterns as written.
-public struct PolicyStatement: Sendable, Hashable {
+/// One statement of an IoT or IAM policy, with its patterns as written and
+/// compiled. A class: analyses pass statements around by the thousand, and a
+/// reference is one retain where a struct of arrays would be a dozen.
+public final class PolicyStatement: Sendable, Hashable {
     /// Position in the document's `Statement` list, from 0.
-    public var index: Int
-    public var sid: String?
-    public var effect: PolicyEffect
+    public let index: Int
+    public let sid: String?
+    public let effect: PolicyEffect
     /// `Action` patterns, or `NotAction` patterns when `actionsNegated`.
-    public var actions: [String]
-    public var actionsNegated: Bool
+    public let actions: [String]
+    public let actionsNegated: Bool
     /// `Resource` patterns, or `NotResource` patterns when `resourcesNegated`.
-    public var resources: [String]
-    public var resourcesNegated: Bool
+    public let resources: [String]
+    public let resourcesNegated: Bool
     /// `Condition {"Bool": {"iot:Connection.Thing.IsAttached": "true"}}`: the client must be attached to its thing.
-    public var requiresAttachedThing: Bool
+    public let requiresAttachedThing: Bool
     /// Any other condition: it may or may not hold, so an Allow is assumed to apply and a Deny is not relied on.
-    public var hasOtherConditions: Bool
+    public let hasOtherConditions: Bool
     /// The keys of those other conditions (`aws:SourceIp`, ...), for `missingContextValues`.
-    public var otherConditionKeys: [String] = []
+    public let otherConditionKeys: [String]
+
+    // Compiled once when the document is parsed; the analyses only match.
+    /// `actions` compiled, case-insensitive.
+    public let actionPatterns: [GlobPattern]
+    /// `resources` compiled with their variables kept symbolic.
+    public let compiledResources: [CompiledResource]
+    /// The probed actions (`IoTActions.probed`) the Action/NotAction covers, as bits.
+    public let probedActionMask: UInt32
+
+    public init(
+        index: Int, sid: String?, effect: PolicyEffect, actions: [String], actionsNegated: Bool, resources: [String],
+        resourcesNegated: Bool, requiresAttachedThing: Bool, hasOtherConditions: Bool, otherConditionKeys: [String] = []
+    ) {
+        self.index = index
+        self.sid = sid
+        self.effect = effect
+        self.actions = actions
+        self.actionsNegated = actionsNegated
+        self.resources = resources
+        self.resourcesNegated = resourcesNegated
+        self.requiresAttachedThing = requiresAttachedThing
+        self.hasOtherConditions = hasOtherConditions
+        self.otherConditionKeys = otherConditionKeys
+        let actionPatterns = actions.map { GlobPattern($0, caseInsensitive: true) }
+        var mask: UInt32 = 0
+        for pattern in actionPatterns { mask |= IoTActions.probedMask(of: pattern) }
+        self.actionPatterns = actionPatterns
+        probedActionMask = actionsNegated ? ~mask & IoTActions.probedAllMask : mask
+        compiledResources = resources.map(CompiledResource.init)
+    }
+
+    private init(_ other: PolicyStatement, index: Int) {
+        self.index = index
+        sid = other.sid
+        effect = other.effect
+        actions = other.actions
+        actionsNegated = other.actionsNegated
+        resources = other.resources
+        resourcesNegated = other.resourcesNegated
+        requiresAttachedThing = other.requiresAttachedThing
+        hasOtherConditions = other.hasOtherConditions
+        otherConditionKeys = other.otherConditionKeys
+        actionPatterns = other.actionPatterns
+        compiledResources = other.compiledResources
+        probedActionMask = other.probedActionMask
+    }
+
+    /// The same statement at another position (role policies merged into one document).
+    public func reindexed(_ index: Int) -> PolicyStatement { PolicyStatement(self, index: index) }
+
+    public static func == (lhs: PolicyStatement, rhs: PolicyStatement) -> Bool {
+        lhs.index == rhs.index && lhs.sid == rhs.sid && lhs.effect == rhs.effect && lhs.actions == rhs.actions
+            && lhs.actionsNegated == rhs.actionsNegated && lhs.resources == rhs.resources
+            && lhs.resourcesNegated == rhs.resourcesNegated && lhs.requiresAttachedThing == rhs.requiresAttachedThing
+            && lhs.hasOtherConditions == rhs.hasOtherConditions && lhs.otherConditionKeys == rhs.otherConditionKeys
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(index)
+        hasher.combine(effect)
+        hasher.combine(actions)
+        hasher.combine(resources)
+    }
+}
+
+/// A resource pattern compiled when its policy is parsed, with what each
+/// variable slot can bind to (decided per scope when the policy is analysed).
+public final class CompiledResource: Sendable, Hashable {
+    public let pattern: GlobPattern
+    /// Slots that always name the device itself: thing name, certificate fields, Cognito identity.
+    public let selfBound: UInt32
+    /// Slots holding `${iot:ClientId}`: the device's own only when the client must be attached to its thing.
+    public let clientId: UInt32
+    /// Slots holding the thing's type or one of its attributes: the device's own
+    /// only when no other thing shares the value.
+    public let thingData: UInt32
+
+    public static func == (lhs: CompiledResource, rhs: CompiledResource) -> Bool { lhs.pattern == rhs.pattern }
+    public func hash(into hasher: inout Hasher) { hasher.combine(pattern) }
+
+    public convenience init(_ text: String) {
+        self.init(pattern: GlobPattern(text))
+    }
+
+    init(pattern: GlobPattern) {
+        self.pattern = pattern
+        var selfBound: UInt32 = 0
+        var clientId: UInt32 = 0
+        var thingData: UInt32 = 0
+        for (slot, name) in pattern.variables.enumerated() {
+            let bit: UInt32 = 1 << UInt32(slot)
+            switch VariableKind(name) {
+            case .device: selfBound |= bit
+            case .clientId: clientId |= bit
+            case .thingData: thingData |= bit
+            case .unknown: break
+            }
+        }
+        self.selfBound = selfBound
+        self.clientId = clientId
+        self.thingData = thingData
+    }
+
+    /// Slots that are wildcards in `scope`: unknown variables always, thing
+    /// data when shared or unknown, the client ID unless `clientIdScoped`.
+    func wildVariables(in scope: PolicyScope, clientIdScoped: Bool) -> UInt32 {
+        let all: UInt32 = pattern.variables.isEmpty ? 0 : UInt32.max >> UInt32(32 - pattern.variables.count)
+        var wild = all & ~selfBound & ~clientId & ~thingData
+        if !clientIdScoped { wild |= clientId }
+        if thingData != 0 {
+            for (slot, name) in pattern.variables.enumerated() where thingData & (1 << UInt32(slot)) != 0 {
+                if !scope.thingsKnown || scope.sharedVariables.contains(name) { wild |= 1 << UInt32(slot) }
+            }
+        }
+        return wild
+    }
+}
+
+/// What a policy variable binds to, for the broadness analysis.
+enum VariableKind {
+    case device, clientId, thingData, unknown
+
+    init(_ name: String) {
+        func equal(_ lowered: StaticString, prefix: Bool = false) -> Bool {
+            let expected = UnsafeBufferPointer(start: lowered.utf8Start, count: lowered.utf8CodeUnitCount)
+            var index = 0
+            for byte in name.utf8 {
+                guard index < expected.count else { return prefix }
+                if GlobPattern.lower(byte) != expected[index] { return false }
+                index += 1
+            }
+            return index == expected.count
+        }
+        if equal("iot:connection.thing.thingname") || equal("credentials-iot:thingname")
+            || equal("cognito-identity.amazonaws.com:sub") || equal("iot:certificate.", prefix: true)
+        {
+            self = .device
+        } else if equal("iot:clientid") {
+            self = .clientId
+        } else if equal("iot:connection.thing.thingtypename") || equal("iot:connection.thing.attributes[", prefix: true)
+        {
+            self = .thingData
+        } else {
+            self = .unknown
+        }
+    }
 }
 
 /// A parsed policy document.
@@ -58,8 +206,7 @@ extension PolicyDocument {
         }
         switch JSONParser.parse(source) {
         case .success(let value):
-            try self.init(json: value)
-            significantCharacters = Self.countSignificant(source)
+            try self.init(parsed: value, significantCharacters: Self.countSignificant(source))
         case .failure(let error):
             throw PolicyParseError("policy document is not valid JSON: \(error.reason) (at byte \(error.position))")
         }
@@ -71,6 +218,10 @@ extension PolicyDocument {
             try self.init(text: text)
             return
         }
+        try self.init(parsed: json, significantCharacters: Self.countSignificant(JSONWriter.compact(json)))
+    }
+
+    init(parsed json: JSONValue, significantCharacters: Int) throws(PolicyParseError) {
         guard let document = json.objectValue else {
             throw PolicyParseError("policy document is \(json.typeName); expected an object")
         }
@@ -86,8 +237,7 @@ extension PolicyDocument {
         for (index, value) in statementValues.enumerated() {
             statements.append(try Self.statement(value, index: index))
         }
-        self = PolicyDocument(
-            statements: statements, significantCharacters: Self.countSignificant(JSONWriter.compact(json)))
+        self = PolicyDocument(statements: statements, significantCharacters: significantCharacters)
     }
 
     static func statement(_ value: JSONValue, index: Int) throws(PolicyParseError) -> PolicyStatement {
@@ -170,25 +320,32 @@ extension PolicyDocument {
         }
     }
 
-    /// Non-whitespace characters outside strings plus every character inside them.
+    /// Non-whitespace characters outside strings plus every character inside
+    /// them (UTF-8 continuation bytes are not counted: characters, not bytes).
     static func countSignificant(_ text: String) -> Int {
+        var text = text
+        return text.withUTF8 { countSignificant(bytes: $0) }
+    }
+
+    static func countSignificant(bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var count = 0
         var inString = false
         var escaped = false
-        for scalar in text.unicodeScalars {
+        for byte in bytes {
+            if byte & 0xC0 == 0x80 { continue }
             if inString {
                 count += 1
                 if escaped {
                     escaped = false
-                } else if scalar == "\\" {
+                } else if byte == UInt8(ascii: "\\") {
                     escaped = true
-                } else if scalar == "\"" {
+                } else if byte == UInt8(ascii: "\"") {
                     inString = false
                 }
-            } else if scalar == "\"" {
+            } else if byte == UInt8(ascii: "\"") {
                 inString = true
                 count += 1
-            } else if scalar != " " && scalar != "\n" && scalar != "\t" && scalar != "\r" {
+            } else if byte != 0x20 && byte != 0x0A && byte != 0x09 && byte != 0x0D {
                 count += 1
             }
         }

@@ -97,10 +97,9 @@ public struct RoleFacts: Sendable {
                 for (name, json) in sources {
                     do {
                         let document = try PolicyDocument(json: json)
-                        for var statement in document.statements {
+                        for statement in document.statements {
                             origins.append((name, statement.index))
-                            statement.index = statements.count
-                            statements.append(statement)
+                            statements.append(statement.reindexed(statements.count))
                         }
                     } catch {
                         failure = ResourceDecodeError("role \(arn) policy \(name): \(error.reason)")
