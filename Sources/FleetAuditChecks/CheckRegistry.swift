@@ -3,7 +3,8 @@ import FleetAuditCore
 /// Every check FleetAudit runs, in the order findings are written.
 public enum CheckRegistry {
     public static let all: [any AuditCheck.Type] = [
-        LoggingDisabledCheck.self
+        LoggingDisabledCheck.self,
+        DeviceCertificateExpiringCheck.self,
     ]
 
     /// The check named `name` or one of its aliases.

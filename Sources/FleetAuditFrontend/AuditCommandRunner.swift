@@ -109,8 +109,12 @@ public enum AuditCommandRunner {
             return AuditReport(
                 exitStatus: exitNothingAudited, summary: "", errorLines: ["fleet-audit: \(error)"], outcome: nil)
         }
-        let errorLines = outcome.checks.flatMap { check in
-            check.problems.map { "fleet-audit: \($0)" }
+        // Checks that read the same input report the same problem; say it once.
+        var errorLines: [String] = []
+        var seen: Set<String> = []
+        for line in outcome.checks.flatMap({ check in check.problems.map { "fleet-audit: \($0)" } })
+        where seen.insert(line).inserted {
+            errorLines.append(line)
         }
         let status = outcome.task.failedChecks > 0 ? exitCheckFailed : exitCompleted
         return AuditReport(

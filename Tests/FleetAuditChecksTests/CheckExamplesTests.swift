@@ -19,16 +19,17 @@ let allExampleCases: [CheckExampleCase] = CheckRegistry.all.flatMap { check in
 @Test("Registered check examples", arguments: allExampleCases)
 func registeredCheckExample(_ testCase: CheckExampleCase) throws {
     let snapshot = TemporarySnapshot(testCase.example.files)
-    let (outcome, _) = try runAudit(snapshot, checks: [testCase.check])
+    let (outcome, _) = try runAudit(snapshot, checks: [testCase.check], settings: testCase.example.settings)
     let result = try #require(outcome.checks.first)
     #expect(result.name == testCase.check.description.name)
     switch testCase.example.expectation {
     case .compliant:
         #expect(result.details.checkRunStatus == .completedCompliant)
-        #expect(result.details.message == nil)
+        #expect(result.details.message == testCase.example.message)
         #expect(result.preview.isEmpty)
     case .nonCompliant(let expected):
         #expect(result.details.checkRunStatus == .completedNonCompliant)
+        #expect(result.details.message == testCase.example.message)
         let found = result.preview.map {
             ExpectedFinding($0.reasonForNonComplianceCode, $0.nonCompliantResource.resourceIdentifier)
         }
@@ -73,5 +74,7 @@ func registeredCheckExample(_ testCase: CheckExampleCase) throws {
         return
     }
     #expect(error.names == ["NO_SUCH_CHECK"])
-    #expect(error.description == "unknown check name(s): NO_SUCH_CHECK; valid names: LOGGING_DISABLED_CHECK")
+    let valid = CheckRegistry.all.map { $0.description.name }.joined(separator: ", ")
+    #expect(valid.hasPrefix("LOGGING_DISABLED_CHECK, DEVICE_CERTIFICATE_EXPIRING_CHECK"))
+    #expect(error.description == "unknown check name(s): NO_SUCH_CHECK; valid names: \(valid)")
 }

@@ -116,7 +116,7 @@ func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: 
     @Test func aFailedCheckExitsOneAndStillWritesOutputs() throws {
         let snapshot = TemporarySnapshot([:])
         let out = TemporaryDirectory()
-        let report = try AuditCommandRunner.run(options(snapshot.path, out.path))
+        let report = try AuditCommandRunner.run(options(snapshot.path, out.path, checks: ["LOGGING_DISABLED_CHECK"]))
         #expect(report.exitStatus == 1)
         #expect(report.errorLines == ["fleet-audit: logging-options.json: file not found in the snapshot"])
         let task = String(decoding: out.read("audit-task.json"), as: UTF8.self)
