@@ -5,6 +5,8 @@ public enum CheckRegistry {
     public static let all: [any AuditCheck.Type] = [
         LoggingDisabledCheck.self,
         DeviceCertificateExpiringCheck.self,
+        CACertificateExpiringCheck.self,
+        DeviceCertificateAgeCheck.self,
     ]
 
     /// The check named `name` or one of its aliases.

@@ -5,6 +5,8 @@ public enum MitigationActionRegistry {
     public static let all: [any MitigationActionType.Type] = [
         EnableIoTLoggingAction.self,
         PublishFindingToSnsAction.self,
+        UpdateDeviceCertificateAction.self,
+        UpdateCACertificateAction.self,
     ]
 
     /// The six `MitigationActionType` values of the API, for telling "unknown" from "not yet supported".

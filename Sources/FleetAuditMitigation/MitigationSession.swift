@@ -9,11 +9,24 @@ public final class MitigationSession {
     public let workspace: SnapshotWorkspace
     /// One SNS notification record per line, in execution order.
     public private(set) var outbox: [String] = []
+    /// Indexes actions build once per task (certificate statuses, thing groups), by name.
+    private var indexes: [String: AnyObject] = [:]
 
     init(taskId: String, now: AuditTime, workspace: SnapshotWorkspace) {
         self.taskId = taskId
         self.now = now
         self.workspace = workspace
+    }
+
+    /// The index named `key`, built by `make` the first time an action asks.
+    /// Actions keep it current as they queue edits, so later executions see them.
+    func index<Index: AnyObject>(_ key: String, _ make: () throws(SnapshotProblem) -> Index) throws(SnapshotProblem)
+        -> Index
+    {
+        if let existing = indexes[key] as? Index { return existing }
+        let made = try make()
+        indexes[key] = made
+        return made
     }
 
     func publish(_ record: JSONValue) {

@@ -227,9 +227,8 @@ extension PublicKeyInfo {
             switch algorithm {
             case KeyAlgorithm.rsaEncryption, KeyAlgorithm.rsassaPSS:
                 let rsa = try RSAPublicKeyValue(derEncoded: keyBytes)
-                guard let first = rsa.modulus.first, first & 0x80 == 0 else {
-                    throw X509Problem("the RSA modulus is negative or empty")
-                }
+                // swift-asn1 refuses a negative INTEGER and strips the sign byte of a positive one.
+                guard !rsa.modulus.isEmpty else { throw X509Problem("the RSA modulus is empty") }
                 let modulus = Array(rsa.modulus.drop(while: { $0 == 0 }))
                 let exponent = Array(rsa.publicExponent.drop(while: { $0 == 0 }))
                 self.init(kind: .rsa(modulus: modulus, exponent: exponent), bits: Self.bitLength(modulus))
