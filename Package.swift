@@ -123,6 +123,7 @@ let package = Package(
                 "FleetAuditChecks", "FleetAuditCore", "FleetAuditJSON", "FleetAuditTestSupport", "FleetAuditX509",
                 .product(name: "BigInt", package: "BigInt"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strictSwift
         ),

@@ -7,6 +7,8 @@ public enum CheckRegistry {
         DeviceCertificateExpiringCheck.self,
         CACertificateExpiringCheck.self,
         DeviceCertificateAgeCheck.self,
+        DeviceCertificateKeyQualityCheck.self,
+        CACertificateKeyQualityCheck.self,
     ]
 
     /// The check named `name` or one of its aliases.

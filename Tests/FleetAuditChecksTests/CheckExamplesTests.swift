@@ -1,6 +1,7 @@
 import FleetAuditChecks
 import FleetAuditCore
 import FleetAuditTestSupport
+import Foundation
 import Testing
 
 /// Every registered check's examples, run through the real executor: the
@@ -20,8 +21,10 @@ let allExampleCases: [CheckExampleCase] = CheckRegistry.all.flatMap { check in
 func registeredCheckExample(_ testCase: CheckExampleCase) throws {
     let snapshot = TemporarySnapshot(testCase.example.files)
     let (outcome, _) = try runAudit(snapshot, checks: [testCase.check], settings: testCase.example.settings)
-    let result = try #require(outcome.checks.first)
+    var result = try #require(outcome.checks.first)
     #expect(result.name == testCase.check.description.name)
+    // Paths inside the example's snapshot (settings such as --weak-key-blacklist) are relative in examples.
+    result.details.message = result.details.message?.replacingOccurrences(of: snapshot.path + "/", with: "")
     switch testCase.example.expectation {
     case .compliant:
         #expect(result.details.checkRunStatus == .completedCompliant)
