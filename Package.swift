@@ -62,7 +62,10 @@ let package = Package(
         // One file per Device Defender check, grouped by family, and the registry.
         .target(
             name: "FleetAuditChecks",
-            dependencies: ["FleetAuditCore", "FleetAuditJSON", "FleetAuditX509"],
+            dependencies: [
+                "FleetAuditCore", "FleetAuditJSON", "FleetAuditX509",
+                .product(name: "X509", package: "swift-certificates"),
+            ],
             swiftSettings: strictSwift
         ),
         // Audit mitigation actions: one type per Defender action type, applied to a copy of the snapshot.

@@ -9,6 +9,9 @@ public enum CheckRegistry {
         DeviceCertificateAgeCheck.self,
         DeviceCertificateKeyQualityCheck.self,
         CACertificateKeyQualityCheck.self,
+        RevokedDeviceCertificateStillActiveCheck.self,
+        RevokedCACertificateStillActiveCheck.self,
+        IntermediateCARevokedCheck.self,
     ]
 
     /// The check named `name` or one of its aliases.

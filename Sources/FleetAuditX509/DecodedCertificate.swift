@@ -107,6 +107,25 @@ extension DecodedCertificate {
         return decode(der: document.derBytes)
     }
 
+    /// Decodes every block of a PEM bundle (`ca-chain/*.pem`); fails when the text
+    /// is not PEM at all or a block is malformed.
+    public static func decodeBundle(pem: String) -> Result<[Result<DecodedCertificate, X509Problem>], X509Problem> {
+        let documents: [PEMDocument]
+        do {
+            documents = try PEMDocument.parseMultiple(pemString: pem)
+        } catch {
+            return .failure(X509Problem("not a PEM bundle: \(DERDiagnostics.describe(error))"))
+        }
+        guard !documents.isEmpty else { return .failure(X509Problem("no PEM block")) }
+        return .success(
+            documents.map { document in
+                guard document.discriminator == "CERTIFICATE" else {
+                    return .failure(X509Problem("PEM block is '\(document.discriminator)', not a CERTIFICATE"))
+                }
+                return decode(der: document.derBytes)
+            })
+    }
+
     /// Decodes a DER certificate.
     public static func decode(der: [UInt8]) -> Result<DecodedCertificate, X509Problem> {
         let fingerprint = Hex.encode(SHA256.hash(data: der))
@@ -116,9 +135,8 @@ extension DecodedCertificate {
         } catch let problem as X509Problem {
             return .failure(problem)
         } catch {
-            // swift-certificates refuses it: decode the same fields with swift-asn1 and
-            // accept the result only when the key is what swift-certificates does not take.
-            let refusal = "\(error)"
+            // swift-certificates refuses it: decode the same fields with swift-asn1 and accept
+            // the result only when what it refuses is the key or the signature algorithm.
             let lenient: LenientCertificate
             do {
                 lenient = try LenientCertificate(der: der)
@@ -133,8 +151,15 @@ extension DecodedCertificate {
             } catch {
                 return .failure(error)
             }
-            guard !key.isAcceptedBySwiftCertificates else {
-                return .failure(X509Problem("swift-certificates rejects the certificate: \(refusal)"))
+            let algorithm = lenient.signatureAlgorithm
+            let refusal: String
+            if !key.isAcceptedBySwiftCertificates {
+                refusal = "swift-certificates does not accept \(key) keys"
+            } else if CertificateRevocationList.verifiable[algorithm] == nil {
+                let name = CertificateRevocationList.unverifiableNames[algorithm] ?? "\(algorithm)"
+                refusal = "swift-certificates does not accept the \(name) signature algorithm"
+            } else {
+                return .failure(X509Problem("swift-certificates rejects the certificate: \(error)"))
             }
             do {
                 return .success(try lenient.decoded(fingerprint: fingerprint, key: key, refusal: refusal))
@@ -265,15 +290,16 @@ struct LenientCertificate {
     }
 
     var tbs: TBS
+    var signatureAlgorithm: ASN1ObjectIdentifier
 
     init(der: [UInt8]) throws {
         let root = try DER.parse(der)
-        tbs = try DER.sequence(root, identifier: .sequence) { nodes in
+        (tbs, signatureAlgorithm) = try DER.sequence(root, identifier: .sequence) { nodes in
             guard let tbsNode = nodes.next() else { throw X509Problem("the certificate has no TBSCertificate") }
             let tbs = try Self.decodeTBS(tbsNode)
-            _ = try AlgorithmIdentifierValue(derEncoded: &nodes)
+            let algorithm = try AlgorithmIdentifierValue(derEncoded: &nodes)
             _ = try ASN1BitString(derEncoded: &nodes)
-            return tbs
+            return (tbs, algorithm.algorithm)
         }
     }
 
@@ -321,8 +347,17 @@ struct LenientCertificate {
             subjectKeyIdentifier: (try extensions.subjectKeyIdentifier).map { Array($0.keyIdentifier) },
             authorityKeyIdentifier: (try extensions.authorityKeyIdentifier)?.keyIdentifier.map { Array($0) },
             isCertificateAuthority: DecodedCertificate.isCA(try extensions.basicConstraints),
-            hasCRLDistributionPoints: hasPoints, crlDistributionPoints: points, verificationKey: nil,
+            hasCRLDistributionPoints: hasPoints, crlDistributionPoints: points,
+            verificationKey: key.isAcceptedBySwiftCertificates ? try? verificationKey() : nil,
             swiftCertificatesRefusal: refusal)
+    }
+
+    /// The key through swift-certificates, when it accepts the key itself (the refusal
+    /// was about the certificate's signature algorithm).
+    func verificationKey() throws -> Certificate.PublicKey {
+        var serializer = DER.Serializer()
+        try serializer.serialize(tbs.subjectPublicKeyInfo)
+        return try Certificate.PublicKey(derEncoded: serializer.serializedBytes)
     }
 }
 
