@@ -12,6 +12,8 @@ public enum CheckRegistry {
         RevokedDeviceCertificateStillActiveCheck.self,
         RevokedCACertificateStillActiveCheck.self,
         IntermediateCARevokedCheck.self,
+        DeviceCertificateSharedCheck.self,
+        ConflictingClientIdsCheck.self,
     ]
 
     /// The check named `name` or one of its aliases.
