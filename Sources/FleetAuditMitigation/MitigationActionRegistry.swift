@@ -7,6 +7,7 @@ public enum MitigationActionRegistry {
         PublishFindingToSnsAction.self,
         UpdateDeviceCertificateAction.self,
         UpdateCACertificateAction.self,
+        AddThingsToThingGroupAction.self,
     ]
 
     /// The six `MitigationActionType` values of the API, for telling "unknown" from "not yet supported".
