@@ -150,8 +150,16 @@ func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: 
     @Test func auditOutputsMatchTheBotocoreModel() throws {
         let out = TemporaryDirectory()
         let report = try AuditCommandRunner.run(
-            AuditOptions(snapshotPath: workshopSnapshot, outputPath: out.path, workers: 1))
+            AuditOptions(
+                snapshotPath: workshopSnapshot, outputPath: out.path, workers: 1,
+                weakKeyBlacklist: repositoryRoot + "/snapshots/workshop-weak-keys"))
         #expect(report.outcome?.findingsCount ?? 0 > 0)
+        // A finding of every resource type the workshop's checks report is validated.
+        let types = Set(report.outcome?.checks.flatMap { $0.preview.map(\.nonCompliantResource.resourceType) } ?? [])
+        #expect(types == [.accountSettings, .deviceCertificate, .caCertificate, .issuerCertificate, .clientId])
+        let related = Set(
+            report.outcome?.checks.flatMap { $0.preview.flatMap { $0.relatedResources.map(\.resourceType) } } ?? [])
+        #expect(related == [.deviceCertificate, .clientId])
         let task = try validate(out.file("audit-task.json"), shape: "DescribeAuditTaskResponse", extra: ["taskId"])
         #expect(task.0 == 0, "\(task.1)")
         let findings = try validate(out.file("findings.json"), shape: "ListAuditFindingsResponse")
