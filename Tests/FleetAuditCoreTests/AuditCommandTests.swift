@@ -86,6 +86,22 @@ func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: 
         }
     }
 
+    @Test func aWeakKeyBlacklistThatIsNotAFolderIsAUsageError() {
+        var bad = options(workshopSnapshot, "/tmp/unused")
+        bad.weakKeyBlacklist = "/nonexistent/lists"
+        #expect(throws: UsageError("--weak-key-blacklist /nonexistent/lists is not a directory")) {
+            try AuditCommandRunner.run(bad)
+        }
+    }
+
+    @Test func anUnknownAgeOriginIsAUsageError() {
+        var bad = options(workshopSnapshot, "/tmp/unused")
+        bad.certificateAgeFrom = "yesterday"
+        #expect(throws: UsageError("--cert-age-from 'yesterday' must be one of creation-date, not-before")) {
+            try AuditCommandRunner.run(bad)
+        }
+    }
+
     @Test func missingSnapshotDirectoryAuditsNothing() throws {
         let report = try AuditCommandRunner.run(options("/nonexistent/snap", "/tmp/unused"))
         #expect(report.exitStatus == 2)
@@ -194,6 +210,14 @@ func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: 
             Self.binary, ["audit", workshopSnapshot, "--out", out.path + "/x", "--checks", "NOPE_CHECK"])
         #expect(result.status == 64)
         #expect(result.stderr.contains("unknown check name(s): NOPE_CHECK; valid names: LOGGING_DISABLED_CHECK"))
+    }
+
+    @Test func aMissingWeakKeyBlacklistExitsSixtyFour() throws {
+        let out = TemporaryDirectory()
+        let result = try runProgram(
+            Self.binary, ["audit", workshopSnapshot, "--out", out.path + "/x", "--weak-key-blacklist", "/nonexistent"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--weak-key-blacklist /nonexistent is not a directory"))
     }
 
     @Test func missingSnapshotExitsTwoWithOneErrorLine() throws {

@@ -2,6 +2,14 @@ import FleetAuditCore
 import FleetAuditJSON
 import FleetAuditX509
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// One element of `certificates.json` or `ca-certificates.json`
 /// (`describe-certificate` / `describe-ca-certificate`), with the fields the
 /// certificate checks use.
@@ -76,7 +84,7 @@ struct CertificateElement: Sendable {
     func decode() -> Result<DecodedCertificate, NotEvaluable> {
         guard let pem = certificatePem else { return .fail("certificate \(certificateId): no certificatePem") }
         let certificate: DecodedCertificate
-        switch DecodedCertificate.decode(pem: pem) {
+        switch LastDecodedCertificate.decode(pem: pem) {
         case .success(let decoded): certificate = decoded
         case .failure(let problem): return .fail("certificate \(certificateId): certificatePem: \(problem.reason)")
         }
@@ -122,4 +130,41 @@ struct NotEvaluable: Error, Sendable, Hashable {
 
 extension Result where Failure == NotEvaluable {
     static func fail(_ reason: String) -> Result { .failure(NotEvaluable(reason)) }
+}
+
+/// The last certificate decoded on this thread. The executor runs every check
+/// of a streamed file on one element after another on the same worker thread,
+/// so the four checks over `certificates.json` decode each PEM once, not four
+/// times. One entry per thread: memory does not grow with the fleet.
+final class LastDecodedCertificate {
+    var pem = ""
+    var result: Result<DecodedCertificate, X509Problem>?
+
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        #if canImport(Darwin)
+            pthread_key_create(&key) { pointer in Unmanaged<LastDecodedCertificate>.fromOpaque(pointer).release() }
+        #else
+            pthread_key_create(&key) { pointer in
+                if let pointer { Unmanaged<LastDecodedCertificate>.fromOpaque(pointer).release() }
+            }
+        #endif
+        return key
+    }()
+
+    /// `DecodedCertificate.decode(pem:)`, reusing this thread's last result for the same PEM.
+    static func decode(pem: String) -> Result<DecodedCertificate, X509Problem> {
+        let cache: LastDecodedCertificate
+        if let existing = pthread_getspecific(key) {
+            cache = Unmanaged<LastDecodedCertificate>.fromOpaque(existing).takeUnretainedValue()
+        } else {
+            cache = LastDecodedCertificate()
+            pthread_setspecific(key, Unmanaged.passRetained(cache).toOpaque())
+        }
+        if let result = cache.result, cache.pem == pem { return result }
+        let result = DecodedCertificate.decode(pem: pem)
+        cache.pem = pem
+        cache.result = result
+        return result
+    }
 }
