@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
     ],
     targets: [
         // libjansson, the only JSON parser the engine uses (Debian: libjansson-dev).
@@ -50,10 +53,26 @@ let package = Package(
             dependencies: ["FleetAuditJSON"],
             swiftSettings: strictSwift
         ),
+        // X.509 certificates and CRLs decoded into compact values (swift-certificates, and
+        // swift-asn1 for what it refuses or does not model), key-quality tests, CRL signatures.
+        .target(
+            name: "FleetAuditX509",
+            dependencies: [
+                "FleetAuditCore",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSwift
+        ),
         // One file per Device Defender check, grouped by family, and the registry.
         .target(
             name: "FleetAuditChecks",
-            dependencies: ["FleetAuditCore", "FleetAuditJSON", "FleetAuditPolicy"],
+            dependencies: [
+                "FleetAuditCore", "FleetAuditJSON", "FleetAuditPolicy", "FleetAuditX509",
+                .product(name: "X509", package: "swift-certificates"),
+            ],
             swiftSettings: strictSwift
         ),
         // Audit mitigation actions: one type per Defender action type, applied to a copy of the snapshot.
@@ -115,7 +134,12 @@ let package = Package(
         ),
         .testTarget(
             name: "FleetAuditChecksTests",
-            dependencies: ["FleetAuditChecks", "FleetAuditCore", "FleetAuditJSON", "FleetAuditTestSupport"],
+            dependencies: [
+                "FleetAuditChecks", "FleetAuditCore", "FleetAuditJSON", "FleetAuditTestSupport", "FleetAuditX509",
+                .product(name: "BigInt", package: "BigInt"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: strictSwift
         ),
     ],

@@ -133,6 +133,61 @@ def test_valid_findings_with_logging_disabled_finding_passes(tmp_path):
     assert run(tmp_path, FINDINGS, "ListAuditFindingsResponse")[:2] == (0, [])
 
 
+CERTIFICATE_ID = "2657e6c4dba3c015c0aa86591e5ce5608d43eb0c3ac6945df6b11c0fcbd65ec3"
+
+# One finding of each resource type the certificate and connection checks report, shaped as
+# fleet-audit writes them.
+CERTIFICATE_FINDINGS = {
+    "DEVICE_CERTIFICATE_EXPIRING_CHECK": (
+        {"resourceType": "DEVICE_CERTIFICATE", "resourceIdentifier": {"deviceCertificateId": CERTIFICATE_ID},
+         "additionalInfo": {"EXPIRATION_TIME": "1796461200000"}},
+        [], "CERTIFICATE_APPROACHING_EXPIRATION"),
+    "CA_CERTIFICATE_KEY_QUALITY_CHECK": (
+        {"resourceType": "CA_CERTIFICATE", "resourceIdentifier": {"caCertificateId": CERTIFICATE_ID}},
+        [], "CERTIFICATE_KEY_VULNERABILITY_CVE-2017-15361"),
+    "INTERMEDIATE_CA_REVOKED_FOR_ACTIVE_DEVICE_CERTIFICATES_CHECK": (
+        {"resourceType": "ISSUER_CERTIFICATE", "resourceIdentifier": {"issuerCertificateIdentifier": {
+            "issuerCertificateSubject": "CN=FleetAudit Workshop Field CA,O=FleetAudit Workshop",
+            "issuerId": CERTIFICATE_ID, "issuerCertificateSerialNumber": "5bfcb097bad55400"}}},
+        [{"resourceType": "DEVICE_CERTIFICATE", "resourceIdentifier": {
+            "deviceCertificateArn": f"arn:aws:iot:us-east-1:123456789012:cert/{CERTIFICATE_ID}"}}],
+        "INTERMEDIATE_CA_REVOKED_BY_ISSUER"),
+    "DEVICE_CERTIFICATE_SHARED_CHECK": (
+        {"resourceType": "DEVICE_CERTIFICATE", "resourceIdentifier": {"deviceCertificateId": CERTIFICATE_ID}},
+        [{"resourceType": "CLIENT_ID", "resourceIdentifier": {"clientId": "workshop-gateway-01"},
+          "additionalInfo": {"CONNECTION_TIME": "1795586403001", "DISCONNECTION_TIME": "1795620096450"}}],
+        "CERTIFICATE_SHARED_BY_MULTIPLE_DEVICES"),
+    "CONFLICTING_CLIENT_IDS_CHECK": (
+        {"resourceType": "CLIENT_ID", "resourceIdentifier": {"clientId": "workshop-sensor-02"}},
+        [{"resourceType": "DEVICE_CERTIFICATE", "resourceIdentifier": {"deviceCertificateId": CERTIFICATE_ID},
+          "additionalInfo": {"CONNECTION_TIME": "1795586401450", "SOURCE_IP": "203.0.113.21",
+                             "DISCONNECT_REASON": "DUPLICATE_CLIENTID"}}],
+        "DUPLICATE_CLIENT_ID_ACROSS_CONNECTIONS"),
+}
+
+
+@pytest.mark.parametrize("check", sorted(CERTIFICATE_FINDINGS))
+def test_certificate_and_connection_findings_pass(tmp_path, check):
+    resource, related, code = CERTIFICATE_FINDINGS[check]
+    finding = dict(FINDING, checkName=check, nonCompliantResource=resource, relatedResources=related,
+                   reasonForNonComplianceCode=code, severity="CRITICAL")
+    assert run(tmp_path, {"findings": [finding]}, "ListAuditFindingsResponse")[:2] == (0, [])
+
+
+def test_an_issuer_serial_over_20_characters_fails(tmp_path):
+    resource, related, code = CERTIFICATE_FINDINGS["INTERMEDIATE_CA_REVOKED_FOR_ACTIVE_DEVICE_CERTIFICATES_CHECK"]
+    resource = copy.deepcopy(resource)
+    identifier = resource["resourceIdentifier"]["issuerCertificateIdentifier"]
+    identifier["issuerCertificateSerialNumber"] = "0f8c97c6a1311573748a56ab5458a74131ac800b"
+    finding = dict(FINDING, nonCompliantResource=resource, relatedResources=related)
+    code, errors, path = run(tmp_path, {"findings": [finding]}, "ListAuditFindingsResponse")
+    assert code == 1
+    assert errors == [
+        f"{path}: $.findings[0].nonCompliantResource.resourceIdentifier.issuerCertificateIdentifier"
+        ".issuerCertificateSerialNumber: string length 40 is greater than max 20 (IssuerCertificateSerialNumber)"
+    ]
+
+
 def test_valid_mitigation_task_passes(tmp_path):
     code, errors, _ = run(
         tmp_path, MITIGATION_TASK, "DescribeAuditMitigationActionsTaskResponse", "--allow-extra", "taskId"

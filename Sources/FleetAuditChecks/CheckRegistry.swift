@@ -10,6 +10,16 @@ public enum CheckRegistry {
         RoleAliasUnusedServicesCheck.self,
         UnauthenticatedCognitoRoleCheck.self,
         AuthenticatedCognitoRoleCheck.self,
+        DeviceCertificateExpiringCheck.self,
+        CACertificateExpiringCheck.self,
+        DeviceCertificateAgeCheck.self,
+        DeviceCertificateKeyQualityCheck.self,
+        CACertificateKeyQualityCheck.self,
+        RevokedDeviceCertificateStillActiveCheck.self,
+        RevokedCACertificateStillActiveCheck.self,
+        IntermediateCARevokedCheck.self,
+        DeviceCertificateSharedCheck.self,
+        ConflictingClientIdsCheck.self,
     ]
 
     /// The check named `name` or one of its aliases.

@@ -13,13 +13,16 @@ public struct CheckDescription: Sendable {
     public var reasonCodes: [String]
     /// Snapshot files the check reads.
     public var inputs: [SnapshotFile]
+    /// Snapshot folders the check reads (`crls/`, `iot-logs/`, ...).
+    public var inputDirectories: [SnapshotDirectory]
     /// One sentence: what non-compliance means.
     public var summary: String
     public var examples: [CheckExample]
 
     public init(
         name: String, aliases: [String] = [], severity: Severity, resourceType: ResourceType, reasonCodes: [String],
-        inputs: [SnapshotFile], summary: String, examples: [CheckExample]
+        inputs: [SnapshotFile], inputDirectories: [SnapshotDirectory] = [], summary: String,
+        examples: [CheckExample]
     ) {
         self.name = name
         self.aliases = aliases
@@ -27,6 +30,7 @@ public struct CheckDescription: Sendable {
         self.resourceType = resourceType
         self.reasonCodes = reasonCodes
         self.inputs = inputs
+        self.inputDirectories = inputDirectories
         self.summary = summary
         self.examples = examples
     }
@@ -45,12 +49,22 @@ public struct CheckExample: Sendable, CustomStringConvertible {
     public var name: String
     /// File name → content. The example runner adds a `manifest.json` unless one is given.
     public var files: [String: String]
+    /// The audit's settings; relative paths in them are inside the example's snapshot directory.
+    public var settings: AuditSettings
     public var expectation: Expectation
+    /// The check's `message` when it completes: resources not evaluable, inputs
+    /// skipped, notes (nil: none).
+    public var message: String?
 
-    public init(_ name: String, files: [String: String], expect expectation: Expectation) {
+    public init(
+        _ name: String, files: [String: String], settings: AuditSettings = AuditSettings(),
+        expect expectation: Expectation, message: String? = nil
+    ) {
         self.name = name
         self.files = files
+        self.settings = settings
         self.expectation = expectation
+        self.message = message
     }
 
     public var description: String { name }
@@ -82,15 +96,38 @@ public enum ResourceVerdict: Sendable, Hashable {
     indirect case noted(String, ResourceVerdict)
 }
 
+/// Options of an audit that are not in the snapshot (command-line settings).
+public struct AuditSettings: Sendable, Hashable {
+    /// Where DEVICE_CERTIFICATE_AGE_CHECK measures a certificate's age from.
+    public enum CertificateAgeOrigin: String, Sendable, Hashable, CaseIterable {
+        /// The certificate's registration with AWS IoT (`creationDate`).
+        case creationDate = "creation-date"
+        /// The certificate's own `notBefore`.
+        case notBefore = "not-before"
+    }
+
+    /// `--weak-key-blacklist DIR`: Debian weak-key lists in the openssl-blacklist format.
+    public var weakKeyBlacklistDirectory: String?
+    /// `--cert-age-from`.
+    public var certificateAgeOrigin: CertificateAgeOrigin
+
+    public init(weakKeyBlacklistDirectory: String? = nil, certificateAgeOrigin: CertificateAgeOrigin = .creationDate) {
+        self.weakKeyBlacklistDirectory = weakKeyBlacklistDirectory
+        self.certificateAgeOrigin = certificateAgeOrigin
+    }
+}
+
 /// What every check evaluation may consult besides its own input.
 public struct AuditContext: Sendable {
     public var snapshot: Snapshot
     /// The audit clock: `--now`, or the manifest's `exportedAt`.
     public var auditTime: AuditTime
+    public var settings: AuditSettings
 
-    public init(snapshot: Snapshot, auditTime: AuditTime) {
+    public init(snapshot: Snapshot, auditTime: AuditTime, settings: AuditSettings = AuditSettings()) {
         self.snapshot = snapshot
         self.auditTime = auditTime
+        self.settings = settings
     }
 
     public var accountId: String { snapshot.manifest.accountId }
@@ -127,8 +164,69 @@ public protocol ResourceCheck: AuditCheck {
     func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> Facts
 
     func evaluate(_ resource: JSONValue, facts: Facts, context: AuditContext) -> ResourceVerdict
+
+    /// What the check could not use or test, said once in its `message`: inputs
+    /// that are not resources and were skipped (a CRL whose signature fails), and
+    /// notes (a test that could not run).
+    func remarks(_ facts: Facts) -> CheckRemarks
 }
 
 extension ResourceCheck where Facts == Void {
     public func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) {}
+}
+
+extension ResourceCheck {
+    public func remarks(_ facts: Facts) -> CheckRemarks { CheckRemarks() }
+}
+
+/// Inputs a check skipped and notes on what it could not test.
+public struct CheckRemarks: Sendable, Hashable {
+    /// Located problems with inputs that are not resources of the check (also written to stderr).
+    public var skippedInputs: [SnapshotProblem]
+    public var notes: [String]
+
+    public init(skippedInputs: [SnapshotProblem] = [], notes: [String] = []) {
+        self.skippedInputs = skippedInputs
+        self.notes = notes
+    }
+}
+
+/// A check whose resources come from aggregating many input records (the
+/// sessions of a certificate in the connection logs, the device certificates
+/// that chain to one CA): it streams its own inputs into compact state, then
+/// reports one verdict per resource, in an order that depends only on the input.
+///
+/// It runs on the coordinating thread with the same bookkeeping as the other
+/// shapes (counts, not-evaluable resources, spooled findings).
+public protocol AggregatingCheck: AuditCheck {
+    /// Streams the inputs and reports every resource's verdict to `reporter`.
+    /// Throws when an input cannot be read as a whole (the check FAILS).
+    func run(_ context: AuditContext, reporter: CheckReporter) throws(SnapshotProblem)
+}
+
+/// Where an aggregating check reports, in order: resources, skipped inputs, notes.
+public struct CheckReporter {
+    let recordResource: (ResourceVerdict, SnapshotProblem?) -> Void
+    let recordRemarks: (CheckRemarks) -> Void
+
+    public init(
+        resource: @escaping (ResourceVerdict, SnapshotProblem?) -> Void, remarks: @escaping (CheckRemarks) -> Void
+    ) {
+        recordResource = resource
+        recordRemarks = remarks
+    }
+
+    /// One resource's verdict; `location` names the input of a not-evaluable one.
+    public func resource(_ verdict: ResourceVerdict, at location: SnapshotProblem? = nil) {
+        recordResource(verdict, location)
+    }
+
+    /// An input record that is not a resource and could not be used (a log line that is not JSON).
+    public func skipped(_ problem: SnapshotProblem) {
+        recordRemarks(CheckRemarks(skippedInputs: [problem]))
+    }
+
+    public func note(_ text: String) {
+        recordRemarks(CheckRemarks(notes: [text]))
+    }
 }

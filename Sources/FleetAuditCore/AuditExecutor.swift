@@ -19,15 +19,18 @@ public struct AuditPlan: Sendable {
     public var workers: Int
     /// How many findings per check to keep in memory for the summary (all are written).
     public var previewLimit: Int
+    public var settings: AuditSettings
 
     public init(
-        checks: [any AuditCheck.Type], taskId: String, auditTime: AuditTime, workers: Int, previewLimit: Int = 20
+        checks: [any AuditCheck.Type], taskId: String, auditTime: AuditTime, workers: Int, previewLimit: Int = 20,
+        settings: AuditSettings = AuditSettings()
     ) {
         self.checks = checks
         self.taskId = taskId
         self.auditTime = auditTime
         self.workers = max(1, workers)
         self.previewLimit = previewLimit
+        self.settings = settings
     }
 }
 
@@ -71,7 +74,7 @@ public enum AuditExecutor {
     public static func run(
         snapshot: Snapshot, plan: AuditPlan, outputDirectory: String
     ) throws(SnapshotProblem) -> AuditOutcome {
-        let context = AuditContext(snapshot: snapshot, auditTime: plan.auditTime)
+        let context = AuditContext(snapshot: snapshot, auditTime: plan.auditTime, settings: plan.settings)
         let spoolDirectory = outputDirectory + "/.fleet-audit-spool-\(getpid())"
         try OutputDirectory.createDirectories(spoolDirectory)
         defer { removeDirectory(spoolDirectory) }
@@ -85,6 +88,7 @@ public enum AuditExecutor {
         }
 
         var streamGroups: [SnapshotFile: [(run: CheckRun, check: any ResourceCheck)]] = [:]
+        var aggregating: [(run: CheckRun, check: any AggregatingCheck)] = []
         for (run, checkType) in zip(runs, plan.checks) {
             let check = checkType.init()
             if let accountCheck = check as? any AccountSettingsCheck {
@@ -95,6 +99,8 @@ public enum AuditExecutor {
                 }
             } else if let resourceCheck = check as? any ResourceCheck {
                 streamGroups[type(of: resourceCheck).resourceFile, default: []].append((run, resourceCheck))
+            } else if let aggregatingCheck = check as? any AggregatingCheck {
+                aggregating.append((run, aggregatingCheck))
             } else {
                 run.fail(
                     SnapshotProblem(file: "-", reason: "internal: \(run.name) has no evaluation shape"))
@@ -103,6 +109,18 @@ public enum AuditExecutor {
         for file in streamGroups.keys.sorted() {
             guard let group = streamGroups[file] else { continue }
             streamResources(file: file, group: group, context: context, workers: plan.workers)
+        }
+        for (run, check) in aggregating {
+            let reporter = CheckReporter(
+                resource: { verdict, location in
+                    run.record(verdict, problem: location)
+                },
+                remarks: { run.add($0) })
+            do {
+                try check.run(context, reporter: reporter)
+            } catch {
+                run.fail(error)
+            }
         }
 
         let outcomes = runs.map { $0.outcome() }
@@ -140,13 +158,16 @@ public enum AuditExecutor {
     /// A check bound to its gathered facts: one closure the workers call.
     struct PreparedCheck: Sendable {
         let evaluate: @Sendable (JSONValue) -> ResourceVerdict
+        let remarks: CheckRemarks
     }
 
     static func prepare<Check: ResourceCheck>(
         _ check: Check, context: AuditContext
     ) throws(SnapshotProblem) -> PreparedCheck {
         let facts = try check.gatherFacts(context)
-        return PreparedCheck { value in check.evaluate(value, facts: facts, context: context) }
+        return PreparedCheck(
+            evaluate: { value in check.evaluate(value, facts: facts, context: context) },
+            remarks: check.remarks(facts))
     }
 
     private static func streamResources(
@@ -162,7 +183,9 @@ public enum AuditExecutor {
         var active: [(run: CheckRun, prepared: PreparedCheck)] = []
         for member in group {
             do {
-                active.append((member.run, try prepare(member.check, context: context)))
+                let prepared = try prepare(member.check, context: context)
+                member.run.add(prepared.remarks)
+                active.append((member.run, prepared))
             } catch {
                 member.run.fail(error)
             }
@@ -305,8 +328,13 @@ final class CheckRun {
     var preview: [AuditFinding] = []
     var notEvaluable: [SnapshotProblem] = []
     var notEvaluableCount = 0
-    var notes: [SnapshotProblem] = []
-    var notesCount = 0
+    /// Notes on single resources (a policy over the size limit).
+    var resourceNotes: [SnapshotProblem] = []
+    var resourceNotesCount = 0
+    var skippedInputs: [SnapshotProblem] = []
+    var skippedInputCount = 0
+    /// Notes on the whole check.
+    var notes: [String] = []
     var failure: SnapshotProblem?
 
     static let problemsKept = 20
@@ -348,11 +376,11 @@ final class CheckRun {
         case .outOfScope:
             break
         case .noted(let note, let inner):
-            notesCount += 1
-            if notes.count < CheckRun.problemsKept {
+            resourceNotesCount += 1
+            if resourceNotes.count < CheckRun.problemsKept {
                 var located = problem ?? SnapshotProblem(file: "-", reason: note)
                 located.reason = note
-                notes.append(located)
+                resourceNotes.append(located)
             }
             recordCounted(inner, problem: problem)
         case .compliant:
@@ -369,6 +397,15 @@ final class CheckRun {
                 notEvaluable.append(located)
             }
         }
+    }
+
+    /// Inputs skipped and notes, kept (the first few) for the message.
+    func add(_ remarks: CheckRemarks) {
+        for problem in remarks.skippedInputs {
+            skippedInputCount += 1
+            if skippedInputs.count < CheckRun.problemsKept { skippedInputs.append(problem) }
+        }
+        for note in remarks.notes where !notes.contains(note) { notes.append(note) }
     }
 
     func fail(_ problem: SnapshotProblem) {
@@ -414,11 +451,19 @@ final class CheckRun {
                 notEvaluableCount > notEvaluable.count ? "; and \(notEvaluableCount - notEvaluable.count) more" : ""
             parts.append("\(notEvaluableCount) of \(totalResources) resources not evaluable: \(listed)\(more)")
         }
-        if notesCount > 0 {
-            let listed = notes.map(\.description).joined(separator: "; ")
-            let more = notesCount > notes.count ? "; and \(notesCount - notes.count) more" : ""
+        if resourceNotesCount > 0 {
+            let listed = resourceNotes.map(\.description).joined(separator: "; ")
+            let more =
+                resourceNotesCount > resourceNotes.count ? "; and \(resourceNotesCount - resourceNotes.count) more" : ""
             parts.append("notes: \(listed)\(more)")
         }
+        if skippedInputCount > 0 {
+            let listed = skippedInputs.map(\.description).joined(separator: "; ")
+            let more =
+                skippedInputCount > skippedInputs.count ? "; and \(skippedInputCount - skippedInputs.count) more" : ""
+            parts.append("\(skippedInputCount) input(s) skipped: \(listed)\(more)")
+        }
+        parts += notes
         let message: String? = parts.isEmpty ? nil : parts.joined(separator: ". ")
         let compliant = nonCompliantResources == 0
         return CheckOutcome(
@@ -427,6 +472,6 @@ final class CheckRun {
                 checkRunStatus: compliant ? .completedCompliant : .completedNonCompliant, checkCompliant: compliant,
                 totalResourcesCount: totalResources, nonCompliantResourcesCount: nonCompliantResources,
                 suppressedNonCompliantResourcesCount: 0, message: message),
-            problems: notEvaluable + notes, preview: preview)
+            problems: notEvaluable + resourceNotes + skippedInputs, preview: preview)
     }
 }

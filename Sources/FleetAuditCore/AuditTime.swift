@@ -30,6 +30,15 @@ public struct AuditTime: Sendable, Hashable, Comparable, CustomStringConvertible
         AuditTime(microsecondsSinceEpoch: microsecondsSinceEpoch + days * 86_400_000_000)
     }
 
+    /// A UTC calendar time; nil when a field is out of range (month 13, February 30, ...).
+    public init?(year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64) {
+        guard (1...12).contains(month), (1...AuditTime.daysIn(month: month, year: year)).contains(day),
+            (0..<24).contains(hour), (0..<60).contains(minute), (0..<61).contains(second)
+        else { return nil }
+        let days = AuditTime.daysFromCivil(year: year, month: month, day: day)
+        self.microsecondsSinceEpoch = (days * 86_400 + hour * 3600 + minute * 60 + second) * 1_000_000
+    }
+
     /// Numbers above 10^11 are epoch milliseconds (10^11 seconds is the year
     /// 5138, 10^11 milliseconds is 1973), smaller ones epoch seconds.
     public init?(epochNumber: Double) {

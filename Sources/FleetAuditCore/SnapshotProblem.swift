@@ -21,6 +21,16 @@ public struct SnapshotProblem: Error, Sendable, Hashable, CustomStringConvertibl
         self.init(file: file, elementIndex: error.elementIndex, byteOffset: error.byteOffset, reason: error.reason)
     }
 
+    /// `<file>: element <i> (byte <offset>)`: where, without the reason.
+    public var location: String {
+        switch (elementIndex, byteOffset) {
+        case (let index?, let offset?): return "\(file): element \(index) (byte \(offset))"
+        case (let index?, nil): return "\(file): element \(index)"
+        case (nil, let offset?): return "\(file): byte \(offset)"
+        case (nil, nil): return file
+        }
+    }
+
     /// `<file>: element <i> (byte <offset>): <reason>`, the error-line form of the format document,
     /// shortened where the element or offset is not known.
     public var description: String {

@@ -3,6 +3,12 @@ import FleetAuditCore
 import FleetAuditJSON
 import Logging
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The options of `fleet-audit audit`, as parsed from the command line.
 public struct AuditOptions: Sendable {
     public var snapshotPath: String
@@ -12,10 +18,15 @@ public struct AuditOptions: Sendable {
     public var taskId: String?
     public var workers: Int
     public var force: Bool
+    /// `--weak-key-blacklist DIR`: Debian weak-key lists (openssl-blacklist format).
+    public var weakKeyBlacklist: String?
+    /// `--cert-age-from creation-date|not-before`.
+    public var certificateAgeFrom: String?
 
     public init(
         snapshotPath: String, outputPath: String, checkNames: [String]? = nil, now: String? = nil,
-        taskId: String? = nil, workers: Int, force: Bool = false
+        taskId: String? = nil, workers: Int, force: Bool = false, weakKeyBlacklist: String? = nil,
+        certificateAgeFrom: String? = nil
     ) {
         self.snapshotPath = snapshotPath
         self.outputPath = outputPath
@@ -24,6 +35,8 @@ public struct AuditOptions: Sendable {
         self.taskId = taskId
         self.workers = workers
         self.force = force
+        self.weakKeyBlacklist = weakKeyBlacklist
+        self.certificateAgeFrom = certificateAgeFrom
     }
 }
 
@@ -53,7 +66,7 @@ public enum AuditCommandRunner {
 
     /// Checks the options that do not need the snapshot; throws a usage error.
     public static func validate(_ options: AuditOptions) throws(UsageError) -> (
-        checks: [any AuditCheck.Type], now: AuditTime?
+        checks: [any AuditCheck.Type], now: AuditTime?, settings: AuditSettings
     ) {
         var checks = CheckRegistry.all
         if let names = options.checkNames {
@@ -81,13 +94,29 @@ public enum AuditCommandRunner {
             }
         }
         guard options.workers >= 1 else { throw UsageError("--workers must be at least 1") }
-        return (checks, now)
+        var settings = AuditSettings()
+        if let directory = options.weakKeyBlacklist {
+            var status = stat()
+            guard stat(directory, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else {
+                throw UsageError("--weak-key-blacklist \(directory) is not a directory")
+            }
+            settings.weakKeyBlacklistDirectory = directory
+        }
+        if let origin = options.certificateAgeFrom {
+            guard let parsed = AuditSettings.CertificateAgeOrigin(rawValue: origin) else {
+                throw UsageError(
+                    "--cert-age-from '\(origin)' must be one of "
+                        + AuditSettings.CertificateAgeOrigin.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            settings.certificateAgeOrigin = parsed
+        }
+        return (checks, now, settings)
     }
 
     public static func run(_ options: AuditOptions, logger: Logger = Logger(label: "fleet-audit")) throws(UsageError)
         -> AuditReport
     {
-        let (checks, now) = try validate(options)
+        let (checks, now, settings) = try validate(options)
         let snapshot: Snapshot
         do {
             snapshot = try Snapshot.open(options.snapshotPath)
@@ -100,7 +129,7 @@ public enum AuditCommandRunner {
         }
         let plan = AuditPlan(
             checks: checks, taskId: options.taskId ?? FindingIdentity.randomTaskId(),
-            auditTime: now ?? snapshot.manifest.exportedAt, workers: options.workers)
+            auditTime: now ?? snapshot.manifest.exportedAt, workers: options.workers, settings: settings)
         let outcome: AuditOutcome
         do {
             try OutputDirectory.prepare(options.outputPath, force: options.force)
@@ -109,8 +138,12 @@ public enum AuditCommandRunner {
             return AuditReport(
                 exitStatus: exitNothingAudited, summary: "", errorLines: ["fleet-audit: \(error)"], outcome: nil)
         }
-        let errorLines = outcome.checks.flatMap { check in
-            check.problems.map { "fleet-audit: \($0)" }
+        // Checks that read the same input report the same problem; say it once.
+        var errorLines: [String] = []
+        var seen: Set<String> = []
+        for line in outcome.checks.flatMap({ check in check.problems.map { "fleet-audit: \($0)" } })
+        where seen.insert(line).inserted {
+            errorLines.append(line)
         }
         let status = outcome.task.failedChecks > 0 ? exitCheckFailed : exitCompleted
         return AuditReport(

@@ -11,7 +11,8 @@ public enum CheckCatalog {
             lines.append("    severity:      \(description.severity.rawValue)")
             lines.append("    resource:      \(description.resourceType.rawValue)")
             lines.append("    reason codes:  \(description.reasonCodes.joined(separator: ", "))")
-            lines.append("    reads:         \(description.inputs.map(\.jsonName).joined(separator: ", "))")
+            let inputs = description.inputs.map(\.jsonName) + description.inputDirectories.map(\.displayName)
+            lines.append("    reads:         \(inputs.joined(separator: ", "))")
             if !description.aliases.isEmpty {
                 lines.append("    also accepted: \(description.aliases.joined(separator: ", "))")
             }

@@ -6,6 +6,9 @@ public enum MitigationActionRegistry {
         EnableIoTLoggingAction.self,
         PublishFindingToSnsAction.self,
         ReplaceDefaultPolicyVersionAction.self,
+        UpdateDeviceCertificateAction.self,
+        UpdateCACertificateAction.self,
+        AddThingsToThingGroupAction.self,
     ]
 
     /// The six `MitigationActionType` values of the API, for telling "unknown" from "not yet supported".

@@ -9,8 +9,8 @@ public final class MitigationSession {
     public let workspace: SnapshotWorkspace
     /// One SNS notification record per line, in execution order.
     public private(set) var outbox: [String] = []
-    /// Compact indexes action types build once per task (policy versions by name, ...).
-    private var memos: [String: Any] = [:]
+    /// Indexes actions build once per task (certificate statuses, thing groups), by name.
+    private var indexes: [String: AnyObject] = [:]
 
     init(taskId: String, now: AuditTime, workspace: SnapshotWorkspace) {
         self.taskId = taskId
@@ -18,22 +18,18 @@ public final class MitigationSession {
         self.workspace = workspace
     }
 
+    /// The index named `key`, built by `make` the first time an action asks.
+    /// Actions keep it current as they queue edits, so later executions see them.
+    func index<Index: AnyObject>(_ key: String, _ make: () throws(SnapshotProblem) -> Index) throws(SnapshotProblem)
+        -> Index
+    {
+        if let existing = indexes[key] as? Index { return existing }
+        let made = try make()
+        indexes[key] = made
+        return made
+    }
+
     func publish(_ record: JSONValue) {
         outbox.append(JSONWriter.compact(record))
-    }
-
-    /// The value stored under `key`, built by `build` the first time.
-    public func memo<Value>(_ key: String, _ build: () throws(SnapshotProblem) -> Value) throws(SnapshotProblem)
-        -> Value
-    {
-        if let stored = memos[key] as? Value { return stored }
-        let value = try build()
-        memos[key] = value
-        return value
-    }
-
-    /// Replaces the value stored under `key` (after an action changed what it indexes).
-    public func storeMemo<Value>(_ key: String, _ value: Value) {
-        memos[key] = value
     }
 }

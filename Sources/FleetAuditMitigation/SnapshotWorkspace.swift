@@ -110,12 +110,25 @@ public final class SnapshotWorkspace {
         switch current.locate(file) {
         case .success(let found): located = found
         case .failure:
-            // Absent: only appends can create it.
+            // Absent: only appends can create it; edits queued for appended elements apply to them.
             guard !appending.isEmpty else { return }
-            try write(file, JSONObject([(arrayKey, .array(appending))]))
+            let values = appending.flatMap { value -> [JSONValue] in
+                guard let key = Self.elementKey(file, value), let chain = edits[key] else { return [value] }
+                var results = [value]
+                for edit in chain { results = results.flatMap(edit) }
+                return results
+            }
+            try write(file, JSONObject([(arrayKey, .array(values))]))
             return
         }
         let output = try OutputFile(path: located.path)
+        // Edits queued after an append apply to the appended element too.
+        func editedAppend(_ value: JSONValue) -> [JSONValue] {
+            guard let key = Self.elementKey(file, value), let chain = edits[key] else { return [value] }
+            var results = [value]
+            for edit in chain { results = results.flatMap(edit) }
+            return results
+        }
         func edited(_ element: RawElement) throws(SnapshotProblem) -> [JSONValue]? {
             guard !edits.isEmpty else { return nil }
             let value: JSONValue
@@ -139,7 +152,7 @@ public final class SnapshotWorkspace {
                         try output.write(String(decoding: element.bytes, as: UTF8.self) + "\n")
                     }
                 }
-                for value in appending { try output.write(JSONWriter.compact(value) + "\n") }
+                for value in appending.flatMap(editedAppend) { try output.write(JSONWriter.compact(value) + "\n") }
             } else {
                 try output.write("{")
                 var firstMember = true
@@ -175,7 +188,7 @@ public final class SnapshotWorkspace {
                         }
                     case .arrayEnd(let key, _):
                         if key == arrayKey {
-                            for value in appending {
+                            for value in appending.flatMap(editedAppend) {
                                 try separator()
                                 try output.write(JSONWriter.pretty(value, level: 2))
                             }

@@ -47,6 +47,19 @@ struct Audit: ParsableCommand {
     @Flag(name: .long, help: "Write into a non-empty --out directory.")
     var force = false
 
+    @Option(
+        name: .customLong("weak-key-blacklist"),
+        help: ArgumentHelp(
+            "Folder of Debian weak-key lists (openssl-blacklist format: blacklist.RSA-<bits>) for CVE-2008-0166.",
+            valueName: "DIR"))
+    var weakKeyBlacklist: String?
+
+    @Option(
+        name: .customLong("cert-age-from"),
+        help:
+            "What DEVICE_CERTIFICATE_AGE_CHECK measures age from: creation-date (registration, default) or not-before.")
+    var certificateAgeFrom: String?
+
     @Flag(name: .long, help: "Log notes (unknown snapshot files, ...) to stderr.")
     var verbose = false
 
@@ -54,7 +67,7 @@ struct Audit: ParsableCommand {
         AuditOptions(
             snapshotPath: snapshot, outputPath: out,
             checkNames: checks.map { $0.split(separator: ",").map(String.init) }, now: now, taskId: taskId,
-            workers: workers, force: force)
+            workers: workers, force: force, weakKeyBlacklist: weakKeyBlacklist, certificateAgeFrom: certificateAgeFrom)
     }
 
     func validate() throws {

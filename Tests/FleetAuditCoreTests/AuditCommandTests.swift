@@ -86,6 +86,22 @@ func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: 
         }
     }
 
+    @Test func aWeakKeyBlacklistThatIsNotAFolderIsAUsageError() {
+        var bad = options(workshopSnapshot, "/tmp/unused")
+        bad.weakKeyBlacklist = "/nonexistent/lists"
+        #expect(throws: UsageError("--weak-key-blacklist /nonexistent/lists is not a directory")) {
+            try AuditCommandRunner.run(bad)
+        }
+    }
+
+    @Test func anUnknownAgeOriginIsAUsageError() {
+        var bad = options(workshopSnapshot, "/tmp/unused")
+        bad.certificateAgeFrom = "yesterday"
+        #expect(throws: UsageError("--cert-age-from 'yesterday' must be one of creation-date, not-before")) {
+            try AuditCommandRunner.run(bad)
+        }
+    }
+
     @Test func missingSnapshotDirectoryAuditsNothing() throws {
         let report = try AuditCommandRunner.run(options("/nonexistent/snap", "/tmp/unused"))
         #expect(report.exitStatus == 2)
@@ -152,8 +168,20 @@ func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: 
     @Test func auditOutputsMatchTheBotocoreModel() throws {
         let out = TemporaryDirectory()
         let report = try AuditCommandRunner.run(
-            AuditOptions(snapshotPath: workshopSnapshot, outputPath: out.path, workers: 1))
+            AuditOptions(
+                snapshotPath: workshopSnapshot, outputPath: out.path, workers: 1,
+                weakKeyBlacklist: repositoryRoot + "/snapshots/workshop-weak-keys"))
         #expect(report.outcome?.findingsCount ?? 0 > 0)
+        // A finding of every resource type the workshop's checks report is validated.
+        let types = Set(report.outcome?.checks.flatMap { $0.preview.map(\.nonCompliantResource.resourceType) } ?? [])
+        #expect(
+            types == [
+                .accountSettings, .iotPolicy, .roleAlias, .cognitoIdentityPool, .deviceCertificate, .caCertificate,
+                .issuerCertificate, .clientId,
+            ])
+        let related = Set(
+            report.outcome?.checks.flatMap { $0.preview.flatMap { $0.relatedResources.map(\.resourceType) } } ?? [])
+        #expect(related == [.iamRole, .deviceCertificate, .clientId])
         let task = try validate(out.file("audit-task.json"), shape: "DescribeAuditTaskResponse", extra: ["taskId"])
         #expect(task.0 == 0, "\(task.1)")
         let findings = try validate(out.file("findings.json"), shape: "ListAuditFindingsResponse")
@@ -188,6 +216,14 @@ func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: 
             Self.binary, ["audit", workshopSnapshot, "--out", out.path + "/x", "--checks", "NOPE_CHECK"])
         #expect(result.status == 64)
         #expect(result.stderr.contains("unknown check name(s): NOPE_CHECK; valid names: LOGGING_DISABLED_CHECK"))
+    }
+
+    @Test func aMissingWeakKeyBlacklistExitsSixtyFour() throws {
+        let out = TemporaryDirectory()
+        let result = try runProgram(
+            Self.binary, ["audit", workshopSnapshot, "--out", out.path + "/x", "--weak-key-blacklist", "/nonexistent"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--weak-key-blacklist /nonexistent is not a directory"))
     }
 
     @Test func missingSnapshotExitsTwoWithOneErrorLine() throws {

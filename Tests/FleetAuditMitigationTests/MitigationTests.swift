@@ -360,10 +360,13 @@ final class AuditedWorkshop: @unchecked Sendable {
         expectNothingWritten()
     }
 
-    @Test func anActionTypeNotYetSupported() {
+    @Test func aCertificateActionCannotMitigateLogging() {
         #expect(
             usage(workshop.options(mapping: #"{"LOGGING_DISABLED_CHECK": ["DeactivateCertificateAction"]}"#))
-                == "action DeactivateCertificateAction: type UPDATE_DEVICE_CERTIFICATE is not supported by this version"
+                == "action DeactivateCertificateAction (UPDATE_DEVICE_CERTIFICATE) cannot mitigate LOGGING_DISABLED_CHECK; "
+                + "it applies to DEVICE_CERTIFICATE_EXPIRING_CHECK, DEVICE_CERTIFICATE_KEY_QUALITY_CHECK, "
+                + "DEVICE_CERTIFICATE_SHARED_CHECK, INTERMEDIATE_CA_REVOKED_FOR_ACTIVE_DEVICE_CERTIFICATES_CHECK, "
+                + "REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK"
         )
     }
 

@@ -100,13 +100,24 @@ public final class TemporarySnapshot: @unchecked Sendable {
 /// Runs `checks` on `snapshot` into a fresh output directory.
 public func runAudit(
     _ snapshot: TemporarySnapshot, checks: [any AuditCheck.Type], workers: Int = 1, taskId: String = "test-task",
-    now: AuditTime? = nil
+    now: AuditTime? = nil, settings: AuditSettings = AuditSettings()
 ) throws -> (outcome: AuditOutcome, output: TemporaryDirectory) {
     let opened = try snapshot.open()
     let output = TemporaryDirectory(prefix: "fleet-audit-out")
     let plan = AuditPlan(
         checks: checks, taskId: taskId, auditTime: now ?? opened.manifest.exportedAt, workers: workers,
-        previewLimit: Int.max)
+        previewLimit: Int.max, settings: settings.resolvingPaths(against: snapshot.path))
     let outcome = try AuditExecutor.run(snapshot: opened, plan: plan, outputDirectory: output.path)
     return (outcome, output)
+}
+
+extension AuditSettings {
+    /// The settings with relative paths taken inside `directory` (an example's snapshot).
+    public func resolvingPaths(against directory: String) -> AuditSettings {
+        var resolved = self
+        if let path = weakKeyBlacklistDirectory, !path.hasPrefix("/") {
+            resolved.weakKeyBlacklistDirectory = directory + "/" + path
+        }
+        return resolved
+    }
 }

@@ -33,6 +33,12 @@ public struct ReplaceDefaultPolicyVersionAction: MitigationActionType {
         var replacedByThisTask = false
     }
 
+    /// Policy name → versions, built once per task and kept current by each execution.
+    final class PolicyVersionIndex {
+        var policies: [String: PolicyVersions]
+        init(_ policies: [String: PolicyVersions]) { self.policies = policies }
+    }
+
     static let memoKey = "policy-versions"
 
     public func execute(_ finding: AuditedFinding, action: MitigationActionDefinition, in session: MitigationSession)
@@ -44,15 +50,15 @@ public struct ReplaceDefaultPolicyVersionAction: MitigationActionType {
         else {
             return .failed(errorCode: "InvalidRequestException", message: "the finding names no IoT policy")
         }
-        var index: [String: PolicyVersions]
+        let index: PolicyVersionIndex
         do {
-            index = try session.memo(Self.memoKey) { () throws(SnapshotProblem) in
-                try Self.index(session.workspace.snapshot())
+            index = try session.index(Self.memoKey) { () throws(SnapshotProblem) in
+                PolicyVersionIndex(try Self.index(session.workspace.snapshot()))
             }
         } catch {
             return .failed(errorCode: "InternalFailureException", message: "cannot read policies.json: \(error)")
         }
-        guard var versions = index[name] else {
+        guard var versions = index.policies[name] else {
             return .failed(errorCode: "ResourceNotFoundException", message: "policy \(name) is not in policies.json")
         }
         // A second finding of the same policy in this task: already replaced.
@@ -83,8 +89,7 @@ public struct ReplaceDefaultPolicyVersionAction: MitigationActionType {
         }
         versions.versionIds.append(newId)
         versions.replacedByThisTask = true
-        index[name] = versions
-        session.storeMemo(Self.memoKey, index)
+        index.policies[name] = versions
         return .completed
     }
 

@@ -1,0 +1,200 @@
+import FleetAuditCore
+import FleetAuditJSON
+import FleetAuditX509
+import X509
+
+/// The CA certificates the snapshot knows (registered in `ca-certificates.json`,
+/// or supplied in `ca-chain/*.pem`) and the CRLs of `crls/` matched to them:
+/// the compact cross-file state of the revocation checks. It holds the CA
+/// certificates (few) and, per CRL, only its issuer and revoked serial numbers.
+///
+/// A CRL is matched to a CA by issuer name (and, when both carry one, by the
+/// CRL's authority key identifier against the CA's subject key identifier).
+/// Its signature is verified with that CA's key through swift-certificates.
+/// A CRL whose signature fails, or whose issuer is not known, is not used; one
+/// swift-certificates cannot verify (algorithm or key it does not support) is
+/// used as it is, and the check's message says so.
+struct CertificateAuthorityIndex: Sendable {
+    struct Authority: Sendable {
+        var certificate: DecodedCertificate
+        /// Where it came from, for messages (`ca-chain/field-ca.pem`, `ca-certificates.json: element 0`).
+        var source: String
+    }
+
+    struct RevocationList: Sendable {
+        var source: String
+        var issuer: DistinguishedName
+        var authorityKeyIdentifier: [UInt8]?
+        var revoked: Set<[UInt8]>
+        /// Why the list cannot be used; nil when it can.
+        var problem: String?
+    }
+
+    /// How a certificate stands against its issuer's CRLs.
+    enum Revocation: Sendable, Hashable {
+        case revoked(list: String)
+        case notRevoked
+        /// The revocation status cannot be known; the reason says why.
+        case unknown(String)
+    }
+
+    var authorities: [Authority] = []
+    var lists: [RevocationList] = []
+    var remarks = CheckRemarks()
+
+    /// Reads `ca-certificates.json`, `ca-chain/` (optional) and `crls/`.
+    /// `reportRegisteredProblems`: whether an undecodable registered CA is a skipped
+    /// input (false for the check whose resources they are, which reports them itself).
+    static func build(_ context: AuditContext, reportRegisteredProblems: Bool = true) throws(SnapshotProblem)
+        -> CertificateAuthorityIndex
+    {
+        var index = CertificateAuthorityIndex()
+        let snapshot = context.snapshot
+        try SnapshotElements.forEach(.caCertificates, in: snapshot) { element throws(SnapshotProblem) in
+            let decoded: Result<DecodedCertificate, NotEvaluable>
+            switch element.value {
+            case .failure(let problem):
+                decoded = .fail(problem.reason)
+            case .success(let value):
+                decoded = CertificateElement.read(value).flatMap { $0.decode() }
+            }
+            switch decoded {
+            case .success(let certificate):
+                index.add(Authority(certificate: certificate, source: element.location.location))
+            case .failure(let problem):
+                if reportRegisteredProblems { index.remarks.skippedInputs.append(element.problem(problem.reason)) }
+            }
+        }
+        switch snapshot.files(in: .caChain) {
+        case .success(let files):
+            for file in files { try index.addChain(file) }
+        case .failure(let problem):
+            // The folder is optional (there may be no unregistered intermediates), unless the exporter
+            // says it could not collect it.
+            if problem.reason.hasPrefix("not collected") { throw problem }
+        }
+        for file in try snapshot.files(in: .crls).get() { try index.addList(file) }
+        return index
+    }
+
+    mutating func add(_ authority: Authority) {
+        // The same certificate registered and in ca-chain/ is one CA.
+        guard !authorities.contains(where: { $0.certificate.fingerprint == authority.certificate.fingerprint }) else {
+            return
+        }
+        authorities.append(authority)
+    }
+
+    mutating func addChain(_ file: DirectoryEntry) throws(SnapshotProblem) {
+        guard file.name.hasSuffix(".pem") else {
+            remarks.skippedInputs.append(SnapshotProblem(file: file.name, reason: "not a .pem file; ignored"))
+            return
+        }
+        let text = String(decoding: try Snapshot.readBytes(file), as: UTF8.self)
+        let blocks: [Result<DecodedCertificate, X509Problem>]
+        switch DecodedCertificate.decodeBundle(pem: text) {
+        case .success(let decoded): blocks = decoded
+        case .failure(let problem):
+            remarks.skippedInputs.append(SnapshotProblem(file: file.name, reason: problem.reason))
+            return
+        }
+        for (position, block) in blocks.enumerated() {
+            let source = blocks.count > 1 ? "\(file.name) (block \(position + 1))" : file.name
+            switch block {
+            case .success(let certificate): add(Authority(certificate: certificate, source: source))
+            case .failure(let problem):
+                remarks.skippedInputs.append(SnapshotProblem(file: source, reason: problem.reason))
+            }
+        }
+    }
+
+    mutating func addList(_ file: DirectoryEntry) throws(SnapshotProblem) {
+        let list: CertificateRevocationList
+        switch CertificateRevocationList.decode(file: try Snapshot.readBytes(file)) {
+        case .success(let decoded): list = decoded
+        case .failure(let problem):
+            remarks.skippedInputs.append(SnapshotProblem(file: file.name, reason: problem.reason))
+            return
+        }
+        var entry = RevocationList(
+            source: file.name, issuer: list.issuer, authorityKeyIdentifier: list.authorityKeyIdentifier,
+            revoked: list.revokedSerialNumbers, problem: nil)
+        let issuers = authorities.filter { Self.matches(list.issuer, list.authorityKeyIdentifier, $0.certificate) }
+        if issuers.isEmpty {
+            entry.problem = "its issuer \(list.issuer) is neither a registered CA nor in ca-chain/"
+        } else {
+            var unsupported: String? = nil
+            var verified = false
+            for issuer in issuers {
+                switch list.verifySignature(
+                    issuerKey: issuer.certificate.verificationKey,
+                    issuerKeyDescription: "\(issuer.certificate.publicKey)")
+                {
+                case .valid: verified = true
+                case .invalid: break
+                case .unsupported(let reason): unsupported = reason
+                }
+                if verified { break }
+            }
+            if !verified {
+                if let unsupported {
+                    remarks.notes.append(
+                        "\(file.name): signature not verified (\(unsupported)); the CRL is used as it is")
+                } else {
+                    let names = issuers.map { "\($0.certificate.subject) (\($0.source))" }.joined(separator: ", ")
+                    entry.problem =
+                        "its \(list.signatureAlgorithmName) signature does not verify with the key of \(names)"
+                }
+            }
+        }
+        if let problem = entry.problem {
+            remarks.skippedInputs.append(SnapshotProblem(file: file.name, reason: problem + "; not used"))
+        }
+        lists.append(entry)
+    }
+
+    /// Whether `authority` may have issued something named `issuer` with authority key id `keyId`.
+    static func matches(_ issuer: DistinguishedName, _ keyId: [UInt8]?, _ authority: DecodedCertificate) -> Bool {
+        guard authority.subject == issuer else { return false }
+        guard let keyId, let subjectKeyId = authority.subjectKeyIdentifier else { return true }
+        return keyId == subjectKeyId
+    }
+
+    /// The known CAs that may have issued `certificate`.
+    func issuers(of certificate: DecodedCertificate) -> [Authority] {
+        authorities.filter {
+            $0.certificate.fingerprint != certificate.fingerprint
+                && Self.matches(certificate.issuer, certificate.authorityKeyIdentifier, $0.certificate)
+        }
+    }
+
+    /// Whether the issuer of `certificate` revoked it.
+    ///
+    /// Revoked: its serial is in a usable CRL of its issuer. Not revoked: usable
+    /// CRLs of its issuer do not list it, or there is none and the certificate
+    /// names no CRL distribution point (its issuer publishes no CRL for it).
+    /// Unknown: the issuer's CRLs are all unusable, or the certificate names a
+    /// distribution point whose CRL is not in `crls/`.
+    func revocation(of certificate: DecodedCertificate) -> Revocation {
+        let candidates = lists.filter {
+            $0.issuer == certificate.issuer
+                && ($0.authorityKeyIdentifier == nil || certificate.authorityKeyIdentifier == nil
+                    || $0.authorityKeyIdentifier == certificate.authorityKeyIdentifier)
+        }
+        let usable = candidates.filter { $0.problem == nil }
+        if let list = usable.first(where: { $0.revoked.contains(certificate.serialNumber) }) {
+            return .revoked(list: list.source)
+        }
+        if !usable.isEmpty { return .notRevoked }
+        if let unusable = candidates.first, let problem = unusable.problem {
+            return .unknown("the CRL of its issuer (\(unusable.source)) is not usable: \(problem)")
+        }
+        if certificate.hasCRLDistributionPoints {
+            let points = certificate.crlDistributionPoints.joined(separator: ", ")
+            return .unknown(
+                "no CRL of its issuer \(certificate.issuer) in crls/"
+                    + (points.isEmpty ? "" : " (its CRL distribution point: \(points))"))
+        }
+        return .notRevoked
+    }
+}

@@ -1,0 +1,170 @@
+import FleetAuditCore
+import FleetAuditJSON
+import FleetAuditX509
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One element of `certificates.json` or `ca-certificates.json`
+/// (`describe-certificate` / `describe-ca-certificate`), with the fields the
+/// certificate checks use.
+struct CertificateElement: Sendable {
+    var certificateId: String
+    var status: String
+    var certificatePem: String?
+    var certificateArn: String?
+    var caCertificateId: String?
+    var creationDate: AuditTime?
+    var validityNotBefore: AuditTime?
+    var validityNotAfter: AuditTime?
+
+    /// Statuses the certificate checks evaluate, as Defender does: a certificate
+    /// that cannot authenticate is out of scope.
+    static let scopeStatuses: Set<String> = ["ACTIVE", "PENDING_TRANSFER"]
+
+    var isInScope: Bool { Self.scopeStatuses.contains(status) }
+
+    /// Reads the element; the failure is the reason it is not evaluable.
+    static func read(_ json: JSONValue) -> Result<CertificateElement, NotEvaluable> {
+        guard json.objectValue != nil else { return .fail("the element is \(json.typeName), not an object") }
+        guard let id = json["certificateId"]?.stringValue, !id.isEmpty else {
+            return .fail("no certificateId string")
+        }
+        guard let status = json["status"]?.stringValue else { return .fail("certificate \(id): no status string") }
+        var element = CertificateElement(
+            certificateId: id, status: status, certificatePem: json["certificatePem"]?.stringValue,
+            certificateArn: json["certificateArn"]?.stringValue, caCertificateId: json["caCertificateId"]?.stringValue)
+        for (key, keyPath) in [("creationDate", \CertificateElement.creationDate)] {
+            if let value = json[key], value != .null {
+                guard let time = AuditTime(json: value) else {
+                    return .fail("certificate \(id): \(key) is not a timestamp: \(JSONWriter.compact(value))")
+                }
+                element[keyPath: keyPath] = time
+            }
+        }
+        if let validity = json["validity"], validity != .null {
+            guard validity.objectValue != nil else {
+                return .fail("certificate \(id): validity is \(validity.typeName), not an object")
+            }
+            for (key, keyPath) in [
+                ("notBefore", \CertificateElement.validityNotBefore),
+                ("notAfter", \CertificateElement.validityNotAfter),
+            ] {
+                if let value = validity[key], value != .null {
+                    guard let time = AuditTime(json: value) else {
+                        return .fail(
+                            "certificate \(id): validity.\(key) is not a timestamp: \(JSONWriter.compact(value))")
+                    }
+                    element[keyPath: keyPath] = time
+                }
+            }
+        }
+        return .success(element)
+    }
+
+    init(
+        certificateId: String, status: String, certificatePem: String?, certificateArn: String?,
+        caCertificateId: String?
+    ) {
+        self.certificateId = certificateId
+        self.status = status
+        self.certificatePem = certificatePem
+        self.certificateArn = certificateArn
+        self.caCertificateId = caCertificateId
+    }
+
+    /// Decodes `certificatePem` and cross-checks the snapshot's `certificateId`
+    /// (SHA-256 of the DER) and `validity` against it. The failure says what
+    /// is wrong or what disagrees.
+    func decode() -> Result<DecodedCertificate, NotEvaluable> {
+        guard let pem = certificatePem else { return .fail("certificate \(certificateId): no certificatePem") }
+        let certificate: DecodedCertificate
+        switch LastDecodedCertificate.decode(pem: pem) {
+        case .success(let decoded): certificate = decoded
+        case .failure(let problem): return .fail("certificate \(certificateId): certificatePem: \(problem.reason)")
+        }
+        guard certificate.fingerprint == certificateId.lowercased() else {
+            return .fail(
+                "certificateId \(certificateId) disagrees with the certificate: the SHA-256 of its DER is "
+                    + certificate.fingerprint)
+        }
+        for (name, recorded, actual) in [
+            ("notBefore", validityNotBefore, certificate.notBefore),
+            ("notAfter", validityNotAfter, certificate.notAfter),
+        ] {
+            // X.509 times have whole seconds; the snapshot may add milliseconds.
+            if let recorded, recorded.microsecondsSinceEpoch / 1_000_000 != actual.microsecondsSinceEpoch / 1_000_000 {
+                return .fail(
+                    "certificate \(certificateId): validity.\(name) \(recorded.iso8601) disagrees with the "
+                        + "certificate's \(name) \(actual.iso8601)")
+            }
+        }
+        return .success(certificate)
+    }
+
+    /// The ARN, as recorded or as AWS IoT builds it.
+    func arn(_ context: AuditContext, kind: String = "cert") -> String {
+        certificateArn
+            ?? "arn:aws:iot:\(context.snapshot.manifest.region):\(context.accountId):\(kind)/\(certificateId)"
+    }
+}
+
+extension AuditTime {
+    /// Whole days from `self` to `later` (negative when `later` is earlier), rounded toward zero.
+    func days(until later: AuditTime) -> Int64 {
+        (later.microsecondsSinceEpoch - microsecondsSinceEpoch) / 86_400_000_000
+    }
+}
+
+/// Why one resource cannot be judged: becomes `ResourceVerdict.notEvaluable`.
+struct NotEvaluable: Error, Sendable, Hashable {
+    var reason: String
+
+    init(_ reason: String) { self.reason = reason }
+}
+
+extension Result where Failure == NotEvaluable {
+    static func fail(_ reason: String) -> Result { .failure(NotEvaluable(reason)) }
+}
+
+/// The last certificate decoded on this thread. The executor runs every check
+/// of a streamed file on one element after another on the same worker thread,
+/// so the four checks over `certificates.json` decode each PEM once, not four
+/// times. One entry per thread: memory does not grow with the fleet.
+final class LastDecodedCertificate {
+    var pem = ""
+    var result: Result<DecodedCertificate, X509Problem>?
+
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        #if canImport(Darwin)
+            pthread_key_create(&key) { pointer in Unmanaged<LastDecodedCertificate>.fromOpaque(pointer).release() }
+        #else
+            pthread_key_create(&key) { pointer in
+                if let pointer { Unmanaged<LastDecodedCertificate>.fromOpaque(pointer).release() }
+            }
+        #endif
+        return key
+    }()
+
+    /// `DecodedCertificate.decode(pem:)`, reusing this thread's last result for the same PEM.
+    static func decode(pem: String) -> Result<DecodedCertificate, X509Problem> {
+        let cache: LastDecodedCertificate
+        if let existing = pthread_getspecific(key) {
+            cache = Unmanaged<LastDecodedCertificate>.fromOpaque(existing).takeUnretainedValue()
+        } else {
+            cache = LastDecodedCertificate()
+            pthread_setspecific(key, Unmanaged.passRetained(cache).toOpaque())
+        }
+        if let result = cache.result, cache.pem == pem { return result }
+        let result = DecodedCertificate.decode(pem: pem)
+        cache.pem = pem
+        cache.result = result
+        return result
+    }
+}

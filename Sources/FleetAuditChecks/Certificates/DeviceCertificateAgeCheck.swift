@@ -1,0 +1,71 @@
+import FleetAuditCore
+import FleetAuditJSON
+
+/// DEVICE_CERTIFICATE_AGE_CHECK: an ACTIVE or PENDING_TRANSFER device
+/// certificate has been in use for `CERT_AGE_THRESHOLD_IN_DAYS` (default 365)
+/// days or more.
+///
+/// Rule (docs/checks.md): age = audit time − the certificate's registration
+/// (`creationDate`), or its X.509 notBefore with `--cert-age-from not-before`;
+/// `CERTIFICATE_PAST_AGE_THRESHOLD` when age ≥ threshold days (exactly N days
+/// counts, as the Developer Guide's "greater than or equal" says).
+public struct DeviceCertificateAgeCheck: ResourceCheck {
+    public init() {}
+
+    public static let configurationKey = "CERT_AGE_THRESHOLD_IN_DAYS"
+    public static let defaultThresholdDays: Int64 = 365
+    static let reasonCode = "CERTIFICATE_PAST_AGE_THRESHOLD"
+
+    public static let description = CheckDescription(
+        name: "DEVICE_CERTIFICATE_AGE_CHECK",
+        severity: .low,
+        resourceType: .deviceCertificate,
+        reasonCodes: [reasonCode],
+        inputs: [.certificates, .auditConfiguration],
+        summary: "An active device certificate is CERT_AGE_THRESHOLD_IN_DAYS (default 365) days old or older.",
+        examples: DeviceCertificateAgeCheck.examples)
+
+    public static let resourceFile = SnapshotFile.certificates
+
+    public func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> Int64 {
+        try CertificateThreshold.days(
+            key: Self.configurationKey, check: Self.description, defaultDays: Self.defaultThresholdDays,
+            context: context)
+    }
+
+    public func evaluate(_ resource: JSONValue, facts thresholdDays: Int64, context: AuditContext) -> ResourceVerdict {
+        let element: CertificateElement
+        switch CertificateElement.read(resource) {
+        case .success(let read): element = read
+        case .failure(let problem): return .notEvaluable(problem.reason)
+        }
+        guard element.isInScope else { return .outOfScope }
+        let notBefore: AuditTime
+        switch element.decode() {
+        case .failure(let problem): return .notEvaluable(problem.reason)
+        case .success(let decoded): notBefore = decoded.notBefore
+        }
+        let origin: AuditTime
+        let originName: String
+        switch context.settings.certificateAgeOrigin {
+        case .creationDate:
+            guard let created = element.creationDate else {
+                return .notEvaluable("certificate \(element.certificateId): no creationDate (its registration)")
+            }
+            origin = created
+            originName = "registered"
+        case .notBefore:
+            origin = notBefore
+            originName = "valid from (notBefore)"
+        }
+        guard origin <= context.auditTime.adding(days: -thresholdDays) else { return .compliant }
+        let days = origin.days(until: context.auditTime)
+        return .nonCompliant([
+            FindingDraft(
+                resource: AuditResource(.deviceCertificate, .deviceCertificateId(element.certificateId)),
+                reasonCode: Self.reasonCode,
+                reason: "Certificate is \(days) day(s) old (\(originName) \(origin.iso8601)), at or past the "
+                    + "threshold of \(thresholdDays) days.")
+        ])
+    }
+}

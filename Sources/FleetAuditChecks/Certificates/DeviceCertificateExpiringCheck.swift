@@ -1,0 +1,87 @@
+import FleetAuditCore
+import FleetAuditJSON
+import FleetAuditX509
+
+/// DEVICE_CERTIFICATE_EXPIRING_CHECK: an ACTIVE or PENDING_TRANSFER device
+/// certificate has expired, or expires within `CERT_EXPIRATION_THRESHOLD_IN_DAYS`
+/// (default 30) of the audit.
+///
+/// Rule (docs/checks.md): with `notAfter` read from `certificatePem`,
+/// `CERTIFICATE_PAST_EXPIRATION` when notAfter < audit time (a certificate is
+/// valid through its notAfter second), else `CERTIFICATE_APPROACHING_EXPIRATION`
+/// when notAfter ≤ audit time + threshold days (exactly N days away counts).
+/// The finding carries `EXPIRATION_TIME`, notAfter in epoch milliseconds.
+public struct DeviceCertificateExpiringCheck: ResourceCheck {
+    public init() {}
+
+    public static let configurationKey = "CERT_EXPIRATION_THRESHOLD_IN_DAYS"
+    public static let defaultThresholdDays: Int64 = 30
+
+    public static let description = CheckDescription(
+        name: "DEVICE_CERTIFICATE_EXPIRING_CHECK",
+        aliases: ["DEVICE_CERT_APPROACHING_EXPIRATION_CHECK"],
+        severity: .medium,
+        resourceType: .deviceCertificate,
+        reasonCodes: [CertificateExpiry.approaching, CertificateExpiry.past],
+        inputs: [.certificates, .auditConfiguration],
+        summary: "An active device certificate has expired or expires within CERT_EXPIRATION_THRESHOLD_IN_DAYS "
+            + "(default 30) days.",
+        examples: DeviceCertificateExpiringCheck.examples)
+
+    public static let resourceFile = SnapshotFile.certificates
+
+    public func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> Int64 {
+        try CertificateThreshold.days(
+            key: Self.configurationKey, check: Self.description, defaultDays: Self.defaultThresholdDays,
+            context: context)
+    }
+
+    public func evaluate(_ resource: JSONValue, facts thresholdDays: Int64, context: AuditContext) -> ResourceVerdict {
+        let element: CertificateElement
+        switch CertificateElement.read(resource) {
+        case .success(let read): element = read
+        case .failure(let problem): return .notEvaluable(problem.reason)
+        }
+        guard element.isInScope else { return .outOfScope }
+        switch element.decode() {
+        case .failure(let problem): return .notEvaluable(problem.reason)
+        case .success(let certificate):
+            return CertificateExpiry.verdict(
+                certificate, thresholdDays: thresholdDays, auditTime: context.auditTime,
+                resource: AuditResource(.deviceCertificate, .deviceCertificateId(element.certificateId)))
+        }
+    }
+}
+
+/// The expiry rule shared by the device and CA certificate checks.
+enum CertificateExpiry {
+    static let approaching = "CERTIFICATE_APPROACHING_EXPIRATION"
+    static let past = "CERTIFICATE_PAST_EXPIRATION"
+
+    static func verdict(
+        _ certificate: DecodedCertificate, thresholdDays: Int64, auditTime: AuditTime, resource: AuditResource
+    ) -> ResourceVerdict {
+        let notAfter = certificate.notAfter
+        var resource = resource
+        resource.additionalInfo = [("EXPIRATION_TIME", String(notAfter.millisecondsSinceEpoch))]
+        if notAfter < auditTime {
+            let days = notAfter.days(until: auditTime)
+            return .nonCompliant([
+                FindingDraft(
+                    resource: resource, reasonCode: past,
+                    reason: "Certificate is past its expiration: it expired on \(notAfter.iso8601), "
+                        + "\(days) day(s) before the audit.")
+            ])
+        }
+        if notAfter <= auditTime.adding(days: thresholdDays) {
+            let days = auditTime.days(until: notAfter)
+            return .nonCompliant([
+                FindingDraft(
+                    resource: resource, reasonCode: approaching,
+                    reason: "Certificate is approaching its expiration: it expires on \(notAfter.iso8601), "
+                        + "in \(days) day(s) (threshold \(thresholdDays) days).")
+            ])
+        }
+        return .compliant
+    }
+}

@@ -1,0 +1,93 @@
+import FleetAuditCore
+import FleetAuditJSON
+
+/// CONFLICTING_CLIENT_IDS_CHECK: several devices connect with the same MQTT
+/// client ID, each new connection dropping the one before.
+///
+/// Rule (docs/checks.md): from the Connect/Disconnect entries of `iot-logs/`,
+/// the sessions of each client ID that overlap the 31 days before the audit.
+/// A connection source is a (principal, source IP) pair. The client ID is
+/// non-compliant when two of its sessions from different sources were open at
+/// the same time, where a session the broker ended with `DUPLICATE_CLIENTID`
+/// counts as open through its disconnection (so the connection that displaced
+/// it overlaps it even when both are logged in the same millisecond). The
+/// finding lists the client's sessions, newest first.
+public struct ConflictingClientIdsCheck: AggregatingCheck {
+    public init() {}
+
+    static let reasonCode = "DUPLICATE_CLIENT_ID_ACROSS_CONNECTIONS"
+
+    public static let description = CheckDescription(
+        name: "CONFLICTING_CLIENT_IDS_CHECK",
+        severity: .high,
+        resourceType: .clientId,
+        reasonCodes: [reasonCode],
+        inputs: [],
+        inputDirectories: [.iotLogs],
+        summary: "Connections from different principals or addresses used the same client ID at the same time "
+            + "in the 31 days before the audit.",
+        examples: ConflictingClientIdsCheck.examples)
+
+    public func run(_ context: AuditContext, reporter: CheckReporter) throws(SnapshotProblem) {
+        let log = try ConnectionLog.read(context, reporter: reporter)
+        var byClient: [Int32: [ConnectionLog.Session]] = [:]
+        var order: [Int32] = []
+        for session in log.sessions() {
+            if byClient[session.client] == nil { order.append(session.client) }
+            byClient[session.client, default: []].append(session)
+        }
+        for client in order {
+            guard let sessions = byClient[client] else { continue }
+            reporter.resource(verdict(client, sessions, log))
+        }
+    }
+
+    func verdict(_ client: Int32, _ sessions: [ConnectionLog.Session], _ log: ConnectionLog) -> ResourceVerdict {
+        func end(_ session: ConnectionLog.Session) -> Int64 {
+            log.effectiveEnd(session) + (session.endedByDuplicateClientId ? 1 : 0)
+        }
+        func source(_ session: ConnectionLog.Session) -> String {
+            let ip = log.string(session.sourceIp)
+            return "principal \(log.string(session.principal))" + (ip.isEmpty ? "" : " from \(ip)")
+        }
+        var active: [ConnectionLog.Session] = []
+        var conflict: (ConnectionLog.Session, ConnectionLog.Session)? = nil
+        for session in sessions {
+            active.removeAll { end($0) <= session.start }
+            if conflict == nil,
+                let other = active.first(where: {
+                    $0.principal != session.principal || $0.sourceIp != session.sourceIp
+                })
+            {
+                conflict = (other, session)
+            }
+            active.append(session)
+        }
+        guard let (first, second) = conflict else { return .compliant }
+        let listed = sessions.reversed().prefix(ConnectionLog.relatedLimit)
+        let related = listed.map { session -> AuditResource in
+            var info = log.times(session)
+            if session.sourceIp >= 0 { info.append(("SOURCE_IP", log.string(session.sourceIp))) }
+            if session.disconnectReason >= 0 {
+                info.append(("DISCONNECT_REASON", log.string(session.disconnectReason)))
+            }
+            let principal = log.string(session.principal)
+            if let key = CertificateKey(hex: principal) {
+                return AuditResource(.deviceCertificate, .deviceCertificateId(key.hex), additionalInfo: info)
+            }
+            return AuditResource(
+                .clientId, .clientId(log.string(session.client)), additionalInfo: [("PRINCIPAL_ID", principal)] + info)
+        }
+        let duplicates = sessions.filter(\.endedByDuplicateClientId).count
+        let more = sessions.count > listed.count ? " (the \(listed.count) newest are listed)" : ""
+        return .nonCompliant([
+            FindingDraft(
+                resource: AuditResource(.clientId, .clientId(log.string(client))), relatedResources: related,
+                reasonCode: Self.reasonCode,
+                reason: "Client ID used by different devices at the same time: \(source(first)) and "
+                    + "\(source(second)) (\(AuditTime(millisecondsSinceEpoch: second.start).iso8601)); "
+                    + "\(sessions.count) session(s), \(duplicates) ended by DUPLICATE_CLIENTID, in the "
+                    + "\(ConnectionLog.windowDays) days before the audit\(more).")
+        ])
+    }
+}

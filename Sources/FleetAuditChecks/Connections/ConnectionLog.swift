@@ -1,0 +1,224 @@
+import FleetAuditCore
+import FleetAuditJSON
+
+/// The Connect and Disconnect entries of `iot-logs/`, reduced to compact
+/// connection sessions: the shared state of DEVICE_CERTIFICATE_SHARED_CHECK and
+/// CONFLICTING_CLIENT_IDS_CHECK. Strings (client ids, principals, addresses)
+/// are interned once; an event is a few integers; a session is two times and
+/// four string numbers. Log lines themselves are never kept.
+///
+/// `iot-logs/*.jsonl` hold one log entry a line; `iot-logs/*.json` hold
+/// `aws logs filter-log-events` output, whose `events[].message` is the entry
+/// as a JSON string. Both are streamed element by element.
+struct ConnectionLog {
+    /// The on-demand audit window: the 31 days before the audit.
+    static let windowDays: Int64 = 31
+
+    struct Event {
+        var time: Int64
+        /// Input order, to keep equal times stable.
+        var order: Int
+        var isConnect: Bool
+        var client: Int32
+        var principal: Int32
+        var sourceIp: Int32
+        var sourcePort: Int64
+        var disconnectReason: Int32
+    }
+
+    struct Session {
+        var client: Int32
+        var principal: Int32
+        var sourceIp: Int32
+        var sourcePort: Int64
+        var start: Int64
+        /// nil: still connected when the logs end.
+        var end: Int64?
+        var disconnectReason: Int32
+        var endedByDuplicateClientId: Bool
+    }
+
+    var strings = StringTable()
+    var events: [Event] = []
+    var windowStart: Int64 = 0
+    var windowEnd: Int64 = 0
+
+    static let noString: Int32 = -1
+
+    /// Reads every log file. Lines that cannot be used are reported as skipped
+    /// inputs; a file that cannot be read as a whole throws (the check FAILS).
+    static func read(_ context: AuditContext, reporter: CheckReporter) throws(SnapshotProblem) -> ConnectionLog {
+        var log = ConnectionLog()
+        log.windowEnd = context.auditTime.millisecondsSinceEpoch
+        log.windowStart = context.auditTime.adding(days: -windowDays).millisecondsSinceEpoch
+        for file in try context.snapshot.files(in: .iotLogs).get() {
+            if file.name.hasSuffix(".jsonl") {
+                try SnapshotElements.forEach(path: file.path, name: file.name, form: .lines, arrayKey: "") {
+                    element throws(SnapshotProblem) in
+                    switch element.value {
+                    case .failure(let problem): reporter.skipped(problem)
+                    case .success(let entry): log.add(entry, at: element, reporter: reporter)
+                    }
+                }
+            } else if file.name.hasSuffix(".json") {
+                try SnapshotElements.forEach(path: file.path, name: file.name, form: .object, arrayKey: "events") {
+                    element throws(SnapshotProblem) in
+                    switch element.value {
+                    case .failure(let problem):
+                        reporter.skipped(problem)
+                    case .success(let event):
+                        guard let message = event["message"]?.stringValue else {
+                            reporter.skipped(element.problem("the event has no message string"))
+                            return
+                        }
+                        switch JSONParser.parse(message) {
+                        case .success(let entry): log.add(entry, at: element, reporter: reporter)
+                        case .failure(let error):
+                            reporter.skipped(
+                                element.problem("message is not JSON (at byte \(error.position)): \(error.reason)"))
+                        }
+                    }
+                }
+            } else {
+                reporter.skipped(SnapshotProblem(file: file.name, reason: "not a .jsonl or .json log file; ignored"))
+            }
+        }
+        return log
+    }
+
+    /// Adds one log entry; entries other than Connect and Disconnect are ignored.
+    mutating func add(_ entry: JSONValue, at element: StreamedElement, reporter: CheckReporter) {
+        guard entry.objectValue != nil else {
+            reporter.skipped(element.problem("the log entry is \(entry.typeName), not an object"))
+            return
+        }
+        guard let eventType = entry["eventType"]?.stringValue else {
+            reporter.skipped(element.problem("the log entry has no eventType"))
+            return
+        }
+        guard eventType == "Connect" || eventType == "Disconnect" else { return }
+        let isConnect = eventType == "Connect"
+        // A failed Connect opens no session.
+        if isConnect, let status = entry["status"]?.stringValue, status != "Success" { return }
+        guard let timestamp = entry["timestamp"] else {
+            reporter.skipped(element.problem("\(eventType) entry has no timestamp"))
+            return
+        }
+        guard let time = Self.time(timestamp) else {
+            reporter.skipped(
+                element.problem(
+                    "\(eventType) entry: timestamp \(JSONWriter.compact(timestamp)) is not in a known format "
+                        + "(YYYY-MM-DD HH:MM:SS.mmm in UTC, ISO 8601, or epoch milliseconds)"))
+            return
+        }
+        guard let client = entry["clientId"]?.stringValue, !client.isEmpty else {
+            reporter.skipped(element.problem("\(eventType) entry has no clientId"))
+            return
+        }
+        guard let principal = entry["principalId"]?.stringValue, !principal.isEmpty else {
+            reporter.skipped(element.problem("\(eventType) entry has no principalId"))
+            return
+        }
+        // Entries after the audit time are not yet in the audited period.
+        guard time <= windowEnd else { return }
+        var port: Int64 = -1
+        if case .integer(let number)? = entry["sourcePort"] { port = number }
+        events.append(
+            Event(
+                time: time, order: events.count, isConnect: isConnect, client: strings.intern(client),
+                principal: strings.intern(principal),
+                sourceIp: entry["sourceIp"]?.stringValue.map { strings.intern($0) } ?? Self.noString,
+                sourcePort: port,
+                disconnectReason: entry["disconnectReason"]?.stringValue.map { strings.intern($0) } ?? Self.noString))
+    }
+
+    /// `"2017-08-10 15:37:23.476"` (UTC), ISO 8601, or epoch seconds/milliseconds → epoch ms.
+    static func time(_ value: JSONValue) -> Int64? {
+        switch value {
+        case .string(let text): return AuditTime(iso8601: text)?.millisecondsSinceEpoch
+        case .integer, .real: return AuditTime(json: value)?.millisecondsSinceEpoch
+        default: return nil
+        }
+    }
+
+    /// The connection sessions, from Connect/Disconnect pairs in time order,
+    /// that overlap the audit window, by start time.
+    ///
+    /// A Disconnect closes the open session with the same client id, principal,
+    /// source address and port, else the latest open one with the same client id
+    /// and principal; with none (its Connect is not in the logs) it is ignored. A
+    /// second Connect of an open session's exact source closes the first at that
+    /// moment (its Disconnect is missing); an exact repeat (same time) is a
+    /// duplicated log line and ignored. Sessions still open end with the window.
+    func sessions() -> [Session] {
+        let duplicate = strings.lookup("DUPLICATE_CLIENTID") ?? Self.noString
+        let ordered = events.sorted { ($0.time, $0.order) < ($1.time, $1.order) }
+        var sessions: [Session] = []
+        /// Open sessions: (client, principal) → indices into `sessions`.
+        var open: [Int64: [Int]] = [:]
+        for event in ordered {
+            let pair = Int64(event.client) << 32 | Int64(UInt32(bitPattern: event.principal))
+            var candidates = open[pair] ?? []
+            let exact = candidates.lastIndex {
+                sessions[$0].sourceIp == event.sourceIp && sessions[$0].sourcePort == event.sourcePort
+            }
+            if event.isConnect {
+                if let exact {
+                    let index = candidates[exact]
+                    if sessions[index].start == event.time { continue }
+                    sessions[index].end = event.time
+                    candidates.remove(at: exact)
+                }
+                sessions.append(
+                    Session(
+                        client: event.client, principal: event.principal, sourceIp: event.sourceIp,
+                        sourcePort: event.sourcePort, start: event.time,
+                        end: nil, disconnectReason: Self.noString, endedByDuplicateClientId: false))
+                candidates.append(sessions.count - 1)
+            } else {
+                guard let position = exact ?? candidates.indices.last else { continue }
+                let index = candidates[position]
+                sessions[index].end = event.time
+                sessions[index].disconnectReason = event.disconnectReason
+                sessions[index].endedByDuplicateClientId = event.disconnectReason == duplicate
+                candidates.remove(at: position)
+            }
+            open[pair] = candidates
+        }
+        return
+            sessions
+            .filter { $0.start < windowEnd && ($0.end ?? windowEnd) > windowStart }
+            .sorted { ($0.start, $0.client) < ($1.start, $1.client) }
+    }
+
+    /// The session's end for overlap tests: still-open sessions last to the window's end.
+    func effectiveEnd(_ session: Session) -> Int64 { session.end ?? windowEnd }
+
+    func string(_ id: Int32) -> String { id >= 0 ? strings.strings[Int(id)] : "" }
+
+    /// `CONNECTION_TIME` and, when the session ended, `DISCONNECTION_TIME`, in epoch milliseconds.
+    func times(_ session: Session) -> [(String, String)] {
+        var info = [("CONNECTION_TIME", String(session.start))]
+        if let end = session.end { info.append(("DISCONNECTION_TIME", String(end))) }
+        return info
+    }
+
+    /// At most this many sessions are listed as related resources of one finding, newest first.
+    static let relatedLimit = 100
+}
+
+/// Strings stored once and referred to by number.
+struct StringTable {
+    private var ids: [String: Int32] = [:]
+    private(set) var strings: [String] = []
+
+    mutating func intern(_ text: String) -> Int32 {
+        if let id = ids[text] { return id }
+        let id = Int32(strings.count)
+        ids[text] = id
+        strings.append(text)
+        return id
+    }
+
+    func lookup(_ text: String) -> Int32? { ids[text] }
+}

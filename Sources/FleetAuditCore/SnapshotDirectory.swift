@@ -1,0 +1,211 @@
+import FleetAuditJSON
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The folders of a snapshot (`shared/snapshot-format.md`): files that are not
+/// AWS CLI outputs but material the account owner supplies.
+public enum SnapshotDirectory: String, Sendable, CaseIterable, Hashable {
+    /// AWS IoT log entries: `*.jsonl` (one entry a line) and `*.json` (`aws logs filter-log-events`).
+    case iotLogs = "iot-logs"
+    /// Certificate revocation lists, PEM or DER, one per issuer.
+    case crls = "crls"
+    /// Intermediate CA certificates (PEM) that are not registered in AWS IoT.
+    case caChain = "ca-chain"
+
+    /// `crls/`: how messages name the folder.
+    public var displayName: String { rawValue + "/" }
+}
+
+/// One regular file of a snapshot folder.
+public struct DirectoryEntry: Sendable, Hashable {
+    /// The name inside the snapshot, folder included (`crls/root.crl`): how problems name it.
+    public var name: String
+    public var path: String
+}
+
+extension Snapshot {
+    /// The regular files of `directory`, sorted by name (hidden files skipped).
+    /// Absent, not a folder, or listed `unavailable` in the manifest (as
+    /// `crls`, `crls/` or `crls/*`) are problems that name the folder.
+    public func files(in directory: SnapshotDirectory) -> Result<[DirectoryEntry], SnapshotProblem> {
+        let display = directory.displayName
+        for name in [directory.rawValue, display, display + "*"] {
+            if let reason = manifest.unavailable[name] {
+                return .failure(SnapshotProblem(file: display, reason: "not collected by the exporter: \(reason)"))
+            }
+        }
+        let folder = path(of: directory.rawValue)
+        var status = stat()
+        guard stat(folder, &status) == 0 else {
+            return .failure(SnapshotProblem(file: display, reason: "folder not found in the snapshot"))
+        }
+        guard (status.st_mode & S_IFMT) == S_IFDIR else {
+            return .failure(SnapshotProblem(file: display, reason: "not a folder"))
+        }
+        guard let handle = opendir(folder) else {
+            return .failure(
+                SnapshotProblem(file: display, reason: "cannot list: \(String(cString: strerror(errno)))"))
+        }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if !name.hasPrefix(".") { names.append(name) }
+        }
+        closedir(handle)
+        var entries: [DirectoryEntry] = []
+        for name in names.sorted() {
+            let path = folder + "/" + name
+            var fileStatus = stat()
+            guard stat(path, &fileStatus) == 0, (fileStatus.st_mode & S_IFMT) == S_IFREG else { continue }
+            entries.append(DirectoryEntry(name: display + name, path: path))
+        }
+        return .success(entries)
+    }
+
+    /// Whether `directory` exists in the snapshot (listed unavailable counts as absent).
+    public func hasDirectory(_ directory: SnapshotDirectory) -> Bool {
+        if case .success = files(in: directory) { return true }
+        return false
+    }
+
+    /// The bytes of a (small) file such as a CRL or a PEM bundle.
+    public static func readBytes(_ entry: DirectoryEntry) throws(SnapshotProblem) -> [UInt8] {
+        guard let file = fopen(entry.path, "r") else {
+            throw SnapshotProblem(file: entry.name, reason: "cannot read: \(String(cString: strerror(errno)))")
+        }
+        defer { fclose(file) }
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+            if count == 0 { break }
+            result.append(contentsOf: buffer[0..<count])
+        }
+        guard ferror(file) == 0 else { throw SnapshotProblem(file: entry.name, reason: "read error") }
+        return result
+    }
+}
+
+/// One element of a streamed array, parsed, with where it is.
+public struct StreamedElement: Sendable {
+    /// Locates the element for messages (`certificates.json: element 3 (byte 812)`); its reason is empty.
+    public var location: SnapshotProblem
+    /// The element, or why it is not valid JSON.
+    public var value: Result<JSONValue, SnapshotProblem>
+
+    /// `location` with `reason`.
+    public func problem(_ reason: String) -> SnapshotProblem {
+        var problem = location
+        problem.reason = reason
+        return problem
+    }
+}
+
+/// Sequential streaming of one array of a JSON file, for the checks that read
+/// inputs besides their own resource file (facts, aggregations). Memory: one
+/// element at a time.
+public enum SnapshotElements {
+    /// Streams the primary array of `file`. Throws when the file is missing or
+    /// cannot be read as a whole; a malformed element is passed on as a failure.
+    public static func forEach(
+        _ file: SnapshotFile, in snapshot: Snapshot, _ body: (StreamedElement) throws(SnapshotProblem) -> Void
+    ) throws(SnapshotProblem) {
+        let located = try snapshot.locate(file).get()
+        guard let key = file.primaryArrayKey else { return }
+        try forEach(path: located.path, name: located.name, form: located.form, arrayKey: key, body)
+    }
+
+    /// Streams the array `arrayKey` of the file at `path` (`name` is how messages call it);
+    /// with `.lines`, every line is an element.
+    public static func forEach(
+        path: String, name: String, form: JSONFileForm, arrayKey: String,
+        _ body: (StreamedElement) throws(SnapshotProblem) -> Void
+    ) throws(SnapshotProblem) {
+        do {
+            let stream = try JSONElementStream(path: path, form: form)
+            var sawArray = form == .lines
+            while let event = try stream.next() {
+                switch event {
+                case .element(let element) where element.key == nil || element.key == arrayKey:
+                    let location = SnapshotProblem(
+                        file: name, elementIndex: element.index, byteOffset: element.byteOffset, reason: "")
+                    let value = element.parse().mapError { error in
+                        SnapshotProblem(
+                            file: name, elementIndex: element.index, byteOffset: element.byteOffset,
+                            reason: "not valid JSON at byte \(error.byteOffset): \(error.reason)")
+                    }
+                    try body(StreamedElement(location: location, value: value))
+                case .arrayStart(let key, _) where key == arrayKey:
+                    sawArray = true
+                case .member(let key, let value, let offset) where key == arrayKey:
+                    throw SnapshotProblem(
+                        file: name, byteOffset: offset,
+                        reason: "'\(arrayKey)' is a \(value.typeName); expected an array")
+                default:
+                    continue
+                }
+            }
+            if !sawArray { throw SnapshotProblem(file: name, reason: "no '\(arrayKey)' array in the file") }
+        } catch let error as JSONStreamError {
+            throw SnapshotProblem(file: name, error)
+        } catch let problem as SnapshotProblem {
+            throw problem
+        } catch {
+            throw SnapshotProblem(file: name, reason: "\(error)")
+        }
+    }
+}
+
+/// An AWS IoT certificate id (64 hex digits, the SHA-256 of the DER) in 32
+/// bytes: the compact key of per-certificate state (statuses, log sessions).
+public struct CertificateKey: Hashable, Sendable, Comparable {
+    var words: (UInt64, UInt64, UInt64, UInt64)
+
+    /// Parses 64 hex digits, either case; nil for anything else (a principal that is not a certificate).
+    public init?(hex text: some StringProtocol) {
+        let utf8 = Array(text.utf8)
+        guard utf8.count == 64 else { return nil }
+        var values: [UInt64] = [0, 0, 0, 0]
+        for (index, digit) in utf8.enumerated() {
+            let value: UInt64
+            switch digit {
+            case 0x30...0x39: value = UInt64(digit - 0x30)
+            case 0x41...0x46: value = UInt64(digit - 0x41 + 10)
+            case 0x61...0x66: value = UInt64(digit - 0x61 + 10)
+            default: return nil
+            }
+            values[index / 16] = values[index / 16] << 4 | value
+        }
+        words = (values[0], values[1], values[2], values[3])
+    }
+
+    /// Lowercase hex, as AWS IoT prints certificate ids.
+    public var hex: String {
+        [words.0, words.1, words.2, words.3].map { word in
+            let text = String(word, radix: 16)
+            return String(repeating: "0", count: 16 - text.count) + text
+        }.joined()
+    }
+
+    public static func == (lhs: CertificateKey, rhs: CertificateKey) -> Bool { lhs.words == rhs.words }
+
+    public static func < (lhs: CertificateKey, rhs: CertificateKey) -> Bool {
+        [lhs.words.0, lhs.words.1, lhs.words.2, lhs.words.3].lexicographicallyPrecedes(
+            [rhs.words.0, rhs.words.1, rhs.words.2, rhs.words.3])
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(words.0)
+        hasher.combine(words.1)
+        hasher.combine(words.2)
+        hasher.combine(words.3)
+    }
+}

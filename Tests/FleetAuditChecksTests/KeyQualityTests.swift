@@ -1,0 +1,121 @@
+import BigInt
+import Crypto
+import FleetAuditChecks
+import FleetAuditTestSupport
+import FleetAuditX509
+import Testing
+import _CryptoExtras
+
+/// The two weak-key tests on keys the tests build themselves.
+@Suite struct KeyQualityTests {
+    /// The first `count` primes.
+    static func primes(_ count: Int) -> [Int] {
+        var found: [Int] = []
+        var candidate = 2
+        while found.count < count {
+            if found.allSatisfy({ candidate % $0 != 0 }) { found.append(candidate) }
+            candidate += 1
+        }
+        return found
+    }
+
+    /// p = k·M + (65537^a mod M), the structure of the Infineon library's primes.
+    static func rocaStructured(bits: Int, primorial: BigUInt) -> BigUInt {
+        let a = BigUInt.randomInteger(lessThan: primorial)
+        let kBits = bits - primorial.bitWidth
+        let k = BigUInt.randomInteger(withExactWidth: kBits)
+        return k * primorial + BigUInt(65537).power(a, modulus: primorial)
+    }
+
+    static func bytes(_ value: BigUInt) -> [UInt8] { Array(value.serialize()) }
+
+    @Test(arguments: [(512, 39), (1024, 71), (2048, 126)])
+    func aConstructedROCAModulusHasTheFingerprint(bits: Int, primorialSize: Int) {
+        let primorial = Self.primes(primorialSize).reduce(BigUInt(1)) { $0 * BigUInt($1) }
+        let n =
+            Self.rocaStructured(bits: bits / 2, primorial: primorial)
+            * Self.rocaStructured(bits: bits / 2, primorial: primorial)
+        #expect(ROCAFingerprint.matches(modulus: Self.bytes(n)))
+    }
+
+    @Test func aModulusOffTheSubgroupForOnePrimeIsNotROCA() {
+        // Primes of the ROCA form for every tested prime but 167: N mod 167 leaves the subgroup.
+        let primorial = Self.primes(126).reduce(BigUInt(1)) { $0 * BigUInt($1) }
+        var n =
+            Self.rocaStructured(bits: 1024, primorial: primorial)
+            * Self.rocaStructured(bits: 1024, primorial: primorial)
+        // Adding a multiple of the other 37 primes keeps their residues and moves N mod 167.
+        let others = ROCAFingerprint.primes.dropLast().reduce(BigUInt(1)) { $0 * BigUInt($1) }
+        // 65537 ≡ 75 (mod 167) generates a proper subgroup, so some shift leaves it.
+        var shifted = false
+        for shift in 1..<167 {
+            let candidate = n + others * BigUInt(shift)
+            if !ROCAFingerprint.matches(modulus: Self.bytes(candidate)) {
+                n = candidate
+                shifted = true
+                break
+            }
+        }
+        #expect(shifted)
+        #expect(!ROCAFingerprint.matches(modulus: Self.bytes(n)))
+    }
+
+    @Test func normalRSAKeysDoNotHaveTheFingerprint() throws {
+        for size in [_RSA.Signing.KeySize.bits2048, .bits3072] {
+            let key = try _RSA.Signing.PrivateKey(keySize: size)
+            let info = try PublicKeyInfo(subjectPublicKeyInfo: ArraySlice(key.publicKey.derRepresentation))
+            let modulus = try #require(info.rsaModulus)
+            #expect(!ROCAFingerprint.matches(modulus: modulus))
+        }
+        for _ in 0..<200 {
+            var random = (0..<256).map { _ in UInt8.random(in: 0...255) }
+            random[0] |= 0x80
+            random[255] |= 1
+            #expect(!ROCAFingerprint.matches(modulus: random))
+        }
+    }
+
+    @Test func aBlacklistMadeFromGeneratedKeys() throws {
+        let listed = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+        let other = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+        func modulus(_ key: _RSA.Signing.PrivateKey) throws -> [UInt8] {
+            try #require(
+                try PublicKeyInfo(subjectPublicKeyInfo: ArraySlice(key.publicKey.derRepresentation)).rsaModulus)
+        }
+        // The openssl-vulnkey fingerprint, computed here independently.
+        let listedModulus = try modulus(listed)
+        let line = "Modulus=" + Hex.encode(listedModulus).uppercased() + "\n"
+        let expected = String(Hex.encode(Insecure.SHA1.hash(data: Array(line.utf8))).suffix(20))
+        #expect(WeakKeyBlacklist.fingerprint(modulus: listedModulus) == expected)
+
+        let directory = TemporaryDirectory()
+        directory.write("blacklist.RSA-2048", "# generated\n\n\(expected)\n00000000000000000000\n")
+        directory.write("README", "not a list")
+        let blacklist = try WeakKeyBlacklist.load(directory: directory.path)
+        #expect(blacklist.keySizes == [2048])
+        #expect(blacklist.contains(modulus: listedModulus, bits: 2048) == true)
+        #expect(blacklist.contains(modulus: try modulus(other), bits: 2048) == false)
+        #expect(blacklist.contains(modulus: listedModulus, bits: 4096) == nil)
+    }
+
+    @Test func aFolderWithoutLists() {
+        let directory = TemporaryDirectory()
+        #expect(
+            throws: X509Problem(
+                "\(directory.path): no blacklist.RSA-<bits> file (openssl-blacklist format) in the directory")
+        ) {
+            try WeakKeyBlacklist.load(directory: directory.path)
+        }
+    }
+
+    @Test func aListWithoutItsKeySizeInTheName() {
+        let directory = TemporaryDirectory()
+        directory.write("blacklist.RSA-big", "")
+        #expect(
+            throws: X509Problem(
+                "\(directory.path)/blacklist.RSA-big: the name must end with the key size in bits (blacklist.RSA-2048)")
+        ) {
+            try WeakKeyBlacklist.load(directory: directory.path)
+        }
+    }
+}
