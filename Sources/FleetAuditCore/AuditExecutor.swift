@@ -77,7 +77,7 @@ public enum AuditExecutor {
         let context = AuditContext(snapshot: snapshot, auditTime: plan.auditTime, settings: plan.settings)
         let spoolDirectory = outputDirectory + "/.fleet-audit-spool-\(getpid())"
         try OutputDirectory.createDirectories(spoolDirectory)
-        defer { removeDirectory(spoolDirectory) }
+        defer { FileSystem.removeTree(spoolDirectory) }
 
         var runs: [CheckRun] = []
         for (position, check) in plan.checks.enumerated() {
@@ -274,18 +274,6 @@ public enum AuditExecutor {
         typeName.first.map { "aeiou".contains($0) } == true ? "an \(typeName)" : "a \(typeName)"
     }
 
-    private static func removeDirectory(_ path: String) {
-        if let handle = opendir(path) {
-            while let entry = readdir(handle) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-                }
-                if name != "." && name != ".." { unlink(path + "/" + name) }
-            }
-            closedir(handle)
-        }
-        rmdir(path)
-    }
 }
 
 /// Fixed slots that parallel workers fill, each index written by exactly one

@@ -92,15 +92,7 @@ public enum OutputDirectory {
     }
 
     public static func isEmpty(_ path: String) -> Bool {
-        guard let handle = opendir(path) else { return true }
-        defer { closedir(handle) }
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name != "." && name != ".." { return false }
-        }
-        return true
+        FileSystem.entries(of: path)?.isEmpty ?? true
     }
 
     public static func createDirectories(_ path: String) throws(SnapshotProblem) {

@@ -195,18 +195,10 @@ public struct Snapshot: Sendable {
     }
 
     private static func listDirectory(_ directory: String) throws(SnapshotProblem) -> Set<String> {
-        guard let handle = opendir(directory) else {
-            throw SnapshotProblem(file: directory, reason: "cannot list: \(String(cString: strerror(errno)))")
+        guard let names = FileSystem.entries(of: directory) else {
+            throw SnapshotProblem(file: directory, reason: "cannot list: \(FileSystem.lastError)")
         }
-        defer { closedir(handle) }
-        var names: Set<String> = []
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.insert(name) }
-        }
-        return names
+        return Set(names)
     }
 }
 

@@ -48,18 +48,10 @@ extension Snapshot {
         guard (status.st_mode & S_IFMT) == S_IFDIR else {
             return .failure(SnapshotProblem(file: display, reason: "not a folder"))
         }
-        guard let handle = opendir(folder) else {
-            return .failure(
-                SnapshotProblem(file: display, reason: "cannot list: \(String(cString: strerror(errno)))"))
+        guard let listed = FileSystem.entries(of: folder) else {
+            return .failure(SnapshotProblem(file: display, reason: "cannot list: \(FileSystem.lastError)"))
         }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if !name.hasPrefix(".") { names.append(name) }
-        }
-        closedir(handle)
+        let names = listed.filter { !$0.hasPrefix(".") }
         var entries: [DirectoryEntry] = []
         for name in names.sorted() {
             let path = folder + "/" + name

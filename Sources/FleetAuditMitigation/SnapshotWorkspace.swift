@@ -222,17 +222,9 @@ public final class SnapshotWorkspace {
         guard mkdir(target, 0o755) == 0 else {
             throw SnapshotProblem(file: target, reason: "cannot create: \(String(cString: strerror(errno)))")
         }
-        guard let handle = opendir(source) else {
-            throw SnapshotProblem(file: source, reason: "cannot list: \(String(cString: strerror(errno)))")
+        guard let names = FileSystem.entries(of: source) else {
+            throw SnapshotProblem(file: source, reason: "cannot list: \(FileSystem.lastError)")
         }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        closedir(handle)
         for name in names.sorted() {
             let from = source + "/" + name
             let to = target + "/" + name
@@ -266,22 +258,5 @@ public final class SnapshotWorkspace {
         }
     }
 
-    static func remove(_ path: String) {
-        var status = stat()
-        guard lstat(path, &status) == 0 else { return }
-        if (status.st_mode & S_IFMT) == S_IFDIR, let handle = opendir(path) {
-            var names: [String] = []
-            while let entry = readdir(handle) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-                }
-                if name != "." && name != ".." { names.append(name) }
-            }
-            closedir(handle)
-            for name in names { remove(path + "/" + name) }
-            rmdir(path)
-        } else {
-            unlink(path)
-        }
-    }
+    static func remove(_ path: String) { FileSystem.removeTree(path) }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import FleetAuditCore
 
 #if canImport(Glibc)
     import Glibc
@@ -78,17 +79,10 @@ public struct WeakKeyBlacklist: Sendable {
     /// Loads every `blacklist.RSA-<bits>` file of `directory`. Fails when the
     /// directory cannot be read, holds no such file, or a line is malformed.
     public static func load(directory: String) throws(X509Problem) -> WeakKeyBlacklist {
-        guard let handle = opendir(directory) else {
-            throw X509Problem("\(directory): cannot read the directory: \(String(cString: strerror(errno)))")
+        guard let entries = FileSystem.entries(of: directory) else {
+            throw X509Problem("\(directory): cannot read the directory: \(FileSystem.lastError)")
         }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name.hasPrefix("blacklist.RSA-") { names.append(name) }
-        }
-        closedir(handle)
+        let names = entries.filter { $0.hasPrefix("blacklist.RSA-") }
         guard !names.isEmpty else {
             throw X509Problem(
                 "\(directory): no blacklist.RSA-<bits> file (openssl-blacklist format) in the directory")
