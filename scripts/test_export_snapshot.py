@@ -792,3 +792,29 @@ def test_connection_log_lines():
 def test_install_deps_installs_moto_for_tests():
     script = (HERE / "install-deps.sh").read_text()
     assert "moto[server]" in script
+
+
+def _called_actions():
+    """Every AWS action the exporter's source calls, as IAM action names (iot:ListThings, ...)."""
+    import boto3
+
+    source = (HERE / "export_snapshot.py").read_text()
+    calls = set(re.findall(r'"(sts|iot|iam|cognito-identity|logs)",\s*"([a-z0-9]+_[a-z0-9_]+)"', source))
+    session = boto3.Session(aws_access_key_id="k", aws_secret_access_key="s", region_name=REGION)
+    actions = set()
+    for service, method in calls:
+        mapping = session.client(service).meta.method_to_api_mapping
+        assert method in mapping, f"{service}.{method} is not an API method"
+        actions.add(f"{service}:{mapping[method]}")
+    return actions
+
+
+def test_the_documented_iam_policy_allows_exactly_the_calls_the_exporter_makes():
+    policy = json.loads((ROOT / "docs" / "exporter-iam-policy.json").read_text())
+    allowed = {action for statement in policy["Statement"] for action in statement["Action"]}
+    assert allowed == _called_actions()
+    assert all(statement["Effect"] == "Allow" for statement in policy["Statement"])
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"<!-- exporter-iam-policy -->\s*```json\n(.*?)```", readme, re.S)
+    assert block, "README.md must show the exporter's IAM policy after <!-- exporter-iam-policy -->"
+    assert json.loads(block.group(1)) == policy
