@@ -54,6 +54,9 @@ EXIT_INTERRUPTED = 130
 # The AWS IoT v2 log group (v1 logs are plain text and carry no connection events in JSON).
 IOT_LOG_GROUP = "AWSIotLogsV2"
 IOT_LOG_FILE = "iot-logs/AWSIotLogsV2.jsonl"
+# How the manifest names the logs when they cannot be exported: the folder, as fleet-audit's
+# connection checks look it up (`iot-logs`, `iot-logs/` or `iot-logs/*`).
+IOT_LOG_FOLDER = "iot-logs/"
 CONNECTION_EVENTS = ("Connect", "Disconnect")
 CONNECTION_FILTER = '{ ($.eventType = "Connect") || ($.eventType = "Disconnect") }'
 
@@ -146,7 +149,9 @@ class AtomicFile:
 
     def __init__(self, directory, name):
         self.path = os.path.join(directory, name)
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        folder = os.path.dirname(self.path)
+        self.created_folder = folder if not os.path.isdir(folder) else None
+        os.makedirs(folder, exist_ok=True)
         head, tail = os.path.split(self.path)
         self.temporary = os.path.join(head, f".{tail}.partial-{os.getpid()}")
         self.handle = open(self.temporary, "w", encoding="utf-8")
@@ -168,6 +173,11 @@ class AtomicFile:
                 os.unlink(self.temporary)
             except FileNotFoundError:
                 pass
+            if self.created_folder:  # an empty iot-logs/ would read as "no connections"
+                try:
+                    os.rmdir(self.created_folder)
+                except OSError:
+                    pass
 
 
 def write_json(directory, name, value):
@@ -752,7 +762,7 @@ class Exporter:
                         if line is not None:
                             counts["written"] += 1
                             yield line
-                    self.progress.items(IOT_LOG_FILE, counts["written"], "?", "connection entries")
+                    self.progress.items(IOT_LOG_FOLDER, counts["written"], "?", "connection entries")
             except ItemVanished:
                 raise Unavailable(
                     f"{operation}: log group {IOT_LOG_GROUP} does not exist "
@@ -796,7 +806,7 @@ class Exporter:
             ("mitigation-actions.json", self.mitigation_actions),
         ]
         if self.logs_days:
-            steps.append((IOT_LOG_FILE, self.iot_logs))
+            steps.append((IOT_LOG_FOLDER, self.iot_logs))
         return steps
 
     def run(self):

@@ -66,6 +66,18 @@ WRITTEN = [
     "iam.json",
     "iot-logs/AWSIotLogsV2.jsonl",
 ]
+EMPTY_FILES = {
+    "policies.json": "policyVersions",
+    "certificates.json": "certificateDescriptions",
+    "things.json": "things",
+    "thing-principals.json": "principalThings",
+    "thing-groups.json": "thingGroups",
+    "thing-group-members.json": "thingGroupMembers",
+    "policy-targets.json": "policyTargets",
+    "role-aliases.json": "roleAliasDescriptions",
+    "iam-service-last-accessed.json": "roles",
+    "cognito-identity-pools.json": "identityPoolRoles",
+}
 
 # moto's server with iot.use_valid_cert on: certificate ids are the SHA-256 of the DER, as in AWS.
 # (moto 5.2.1 has no environment variable or /moto-api/config key for it in server mode.)
@@ -347,9 +359,11 @@ def _seed(endpoint):
     return facts
 
 
-def _run_exporter(endpoint, out, *extra, timeout=300):
-    command = [str(EXPORTER), "--out", str(out), "--region", REGION, "--endpoint-url", endpoint, *extra]
-    return subprocess.run(command, env=_aws_environment(), capture_output=True, text=True, timeout=timeout)
+def _run_exporter(endpoint, out, *extra, region=REGION, environment=None, timeout=300):
+    command = [str(EXPORTER), "--out", str(out), "--region", region, "--endpoint-url", endpoint, *extra]
+    env = _aws_environment()
+    env.update(environment or {})
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture(scope="module")
@@ -587,6 +601,28 @@ def test_audit_of_the_export_finds_the_broad_policy_only(exported, fleet_audit, 
     ]
     assert findings[0]["severity"] == "CRITICAL"
     assert task["auditDetails"][LOGGING_CHECK]["checkRunStatus"] == "FAILED"
+
+
+def test_an_empty_region_gives_empty_arrays_and_a_missing_log_group_is_unavailable(moto_endpoint, tmp_path):
+    """Nothing in eu-west-1: every listing file holds an empty array (not an unavailable entry);
+    without the AWSIotLogsV2 log group the logs folder is listed unavailable and not created."""
+    out = tmp_path / "empty"
+    result = _run_exporter(
+        moto_endpoint, out, "--logs-days", "1", region="eu-west-1", environment={"AWS_MAX_ATTEMPTS": "1"}
+    )
+    assert result.returncode == 1, result.stderr
+    manifest = _read(out, "manifest.json")
+    assert manifest["region"] == "eu-west-1"
+    reasons = {entry["file"]: entry["reason"] for entry in manifest["unavailable"]}
+    lacking = set(MOTO_UNAVAILABLE) - {"cognito-identity-pools.json", "iam-service-last-accessed.json"}
+    assert set(reasons) == lacking | {"iot-logs/"}
+    assert reasons["iot-logs/"] == (
+        "FilterLogEvents: log group AWSIotLogsV2 does not exist "
+        "(AWS IoT v2 logging has not written logs in this region)"
+    )
+    assert not (out / "iot-logs").exists()
+    for name, key in EMPTY_FILES.items():
+        assert _read(out, name) == {key: []}, name
 
 
 # --------------------------------------------------------------------------------------------
