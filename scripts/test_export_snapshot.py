@@ -322,6 +322,21 @@ def _seed(endpoint):
     facts["role_arn"] = role["Arn"]
     alias = iot.create_role_alias(roleAlias="DeviceUpload", roleArn=role["Arn"], credentialDurationSeconds=3600)
     facts["role_alias_arn"] = alias["roleAliasArn"]
+    # A role alias whose role may revoke certificates: an IoT admin action for devices.
+    admin_role = iam.create_role(RoleName="FleetAdminRole", AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+    iam.put_role_policy(
+        RoleName="FleetAdminRole",
+        PolicyName="certificates",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "iot:UpdateCertificate", "Resource": "*"}],
+            }
+        ),
+    )
+    facts["admin_role_arn"] = admin_role["Arn"]
+    admin_alias = iot.create_role_alias(roleAlias="FleetAdmin", roleArn=admin_role["Arn"])
+    facts["admin_role_alias_arn"] = admin_alias["roleAliasArn"]
 
     c["cognito-identity"].create_identity_pool(IdentityPoolName="devices", AllowUnauthenticatedIdentities=False)
 
@@ -473,18 +488,18 @@ def test_things_groups_principals_and_targets(exported):
 
 def test_role_alias_and_iam_details(exported):
     out = exported["out"]
-    aliases = _read(out, "role-aliases.json")["roleAliasDescriptions"]
-    assert len(aliases) == 1
-    assert aliases[0]["roleAlias"] == "DeviceUpload"
-    assert aliases[0]["roleArn"] == exported["role_arn"]
-    assert aliases[0]["roleAliasArn"] == exported["role_alias_arn"]
-    assert aliases[0]["credentialDurationSeconds"] == 3600
+    aliases = {a["roleAlias"]: a for a in _read(out, "role-aliases.json")["roleAliasDescriptions"]}
+    assert set(aliases) == {"DeviceUpload", "FleetAdmin"}
+    assert aliases["DeviceUpload"]["roleArn"] == exported["role_arn"]
+    assert aliases["DeviceUpload"]["roleAliasArn"] == exported["role_alias_arn"]
+    assert aliases["DeviceUpload"]["credentialDurationSeconds"] == 3600
+    assert aliases["FleetAdmin"]["roleArn"] == exported["admin_role_arn"]
 
     iam = _read(out, "iam.json")
     assert {"UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"} <= set(iam)
     assert "IsTruncated" not in iam and "Marker" not in iam
     roles = {r["RoleName"]: r for r in iam["RoleDetailList"]}
-    assert {"DeviceUploadRole", "IoTLoggingRole"} <= set(roles)
+    assert {"DeviceUploadRole", "IoTLoggingRole", "FleetAdminRole"} <= set(roles)
     inline = roles["DeviceUploadRole"]["RolePolicyList"]
     # IAM documents are JSON objects (boto3 decodes them), not strings.
     assert inline == [{"PolicyName": "upload", "PolicyDocument": exported["inline_policy"]}]
@@ -623,6 +638,73 @@ def test_an_empty_region_gives_empty_arrays_and_a_missing_log_group_is_unavailab
     assert not (out / "iot-logs").exists()
     for name, key in EMPTY_FILES.items():
         assert _read(out, name) == {key: []}, name
+
+
+def _expected_results(exported):
+    """Each check the test knows about → (checkRunStatus, start of its message or None, findings).
+    Asserted for every one of them this build of fleet-audit registers."""
+    reasons = {e["file"]: e["reason"] for e in _read(exported["out"], "manifest.json")["unavailable"]}
+
+    def not_collected(name):
+        return f"{name}: not collected by the exporter: {reasons[name]}"
+
+    broad_policy = {"policyVersionIdentifier": {"policyName": "BroadPolicy", "policyVersionId": "1"}}
+    return {
+        LOGGING_CHECK: ("FAILED", not_collected("logging-options.json"), []),
+        POLICY_CHECK: (
+            "COMPLETED_NON_COMPLIANT",
+            None,
+            [(POLICY_CHECK, "ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS", "IOT_POLICY", broad_policy)],
+        ),
+        "IOT_POLICY_POTENTIAL_MISCONFIGURATION_CHECK": ("COMPLETED_COMPLIANT", None, []),
+        "IOT_ROLE_ALIAS_OVERLY_PERMISSIVE_CHECK": (
+            "COMPLETED_NON_COMPLIANT",
+            None,
+            [
+                (
+                    "IOT_ROLE_ALIAS_OVERLY_PERMISSIVE_CHECK",
+                    "ALLOWS_ACCESS_TO_IOT_NON_THING_ADMIN_ACTIONS",
+                    "ROLE_ALIAS",
+                    {"roleAliasArn": exported["admin_role_alias_arn"]},
+                )
+            ],
+        ),
+        "IOT_ROLE_ALIAS_ALLOWS_ACCESS_TO_UNUSED_SERVICES_CHECK": (
+            "FAILED",
+            not_collected("iam-service-last-accessed.json"),
+            [],
+        ),
+        "UNAUTHENTICATED_COGNITO_ROLE_OVERLY_PERMISSIVE_CHECK": (
+            "FAILED",
+            not_collected("cognito-identity-pools.json"),
+            [],
+        ),
+        "AUTHENTICATED_COGNITO_ROLE_OVERLY_PERMISSIVE_CHECK": (
+            "FAILED",
+            not_collected("cognito-identity-pools.json"),
+            [],
+        ),
+    }
+
+
+def test_audit_of_the_export_gives_the_exact_result_of_every_registered_check(exported, fleet_audit, tmp_path):
+    """The checks this build registers, of those above (at least LOGGING_DISABLED_CHECK): each
+    ends as expected with exactly the expected findings and no others."""
+    expected = _expected_results(exported)
+    checks = [name for name in expected if name in _registered_checks(fleet_audit)]
+    assert LOGGING_CHECK in checks
+    result, task, findings = _audit(fleet_audit, exported["out"], tmp_path / "audit", checks)
+    assert result.returncode == 1, result.stdout + result.stderr
+    keys = _finding_keys(findings)
+    for name in checks:
+        status, message, check_findings = expected[name]
+        details = task["auditDetails"][name]
+        assert details["checkRunStatus"] == status, (name, details)
+        if message is not None:
+            assert details.get("message", "").startswith(message), (name, details)
+        assert [key for key in keys if key[0] == name] == check_findings, name
+        assert details.get("nonCompliantResourcesCount", 0) == len(check_findings), (name, details)
+    assert len(keys) == sum(len(expected[name][2]) for name in checks)
 
 
 # --------------------------------------------------------------------------------------------
