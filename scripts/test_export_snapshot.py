@@ -345,32 +345,39 @@ def _seed(endpoint):
     logs.create_log_stream(logGroupName="AWSIotLogsV2", logStreamName="broker")
     now_ms = int(time.time() * 1000)
 
-    def entry(event_type, minutes_ago, **extra):
+    def entry(event_type, minutes_ago, client="sensor-1", device="sensor", address="198.51.100.7", **extra):
         when = dt.datetime.fromtimestamp((now_ms - minutes_ago * 60_000) / 1000, dt.timezone.utc)
         body = {
             "timestamp": when.strftime("%Y-%m-%d %H:%M:%S.") + f"{when.microsecond // 1000:03d}",
             "logLevel": "INFO",
-            "traceId": f"trace-{event_type}-{minutes_ago}",
+            "traceId": f"trace-{event_type}-{client}-{minutes_ago}",
             "accountId": ACCOUNT,
             "status": "Success",
             "eventType": event_type,
             "protocol": "MQTT",
-            "clientId": "sensor-1",
-            "principalId": certs["sensor"]["id"],
-            "sourceIp": "198.51.100.7",
+            "clientId": client,
+            "principalId": certs[device]["id"],
+            "sourceIp": address,
             "sourcePort": 50210,
             **extra,
         }
         return {"timestamp": now_ms - minutes_ago * 60_000, "message": json.dumps(body)}
 
+    bye = {"disconnectReason": "CLIENT_INITIATED_DISCONNECT"}
+    # The gateway's certificate is used by two clients at once (a cloned device): shared.
+    clone = {"client": "gateway-clone", "device": "gateway", "address": "203.0.113.9"}
     events = [
-        entry("Connect", 4 * 24 * 60),  # outside a 2-day window
-        entry("Connect", 90),
-        entry("Publish-In", 80, topicName="sensors/sensor-1/telemetry"),
-        entry("Disconnect", 60, disconnectReason="CLIENT_INITIATED_DISCONNECT"),
+        (entry("Connect", 4 * 24 * 60), False),  # outside a 2-day window
+        (entry("Connect", 100, client="gateway-1", device="gateway"), True),
+        (entry("Connect", 95, **clone), True),
+        (entry("Connect", 90), True),
+        (entry("Publish-In", 80, topicName="sensors/sensor-1/telemetry"), False),  # not a connection event
+        (entry("Disconnect", 70, **clone, **bye), True),
+        (entry("Disconnect", 65, client="gateway-1", device="gateway", **bye), True),
+        (entry("Disconnect", 60, **bye), True),
     ]
-    logs.put_log_events(logGroupName="AWSIotLogsV2", logStreamName="broker", logEvents=events)
-    facts["log_messages_in_window"] = [events[1]["message"], events[3]["message"]]
+    logs.put_log_events(logGroupName="AWSIotLogsV2", logStreamName="broker", logEvents=[e for e, _ in events])
+    facts["log_messages_in_window"] = [e["message"] for e, kept in events if kept]
     return facts
 
 
@@ -669,6 +676,19 @@ def _expected_results(exported):
                 )
             ],
         ),
+        "DEVICE_CERTIFICATE_SHARED_CHECK": (
+            "COMPLETED_NON_COMPLIANT",
+            None,
+            [
+                (
+                    "DEVICE_CERTIFICATE_SHARED_CHECK",
+                    "CERTIFICATE_SHARED_BY_MULTIPLE_DEVICES",
+                    "DEVICE_CERTIFICATE",
+                    {"deviceCertificateId": exported["certs"]["gateway"]["id"]},
+                )
+            ],
+        ),
+        "CONFLICTING_CLIENT_IDS_CHECK": ("COMPLETED_COMPLIANT", None, []),
         "IOT_ROLE_ALIAS_ALLOWS_ACCESS_TO_UNUSED_SERVICES_CHECK": (
             "FAILED",
             not_collected("iam-service-last-accessed.json"),
