@@ -240,10 +240,8 @@ def failure_reason(operation, error):
         status = metadata.get("HTTPStatusCode")
         attempts = metadata.get("RetryAttempts", 0) + 1
         message = _plain(details.get("Message") or "")
-        if code.isdigit():
-            text = f"HTTP {code}" + (f" {message}" if message and message != code else "")
-            if message.startswith(code):
-                text = f"HTTP {message}"
+        if code.isdigit():  # no error code, only a status (an HTML error page)
+            text = "HTTP " + (message if message.startswith(code) else f"{code} {message}".strip())
         else:
             text = f"{code}: {message}" if message else code
             if status:
@@ -327,8 +325,7 @@ class Api:
     def pages(self, service, method, page_size=None, vanish_ok=False, **params):
         """Yields every page of a paginated call, each call retried on its own (a page that
         fails after the retries raises Unavailable, so a listing is never silently cut short)."""
-        client = self.clients[service]
-        model = client.get_paginator(method)._pagination_cfg
+        model = self.clients[service].get_paginator(method)._pagination_cfg
         input_token, output_token = model["input_token"], model["output_token"]
         more_results = model.get("more_results")
         params = dict(params)
@@ -336,13 +333,7 @@ class Api:
             params[model["limit_key"]] = page_size
         seen = set()
         while True:
-            try:
-                page = self._with_backoff(lambda: getattr(client, method)(**params))
-            except Exception as error:  # noqa: BLE001 - every failure becomes a reason
-                if vanish_ok and error_code(error) in NOT_FOUND_CODES:
-                    raise ItemVanished() from error
-                raise Unavailable(failure_reason(self.operation_name(service, method), error)) from error
-            page.pop("ResponseMetadata", None)
+            page = self.call(service, method, vanish_ok=vanish_ok, **params)
             token = page.pop(output_token, None)
             truncated = page.pop(more_results, None) if more_results else None
             yield page
@@ -439,17 +430,15 @@ def _settle(future):
 
 
 class Exporter:
-    def __init__(self, api, out, region, parallel, logs_days, progress, now):
+    def __init__(self, api, out, parallel, logs_days, progress, now):
         self.api = api
         self.out = out
-        self.region = region
         self.parallel = parallel
         self.logs_days = logs_days
         self.progress = progress
         self.now = now
         self.unavailable = []
         self._memo = {}
-        self.vanished = collections.Counter()
 
     # ---- shared listings (computed once; a failure is remembered and named by dependents)
 
@@ -496,6 +485,14 @@ class Exporter:
 
         return self.listing("role-aliases", compute)
 
+    @staticmethod
+    def needs(what, listing):
+        """A shared listing a dependent file needs; its failure is named in the file's reason."""
+        try:
+            return listing()
+        except Unavailable as failure:
+            raise Unavailable(f"needs {what}: {failure.reason}") from None
+
     # ---- per-item streaming with progress
 
     def per_item(self, name, items, function, what):
@@ -509,6 +506,10 @@ class Exporter:
                 yield result
 
         return counted()
+
+    def array_file(self, name, key, items, function, what):
+        """Writes ``{key: [function(item) for item in items]}`` with per_item; returns the count."""
+        return write_array_file(self.out, name, key, self.per_item(name, items, function, what))
 
     # ---- the files
 
@@ -564,29 +565,27 @@ class Exporter:
         return f"{len(policies)} policies, {count} policy versions"
 
     def certificates(self):
-        listed = self.certificate_list()
-        descriptions = self.per_item(
+        count = self.array_file(
             "certificates.json",
-            listed,
+            "certificateDescriptions",
+            self.certificate_list(),
             lambda c: self.api.call("iot", "describe_certificate", vanish_ok=True, certificateId=c["certificateId"])[
                 "certificateDescription"
             ],
             "described",
         )
-        count = write_array_file(self.out, "certificates.json", "certificateDescriptions", descriptions)
         return f"{count} certificate description(s)"
 
     def ca_certificates(self):
-        listed = self.api.paginate("iot", "list_ca_certificates", page_size=250).get("certificates", [])
-        descriptions = self.per_item(
+        count = self.array_file(
             "ca-certificates.json",
-            listed,
+            "certificateDescriptions",
+            self.api.paginate("iot", "list_ca_certificates", page_size=250).get("certificates", []),
             lambda c: self.api.call(
                 "iot", "describe_ca_certificate", vanish_ok=True, certificateId=c["certificateId"]
             )["certificateDescription"],
             "described",
         )
-        count = write_array_file(self.out, "ca-certificates.json", "certificateDescriptions", descriptions)
         return f"{count} CA certificate description(s)"
 
     def things(self):
@@ -595,36 +594,28 @@ class Exporter:
         return f"{len(things)} thing(s)"
 
     def thing_principals(self):
-        try:
-            listed = self.certificate_list()
-        except Unavailable as failure:
-            raise Unavailable(f"needs the certificate list: {failure.reason}") from None
+        certificates = self.needs("the certificate list", self.certificate_list)
 
         def things_of(certificate):
             arn = certificate["certificateArn"]
             response = self.api.paginate("iot", "list_principal_things", page_size=250, vanish_ok=True, principal=arn)
             return {"principal": arn, "things": response.get("things", [])}
 
-        entries = self.per_item("thing-principals.json", listed, things_of, "certificates")
-        count = write_array_file(self.out, "thing-principals.json", "principalThings", entries)
+        count = self.array_file("thing-principals.json", "principalThings", certificates, things_of, "certificates")
         return f"{count} certificate(s)"
 
     def thing_groups(self):
-        groups = self.thing_group_list()
-        descriptions = self.per_item(
+        count = self.array_file(
             "thing-groups.json",
-            groups,
+            "thingGroups",
+            self.thing_group_list(),
             lambda g: self.api.call("iot", "describe_thing_group", vanish_ok=True, thingGroupName=g["groupName"]),
             "described",
         )
-        count = write_array_file(self.out, "thing-groups.json", "thingGroups", descriptions)
         return f"{count} thing group(s)"
 
     def thing_group_members(self):
-        try:
-            groups = self.thing_group_list()
-        except Unavailable as failure:
-            raise Unavailable(f"needs the thing group list: {failure.reason}") from None
+        groups = self.needs("the thing group list", self.thing_group_list)
 
         def members_of(group):
             name = group["groupName"]
@@ -633,15 +624,11 @@ class Exporter:
             )
             return {"thingGroupName": name, "things": response.get("things", [])}
 
-        entries = self.per_item("thing-group-members.json", groups, members_of, "groups")
-        count = write_array_file(self.out, "thing-group-members.json", "thingGroupMembers", entries)
+        count = self.array_file("thing-group-members.json", "thingGroupMembers", groups, members_of, "groups")
         return f"{count} thing group(s)"
 
     def policy_targets(self):
-        try:
-            policies = self.policy_list()
-        except Unavailable as failure:
-            raise Unavailable(f"needs the policy list: {failure.reason}") from None
+        policies = self.needs("the policy list", self.policy_list)
 
         def targets_of(policy):
             name = policy["policyName"]
@@ -650,8 +637,7 @@ class Exporter:
             )
             return {"policyName": name, "targets": response.get("targets", [])}
 
-        entries = self.per_item("policy-targets.json", policies, targets_of, "policies")
-        count = write_array_file(self.out, "policy-targets.json", "policyTargets", entries)
+        count = self.array_file("policy-targets.json", "policyTargets", policies, targets_of, "policies")
         return f"{count} policies"
 
     def role_aliases(self):
@@ -667,10 +653,7 @@ class Exporter:
         return f"{len(details['RoleDetailList'])} role(s), {len(details['Policies'])} managed policies"
 
     def iam_service_last_accessed(self):
-        try:
-            aliases = self.role_alias_descriptions()
-        except Unavailable as failure:
-            raise Unavailable(f"needs the role aliases: {failure.reason}") from None
+        aliases = self.needs("the role aliases", self.role_alias_descriptions)
         role_arns = list(dict.fromkeys(alias["roleArn"] for alias in aliases if alias.get("roleArn")))
 
         def last_accessed(role_arn):
@@ -701,21 +684,19 @@ class Exporter:
                 entry["JobCompletionDate"] = report["JobCompletionDate"]
             return entry
 
-        entries = self.per_item("iam-service-last-accessed.json", role_arns, last_accessed, "roles")
-        count = write_array_file(self.out, "iam-service-last-accessed.json", "roles", entries)
+        count = self.array_file("iam-service-last-accessed.json", "roles", role_arns, last_accessed, "roles")
         return f"{count} role(s)"
 
     def cognito_identity_pools(self):
-        pools = self.api.paginate("cognito-identity", "list_identity_pools", page_size=60).get("IdentityPools", [])
-        roles = self.per_item(
+        count = self.array_file(
             "cognito-identity-pools.json",
-            pools,
+            "identityPoolRoles",
+            self.api.paginate("cognito-identity", "list_identity_pools", page_size=60).get("IdentityPools", []),
             lambda p: self.api.call(
                 "cognito-identity", "get_identity_pool_roles", vanish_ok=True, IdentityPoolId=p["IdentityPoolId"]
             ),
             "pools",
         )
-        count = write_array_file(self.out, "cognito-identity-pools.json", "identityPoolRoles", roles)
         return f"{count} identity pool(s)"
 
     def audit_configuration(self):
@@ -728,14 +709,13 @@ class Exporter:
         return f"{len(suppressions)} suppression(s)"
 
     def mitigation_actions(self):
-        listed = self.api.paginate("iot", "list_mitigation_actions", page_size=250).get("actionIdentifiers", [])
-        actions = self.per_item(
+        count = self.array_file(
             "mitigation-actions.json",
-            listed,
+            "mitigationActions",
+            self.api.paginate("iot", "list_mitigation_actions", page_size=250).get("actionIdentifiers", []),
             lambda a: self.api.call("iot", "describe_mitigation_action", vanish_ok=True, actionName=a["actionName"]),
             "described",
         )
-        count = write_array_file(self.out, "mitigation-actions.json", "mitigationActions", actions)
         return f"{count} mitigation action(s)"
 
     def iot_logs(self):
@@ -919,7 +899,7 @@ def main(argv=None):
     except OSError as error:
         return fail(f"{args.out}: {error.strerror}", EXIT_FATAL)
 
-    exporter = Exporter(api, args.out, region, args.parallel, args.logs_days, None, now)
+    exporter = Exporter(api, args.out, args.parallel, args.logs_days, None, now)
     progress = Progress(len(exporter.steps()), quiet=args.quiet)
     exporter.progress = progress
     where = f", endpoint {args.endpoint_url}" if args.endpoint_url else ""

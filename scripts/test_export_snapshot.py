@@ -860,7 +860,7 @@ class _FakeApi(exporter.Api):
 
 
 def _exporter_over(api, out):
-    return exporter.Exporter(api, str(out), REGION, 2, 0, exporter.Progress(1, quiet=True), dt.datetime.now(dt.timezone.utc))
+    return exporter.Exporter(api, str(out), 2, 0, exporter.Progress(1, quiet=True), dt.datetime.now(dt.timezone.utc))
 
 
 def test_throttling_that_outlasts_botocore_is_retried_with_backoff(tmp_path):
