@@ -39,8 +39,9 @@ public enum ExportInstructions {
             "64 usage error.",
             "",
             "Hand the snapshot over as one archive and its checksum:",
-            "    tar -czf snapshot.tar.gz -C DIR . && sha256sum snapshot.tar.gz > snapshot.tar.gz.sha256",
-            "Then audit it offline:",
+            "    tar -czf DIR.tar.gz DIR && sha256sum DIR.tar.gz > DIR.tar.gz.sha256",
+            "The reviewer checks it and audits it offline:",
+            "    sha256sum -c DIR.tar.gz.sha256 && tar -xzf DIR.tar.gz",
             "    fleet-audit audit DIR --out AUDIT_DIR",
         ]
         return lines.joined(separator: "\n") + "\n"
