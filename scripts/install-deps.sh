@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks for building, running and testing FleetAudit:
 # libjansson-dev + pkg-config (the JSON engine) and, with --test, python3's botocore
-# (the schema tests) and pytest. Installs nothing that is already there.
+# (the schema tests), pytest and moto[server] 5.2.1 (the exporter's end-to-end test runs against
+# moto's server; it brings boto3 and cryptography). Installs nothing that is already there.
 set -euo pipefail
 
 want_test=0
@@ -24,5 +25,8 @@ fi
 if [ $want_test = 1 ]; then
     python3 -c 'import botocore' 2>/dev/null || { echo "install-deps: installing botocore"; python3 -m pip install -q botocore; }
     python3 -c 'import pytest' 2>/dev/null || { echo "install-deps: installing pytest"; python3 -m pip install -q pytest; }
+    # The end-to-end test's expectations (which APIs moto lacks) are those of moto 5.2.1.
+    python3 -c 'import moto, moto.server, flask, flask_cors, boto3, cryptography; assert moto.__version__ == "5.2.1"' 2>/dev/null || {
+        echo "install-deps: installing moto[server]==5.2.1"; python3 -m pip install -q 'moto[server]==5.2.1'; }
 fi
 exit 0

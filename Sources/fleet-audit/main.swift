@@ -15,7 +15,7 @@ struct FleetAudit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fleet-audit",
         abstract: "Offline AWS IoT Device Defender audit of exported configuration snapshots.",
-        subcommands: [Audit.self, Mitigate.self, Logging.self, TestAuthorization.self, Checks.self])
+        subcommands: [Audit.self, Mitigate.self, Logging.self, TestAuthorization.self, Checks.self, Export.self])
 }
 
 struct Audit: ParsableCommand {
@@ -241,6 +241,15 @@ struct Checks: ParsableCommand {
 
     func run() {
         print(CheckCatalog.render(), terminator: "")
+    }
+}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show how to export a snapshot from an AWS account (scripts/export-snapshot.sh).")
+
+    func run() {
+        print(ExportInstructions.render(), terminator: "")
     }
 }
 
