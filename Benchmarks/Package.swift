@@ -54,15 +54,19 @@ let package = Package(
                 .plugin(name: "BenchmarkPlugin", package: "benchmark")
             ]
         ),
-        // Parses and classifies generated policies in a loop: a target for callgrind/perf.
+        // Generated device policies shared by the policy benchmarks and the harness.
+        .target(name: "PolicyCorpus"),
+        // Parses and classifies generated policies in a loop, without the malloc
+        // interposer: a target for callgrind and for plain wall-clock runs.
         .executableTarget(
             name: "policy-profile",
-            dependencies: [.product(name: "FleetAuditPolicy", package: "FleetAudit")]
+            dependencies: ["PolicyCorpus", .product(name: "FleetAuditPolicy", package: "FleetAudit")]
         ),
         // The policy engine's hot paths: glob matching and policy classification.
         .executableTarget(
             name: "PolicyBenchmarks",
             dependencies: [
+                "PolicyCorpus",
                 .product(name: "FleetAuditPolicy", package: "FleetAudit"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],

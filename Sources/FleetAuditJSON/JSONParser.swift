@@ -40,7 +40,7 @@ public enum JSONParser {
         return text.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
     }
 
-    private static func errorText(_ error: json_error_t) -> String {
+    static func errorText(_ error: json_error_t) -> String {
         withUnsafeBytes(of: error.text) { raw in
             let chars = raw.bindMemory(to: UInt8.self)
             let length = chars.firstIndex(of: 0) ?? chars.count
@@ -50,7 +50,7 @@ public enum JSONParser {
 
     /// Copies a jansson tree into Swift values. jansson limits nesting to 2048,
     /// so the recursion depth here is bounded by that limit.
-    private static func convert(_ value: UnsafeMutablePointer<json_t>) -> JSONValue {
+    static func convert(_ value: UnsafeMutablePointer<json_t>) -> JSONValue {
         switch fa_json_typeof(value) {
         case Int32(JSON_OBJECT.rawValue):
             var members: [(key: String, value: JSONValue)] = []

@@ -47,17 +47,6 @@ public enum JSONValue: Sendable, Hashable {
         }
     }
 
-    /// The JSON type name used in error messages ("object", "array", ...).
-    public var typeName: String {
-        switch self {
-        case .null: return "null"
-        case .bool: return "boolean"
-        case .integer, .real: return "number"
-        case .string: return "string"
-        case .array: return "array"
-        case .object: return "object"
-        }
-    }
 }
 
 /// A JSON object: members in document order; keys are unique (the parser

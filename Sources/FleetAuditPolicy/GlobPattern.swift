@@ -45,15 +45,11 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
         var tokens: [UInt16] = []
         var variables: [String] = []
         var source = text
+        // One pass over the bytes; no nested functions, whose captured
+        // variables would live in heap boxes (this runs for every pattern of
+        // every policy parsed).
         source.withUTF8 { bytes in
             tokens.reserveCapacity(bytes.count)
-            func append(literal byte: UInt8) {
-                tokens.append(UInt16(caseInsensitive ? GlobPattern.lower(byte) : byte))
-            }
-            func appendStar() {
-                // Consecutive stars are one star.
-                if tokens.last != GlobPattern.star { tokens.append(GlobPattern.star) }
-            }
             var index = 0
             while index < bytes.count {
                 let byte = bytes[index]
@@ -66,17 +62,24 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
                         variables.append(name)
                     } else {
                         switch resolve(name) {
-                        case .wildcard: appendStar()
-                        case .literal(let value): for valueByte in value.utf8 { append(literal: valueByte) }
+                        case .wildcard:
+                            if tokens.last != GlobPattern.star { tokens.append(GlobPattern.star) }
+                        case .literal(let value):
+                            for valueByte in value.utf8 {
+                                tokens.append(UInt16(caseInsensitive ? GlobPattern.lower(valueByte) : valueByte))
+                            }
                         }
                     }
                     index = close + 1
                     continue
                 }
-                switch byte {
-                case UInt8(ascii: "*"): appendStar()
-                case UInt8(ascii: "?"): tokens.append(GlobPattern.question)
-                default: append(literal: byte)
+                if byte == UInt8(ascii: "*") {
+                    // Consecutive stars are one star.
+                    if tokens.last != GlobPattern.star { tokens.append(GlobPattern.star) }
+                } else if byte == UInt8(ascii: "?") {
+                    tokens.append(GlobPattern.question)
+                } else {
+                    tokens.append(UInt16(caseInsensitive ? GlobPattern.lower(byte) : byte))
                 }
                 index += 1
             }

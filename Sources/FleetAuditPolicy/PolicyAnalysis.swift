@@ -124,10 +124,11 @@ public struct PolicyMisconfiguration: Sendable, Hashable {
 /// as bit masks: the data-plane and thing-read actions it covers, and the
 /// other-device probes each resource pattern matches. The broadness questions
 /// are then bit operations, not glob matches.
-final class CompiledStatement: Sendable {
+struct CompiledStatement: Sendable {
     /// What one resource pattern means in the scope: its wildcard variable slots
     /// with `${iot:ClientId}` bound to the client (scoped) or not, whether it
     /// begins with this account's literal ARN prefix, and the probes it reaches.
+    /// Kept in one array per analysis (`PolicyAnalysis.resourceStates`).
     struct ResourceState: Sendable {
         var scopedWild: UInt32
         var unscopedWild: UInt32
@@ -139,12 +140,13 @@ final class CompiledStatement: Sendable {
     let statement: PolicyStatement
     /// Bit i set: covers `IoTActions.probed[i]`.
     let actionMask: UInt32
-    let resources: [ResourceState]
+    /// This statement's resources in `PolicyAnalysis.resourceStates`.
+    let resourceRange: Range<Int>
     /// All resources' probe masks combined.
     let scopedReach: UInt16
     let unscopedReach: UInt16
 
-    init(_ statement: PolicyStatement, scope: PolicyScope) {
+    init(_ statement: PolicyStatement, scope: PolicyScope, states: inout [ResourceState]) {
         self.statement = statement
         let mask = statement.probedActionMask
         actionMask = mask
@@ -164,8 +166,7 @@ final class CompiledStatement: Sendable {
             }
             return bits
         }
-        var states: [ResourceState] = []
-        states.reserveCapacity(statement.compiledResources.count)
+        let first = states.count
         var scopedReach: UInt16 = 0
         var unscopedReach: UInt16 = 0
         for resource in statement.compiledResources {
@@ -183,7 +184,7 @@ final class CompiledStatement: Sendable {
             unscopedReach |= state.unscopedMask
             states.append(state)
         }
-        resources = states
+        resourceRange = first..<states.count
         self.scopedReach = scopedReach
         self.unscopedReach = unscopedReach
     }
@@ -209,28 +210,33 @@ final class CompiledStatement: Sendable {
     }
 
     /// The pattern to report for a grant reaching the probes in `bits`.
-    func pattern(reaching bits: UInt16, clientIdScoped: Bool) -> String {
+    func pattern(reaching bits: UInt16, clientIdScoped: Bool, states: [ResourceState]) -> String {
         if statement.resourcesNegated { return "NotResource: [\(statement.resources.joined(separator: ", "))]" }
-        let index =
+        let resources = states[resourceRange]
+        let offset =
             resources.firstIndex {
                 ($0.scopedMask & bits != 0 && clientIdScoped) || ($0.unscopedMask & bits != 0 && !clientIdScoped)
             }
-            ?? 0
+            ?? resourceRange.lowerBound
+        let index = offset - resourceRange.lowerBound
         return statement.resources.indices.contains(index) ? statement.resources[index] : "*"
     }
 
     /// Whether resource `position` matches `candidate`.
-    func resource(_ position: Int, matches candidate: String, clientIdScoped: Bool) -> Bool {
+    func resource(_ position: Int, matches candidate: String, clientIdScoped: Bool, states: [ResourceState]) -> Bool {
         var candidate = candidate
-        let wild = clientIdScoped ? resources[position].scopedWild : resources[position].unscopedWild
+        let state = states[resourceRange.lowerBound + position]
+        let wild = clientIdScoped ? state.scopedWild : state.unscopedWild
         let pattern = statement.compiledResources[position].pattern
         return candidate.withUTF8 { pattern.matches(bytes: $0, fromToken: 0, wildVariables: wild) }
     }
 
     /// The first pattern matching `candidate` (or the NotResource list when it excludes nothing).
-    func resourceMatching(_ candidate: String, clientIdScoped: Bool) -> String? {
+    func resourceMatching(_ candidate: String, clientIdScoped: Bool, states: [ResourceState]) -> String? {
         let positions = statement.compiledResources.indices
-        let first = positions.first { resource($0, matches: candidate, clientIdScoped: clientIdScoped) }
+        let first = positions.first {
+            resource($0, matches: candidate, clientIdScoped: clientIdScoped, states: states)
+        }
         if statement.resourcesNegated {
             return first == nil ? "NotResource: [\(statement.resources.joined(separator: ", "))]" : nil
         }
@@ -254,17 +260,28 @@ public struct PolicyAnalysis: Sendable {
     public let scope: PolicyScope
     let statements: [CompiledStatement]
     let denies: [CompiledStatement]
+    /// Every statement's resource states, in one array.
+    let resourceStates: [CompiledStatement.ResourceState]
 
     public init(_ document: PolicyDocument, scope: PolicyScope) {
         self.scope = scope
-        statements = document.statements.map { CompiledStatement($0, scope: scope) }
-        denies = statements.filter(\.isUnconditionalDeny)
+        var states: [CompiledStatement.ResourceState] = []
+        states.reserveCapacity(document.statements.count * 2)
+        var compiled: [CompiledStatement] = []
+        compiled.reserveCapacity(document.statements.count)
+        for statement in document.statements {
+            compiled.append(CompiledStatement(statement, scope: scope, states: &states))
+        }
+        statements = compiled
+        denies = compiled.filter(\.isUnconditionalDeny)
+        resourceStates = states
     }
 
     /// Whether an unconditional Deny covers `action` on `candidate`.
     func isDenied(_ action: String, _ candidate: String, clientIdScoped: Bool) -> Bool {
         denies.contains { deny in
-            deny.coversAction(action) && deny.resourceMatching(candidate, clientIdScoped: clientIdScoped) != nil
+            deny.coversAction(action)
+                && deny.resourceMatching(candidate, clientIdScoped: clientIdScoped, states: resourceStates) != nil
         }
     }
 
@@ -284,7 +301,7 @@ public struct PolicyAnalysis: Sendable {
             if reached != 0 {
                 return PolicyGrant(
                     action: action, statementIndex: statement.statement.index,
-                    resource: statement.pattern(reaching: reached, clientIdScoped: scoped))
+                    resource: statement.pattern(reaching: reached, clientIdScoped: scoped, states: resourceStates))
             }
         }
         return nil
@@ -415,11 +432,12 @@ public struct PolicyAnalysis: Sendable {
     }
 
     /// Where the topic name starts after `:topicfilter/` or `:topic/`, and which of the two.
+    static let topicFilterMarker = Array(":topicfilter/".utf8)
+    static let topicMarker = Array(":topic/".utf8)
+
     static func topicOffset(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Bool)? {
-        let filter = Array(":topicfilter/".utf8)
-        let topic = Array(":topic/".utf8)
         for start in bytes.indices where bytes[start] == UInt8(ascii: ":") {
-            for (needle, isFilter) in [(filter, true), (topic, false)]
+            for (needle, isFilter) in [(topicFilterMarker, true), (topicMarker, false)]
             where start + needle.count <= bytes.count && bytes[start..<(start + needle.count)].elementsEqual(needle) {
                 return (start + needle.count, isFilter)
             }
@@ -452,7 +470,7 @@ public struct PolicyAnalysis: Sendable {
         guard !isDenied(action, candidate, clientIdScoped: true) else { return false }
         return statements.contains { statement in
             statement.isAllow && statement.coversAction(action)
-                && statement.resourceMatching(candidate, clientIdScoped: true) != nil
+                && statement.resourceMatching(candidate, clientIdScoped: true, states: resourceStates) != nil
         }
     }
 }

@@ -204,9 +204,15 @@ extension PolicyDocument {
         if source.hasPrefix("%7B") || source.hasPrefix("%7b"), let decoded = Self.percentDecoded(source) {
             source = decoded
         }
-        switch JSONParser.parse(source) {
-        case .success(let value):
-            try self.init(parsed: value, significantCharacters: Self.countSignificant(source))
+        // Read jansson's tree directly: a policy is decoded once and needs no owned copy.
+        let significant = Self.countSignificant(source)
+        let parsed = JSONParser.withTree(source) { root in
+            Result { () throws(PolicyParseError) in try PolicyDocument(parsed: root, significantCharacters: significant)
+            }
+        }
+        switch parsed {
+        case .success(.success(let document)): self = document
+        case .success(.failure(let error)): throw error
         case .failure(let error):
             throw PolicyParseError("policy document is not valid JSON: \(error.reason) (at byte \(error.position))")
         }
@@ -221,52 +227,75 @@ extension PolicyDocument {
         try self.init(parsed: json, significantCharacters: Self.countSignificant(JSONWriter.compact(json)))
     }
 
-    init(parsed json: JSONValue, significantCharacters: Int) throws(PolicyParseError) {
-        guard let document = json.objectValue else {
+    init<Node: JSONReadable>(parsed json: Node, significantCharacters: Int) throws(PolicyParseError) {
+        guard json.kind == .object else {
             throw PolicyParseError("policy document is \(json.typeName); expected an object")
         }
-        let statementValues: [JSONValue]
-        switch document["Statement"] {
-        case nil: throw PolicyParseError("policy document has no Statement")
-        case .array(let list)?: statementValues = list
-        case .object(let single)?: statementValues = [.object(single)]
-        case let other?: throw PolicyParseError("Statement is \(other.typeName); expected an object or an array")
-        }
         var statements: [PolicyStatement] = []
-        statements.reserveCapacity(statementValues.count)
-        for (index, value) in statementValues.enumerated() {
-            statements.append(try Self.statement(value, index: index))
+        switch json.member("Statement") {
+        case nil: throw PolicyParseError("policy document has no Statement")
+        case let list? where list.kind == .array:
+            statements.reserveCapacity(list.elementCount)
+            for index in 0..<list.elementCount {
+                statements.append(try Self.statement(list.element(at: index), index: index))
+            }
+        case let single? where single.kind == .object:
+            statements.append(try Self.statement(single, index: 0))
+        case let other?: throw PolicyParseError("Statement is \(other.typeName); expected an object or an array")
         }
         self = PolicyDocument(statements: statements, significantCharacters: significantCharacters)
     }
 
-    static func statement(_ value: JSONValue, index: Int) throws(PolicyParseError) -> PolicyStatement {
+    static func statement<Node: JSONReadable>(_ object: Node, index: Int) throws(PolicyParseError) -> PolicyStatement {
         let label = "Statement[\(index)]"
-        guard let object = value.objectValue else {
-            throw PolicyParseError("\(label) is \(value.typeName); expected an object")
+        guard object.kind == .object else {
+            throw PolicyParseError("\(label) is \(object.typeName); expected an object")
+        }
+        // One pass over the members instead of a lookup per member name.
+        var effectValue: Node? = nil
+        var action: Node? = nil
+        var notAction: Node? = nil
+        var resource: Node? = nil
+        var notResource: Node? = nil
+        var condition: Node? = nil
+        var sid: String? = nil
+        object.forEachMember { key, value in
+            switch key {
+            case "Effect": effectValue = value
+            case "Action": action = value
+            case "NotAction": notAction = value
+            case "Resource": resource = value
+            case "NotResource": notResource = value
+            case "Condition": condition = value
+            case "Sid": sid = value.stringValue
+            default: break
+            }
         }
         let effect: PolicyEffect
-        switch object["Effect"] {
-        case .string("Allow")?: effect = .allow
-        case .string("Deny")?: effect = .deny
+        switch effectValue {
         case nil: throw PolicyParseError("\(label) has no Effect")
-        case let other?:
-            throw PolicyParseError("\(label) has Effect \(JSONWriter.compact(other)); expected \"Allow\" or \"Deny\"")
+        case let value?:
+            switch value.stringValue {
+            case "Allow": effect = .allow
+            case "Deny": effect = .deny
+            default:
+                throw PolicyParseError("\(label) has Effect \(value.compactJSON); expected \"Allow\" or \"Deny\"")
+            }
         }
-        let (actions, actionsNegated) = try patterns(object, "Action", "NotAction", label: label)
-        let (resources, resourcesNegated) = try patterns(object, "Resource", "NotResource", label: label)
+        let (actions, actionsNegated) = try patterns(action, notAction, "Action", "NotAction", label: label)
+        let (resources, resourcesNegated) = try patterns(resource, notResource, "Resource", "NotResource", label: label)
         var requiresAttachedThing = false
         var hasOtherConditions = false
         var otherConditionKeys: [String] = []
-        if let condition = object["Condition"] {
-            guard let operators = condition.objectValue else {
+        if let condition {
+            guard condition.kind == .object else {
                 throw PolicyParseError("\(label).Condition is \(condition.typeName); expected an object")
             }
-            for (name, clause) in operators.members {
-                guard let keys = clause.objectValue else {
+            try condition.forEachMember { (name, clause) throws(PolicyParseError) in
+                guard clause.kind == .object else {
                     throw PolicyParseError("\(label).Condition.\(name) is \(clause.typeName); expected an object")
                 }
-                for (key, expected) in keys.members {
+                clause.forEachMember { key, expected in
                     if name == "Bool", key.lowercased() == "iot:connection.thing.isattached", isTrue(expected) {
                         requiresAttachedThing = true
                     } else {
@@ -277,44 +306,39 @@ extension PolicyDocument {
             }
         }
         return PolicyStatement(
-            index: index, sid: object["Sid"]?.stringValue, effect: effect, actions: actions,
-            actionsNegated: actionsNegated, resources: resources, resourcesNegated: resourcesNegated,
-            requiresAttachedThing: requiresAttachedThing, hasOtherConditions: hasOtherConditions,
-            otherConditionKeys: otherConditionKeys)
+            index: index, sid: sid, effect: effect, actions: actions, actionsNegated: actionsNegated,
+            resources: resources, resourcesNegated: resourcesNegated, requiresAttachedThing: requiresAttachedThing,
+            hasOtherConditions: hasOtherConditions, otherConditionKeys: otherConditionKeys)
     }
 
-    static func isTrue(_ value: JSONValue) -> Bool {
-        switch value {
-        case .bool(true), .string("true"): return true
-        case .array(let list): return list.count == 1 && isTrue(list[0])
-        default: return false
-        }
+    static func isTrue<Node: JSONReadable>(_ value: Node) -> Bool {
+        if value.boolValue == true || value.stringValue == "true" { return true }
+        return value.kind == .array && value.elementCount == 1 && isTrue(value.element(at: 0))
     }
 
-    static func patterns(_ object: JSONObject, _ positive: String, _ negative: String, label: String)
-        throws(PolicyParseError) -> ([String], Bool)
-    {
-        let hasPositive = object[positive] != nil
-        let hasNegative = object[negative] != nil
-        switch (hasPositive, hasNegative) {
-        case (false, false): throw PolicyParseError("\(label) has neither \(positive) nor \(negative)")
-        case (true, true): throw PolicyParseError("\(label) has both \(positive) and \(negative)")
+    static func patterns<Node: JSONReadable>(
+        _ positiveValue: Node?, _ negativeValue: Node?, _ positive: String, _ negative: String, label: String
+    ) throws(PolicyParseError) -> ([String], Bool) {
+        switch (positiveValue, negativeValue) {
+        case (nil, nil): throw PolicyParseError("\(label) has neither \(positive) nor \(negative)")
+        case (.some, .some): throw PolicyParseError("\(label) has both \(positive) and \(negative)")
         default: break
         }
-        let name = hasPositive ? positive : negative
-        let value = object[name] ?? .null
-        switch value {
-        case .string(let single): return ([single], hasNegative)
-        case .array(let list):
+        let name = positiveValue != nil ? positive : negative
+        guard let value = positiveValue ?? negativeValue else { return ([], false) }
+        switch value.kind {
+        case .string: return ([value.stringValue ?? ""], negativeValue != nil)
+        case .array:
             var result: [String] = []
-            result.reserveCapacity(list.count)
-            for (position, element) in list.enumerated() {
+            result.reserveCapacity(value.elementCount)
+            for position in 0..<value.elementCount {
+                let element = value.element(at: position)
                 guard let text = element.stringValue else {
                     throw PolicyParseError("\(label).\(name)[\(position)] is \(element.typeName); expected a string")
                 }
                 result.append(text)
             }
-            return (result, hasNegative)
+            return (result, negativeValue != nil)
         default:
             throw PolicyParseError("\(label).\(name) is \(value.typeName); expected a string or an array of strings")
         }

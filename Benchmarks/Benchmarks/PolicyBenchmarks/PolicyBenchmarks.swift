@@ -7,50 +7,10 @@
 // (docs/benchmarks.md); only malloc counts are committed as thresholds.
 import Benchmark
 import FleetAuditPolicy
+import PolicyCorpus
 
 let scope = PolicyScope(region: "us-east-1", accountId: "123456789012", thingsKnown: true)
-let arn = "arn:aws:iot:us-east-1:123456789012"
-
-/// A deterministic generator (SplitMix64), so every run measures the same corpus.
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476C_E5B9_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-}
-
-/// A device policy of `statements` statements in the shapes real fleets use:
-/// thing-scoped connect, shadow and job topics, telemetry topics, the odd
-/// wildcard, Deny statements with MQTT wildcards, and conditions.
-func devicePolicy(statements: Int, random: inout SplitMix64) -> String {
-    let thing = "${iot:Connection.Thing.ThingName}"
-    var list: [String] = [
-        #"{"Effect": "Allow", "Action": "iot:Connect", "Resource": "\#(arn):client/\#(thing)", "Condition": {"Bool": {"iot:Connection.Thing.IsAttached": "true"}}}"#
-    ]
-    let shapes: [String] = [
-        #"{"Effect": "Allow", "Action": ["iot:Publish", "iot:Receive"], "Resource": "\#(arn):topic/$aws/things/\#(thing)/shadow/*"}"#,
-        #"{"Effect": "Allow", "Action": "iot:Subscribe", "Resource": "\#(arn):topicfilter/$aws/things/\#(thing)/shadow/*"}"#,
-        #"{"Effect": "Allow", "Action": ["iot:Publish", "iot:Receive"], "Resource": "\#(arn):topic/$aws/things/\#(thing)/jobs/*"}"#,
-        #"{"Effect": "Allow", "Action": "iot:Subscribe", "Resource": "\#(arn):topicfilter/$aws/things/\#(thing)/jobs/*"}"#,
-        #"{"Effect": "Allow", "Action": "iot:Publish", "Resource": "\#(arn):topic/telemetry/\#(thing)/#"}"#,
-        #"{"Effect": "Allow", "Action": ["iot:GetThingShadow", "iot:UpdateThingShadow"], "Resource": "\#(arn):thing/\#(thing)"}"#,
-        #"{"Effect": "Allow", "Action": "iot:Subscribe", "Resource": "\#(arn):topicfilter/fleet/*"}"#,
-        #"{"Effect": "Deny", "Action": "iot:Subscribe", "Resource": "\#(arn):topicfilter/fleet/admin/#"}"#,
-        #"{"Effect": "Allow", "Action": "iot:Receive", "Resource": "\#(arn):topic/fleet/*"}"#,
-        #"{"Effect": "Allow", "Action": "iot:Publish", "Resource": "\#(arn):topic/$aws/things/*/shadow/update"}"#,
-        #"{"Effect": "Allow", "Action": "iot:*", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}"#,
-        #"{"Effect": "Deny", "Action": "iot:Publish", "Resource": "\#(arn):topic/$aws/things/\#(thing)/shadow/delete"}"#,
-    ]
-    while list.count < statements {
-        list.append(shapes[random.below(shapes.count)])
-    }
-    return #"{"Version": "2012-10-17", "Statement": ["# + list.joined(separator: ", ") + "]}"
-}
+let arn = corpusArn
 
 /// Parses one policy and answers both policy checks' questions.
 @inline(__always) func classify(_ document: PolicyDocument) -> Int {
@@ -91,8 +51,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    var random = SplitMix64(state: 42)
-    let typicalText = devicePolicy(statements: 12, random: &random)
+    let typicalText = typicalDevicePolicy()
     let typical = try? PolicyDocument(text: typicalText)
 
     Benchmark(
@@ -114,8 +73,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    var corpusRandom = SplitMix64(state: 7)
-    let corpus = (0..<10_000).map { _ in devicePolicy(statements: 5 + corpusRandom.below(16), random: &corpusRandom) }
+    let corpus = devicePolicyCorpus()
     Benchmark(
         "Policy.parse+classify corpus (10,000 policies of 5-20 statements)",
         configuration: .init(maxDuration: .seconds(20), maxIterations: 20, thresholds: [:])
