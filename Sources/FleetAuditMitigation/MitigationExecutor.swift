@@ -106,7 +106,6 @@ public enum MitigationExecutor {
         var now: AuditTime
         var target: MitigationTarget
         var mapping: [(check: String, actions: [String])]
-        var definitions: [String: MitigationActionDefinition]
         var actionsForCheck: [String: [(MitigationActionDefinition, any MitigationActionType)]]
         var findings: [AuditedFinding]
         var usedDefinitions: [MitigationActionDefinition]
@@ -153,13 +152,22 @@ public enum MitigationExecutor {
             }
             var configured: [(MitigationActionDefinition, any MitigationActionType)] = []
             for name in names {
-                guard let definition = definitions[name] else {
+                guard let element = definitions[name] else {
                     throw .usage(
                         "--audit-check-to-actions-mapping: no mitigation action named '\(name)' (defined: "
                             + definitions.keys.sorted().joined(separator: ", ") + ")")
                 }
-                configured.append(
-                    (definition, try MitigationActionRegistry.instantiate(definition, forCheck: canonical)))
+                // Only the actions the mapping uses are validated; an invalid one is
+                // a usage error, as CreateMitigationAction / the task request would be.
+                let definition: MitigationActionDefinition
+                let action: any MitigationActionType
+                do {
+                    definition = try MitigationActionDefinition(json: element)
+                    action = try MitigationActionRegistry.instantiate(definition, forCheck: canonical)
+                } catch {
+                    throw .usage(error.description)
+                }
+                configured.append((definition, action))
                 if !used.contains(where: { $0.name == name }) { used.append(definition) }
             }
             actionsForCheck[canonical] = configured
@@ -173,7 +181,7 @@ public enum MitigationExecutor {
         }
         return Plan(
             taskId: taskId, now: request.now ?? AuditTime.current(), target: target, mapping: canonicalMapping,
-            definitions: definitions, actionsForCheck: actionsForCheck, findings: findings, usedDefinitions: used,
+            actionsForCheck: actionsForCheck, findings: findings, usedDefinitions: used,
             reportDirectory: reportDirectory)
     }
 
@@ -272,8 +280,9 @@ public enum MitigationExecutor {
             outputPath: request.outputPath, reportDirectory: plan.reportDirectory, publishedCount: session.outbox.count)
     }
 
+    /// The actions file's elements by `actionName` (validated when the mapping uses them).
     static func loadActions(_ path: String?, snapshot: Snapshot) throws(MitigationRequestError)
-        -> [String: MitigationActionDefinition]
+        -> [String: JSONValue]
     {
         let object: JSONObject
         do {
@@ -288,14 +297,9 @@ public enum MitigationExecutor {
         guard let list = object["mitigationActions"]?.arrayValue else {
             throw .input("mitigation actions: no 'mitigationActions' array")
         }
-        var definitions: [String: MitigationActionDefinition] = [:]
-        for (index, element) in list.enumerated() {
-            do {
-                let definition = try MitigationActionDefinition(json: element)
-                definitions[definition.name] = definition
-            } catch {
-                throw .input("mitigation actions: element \(index): \(error.description)")
-            }
+        var definitions: [String: JSONValue] = [:]
+        for element in list {
+            if let name = element["actionName"]?.stringValue { definitions[name] = element }
         }
         return definitions
     }

@@ -186,8 +186,10 @@ import Testing
               "actionParams": {"addThingsToThingGroupParams": {"thingGroupNames": \#(groups)}}}]}
             """#
         let audited = try AuditedSnapshot(files, checks: Self.checks)
-        let report = try audited.mitigate(#"{"DEVICE_CERTIFICATE_EXPIRING_CHECK": ["Move"]}"#)
-        #expect(report.exitStatus == 2)
-        #expect(report.errorLines == ["fleet-audit: " + message])
+        // Invalid action parameters are a usage error (64), refused before anything is written.
+        #expect(throws: UsageError(message)) {
+            try audited.mitigate(#"{"DEVICE_CERTIFICATE_EXPIRING_CHECK": ["Move"]}"#)
+        }
+        #expect(!FileManager.default.fileExists(atPath: audited.out))
     }
 }

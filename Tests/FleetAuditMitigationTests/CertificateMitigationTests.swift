@@ -154,12 +154,9 @@ final class AuditedSnapshot: @unchecked Sendable {
 
     @Test func onlyDEACTIVATEIsAccepted() throws {
         let audited = try AuditedSnapshot(Self.files, checks: ["DEVICE_CERTIFICATE_EXPIRING_CHECK"])
-        let report = try audited.mitigate(#"{"DEVICE_CERTIFICATE_EXPIRING_CHECK": ["ActivateAction"]}"#)
-        #expect(report.exitStatus == 2)
-        #expect(
-            report.errorLines == [
-                "fleet-audit: updateDeviceCertificateParams.action must be DEACTIVATE, found 'ACTIVATE'"
-            ])
+        #expect(throws: UsageError("updateDeviceCertificateParams.action must be DEACTIVATE, found 'ACTIVATE'")) {
+            try audited.mitigate(#"{"DEVICE_CERTIFICATE_EXPIRING_CHECK": ["ActivateAction"]}"#)
+        }
         #expect(!FileManager.default.fileExists(atPath: audited.out))
     }
 

@@ -131,13 +131,12 @@ final class AuditedWorkshop: @unchecked Sendable {
 
     @Test func disabledLogLevelIsRefusedBeforeAnythingRuns() throws {
         let workshop = try AuditedWorkshop()
-        let report = try MitigateCommandRunner.run(
-            workshop.options(mapping: #"{"LOGGING_DISABLED_CHECK": ["DisableLoggingAction"]}"#))
-        #expect(report.exitStatus == 2)
         #expect(
-            report.errorLines == [
-                "fleet-audit: enableIoTLoggingParams.logLevel must be DEBUG, INFO, ERROR or WARN, found 'DISABLED'"
-            ])
+            throws: UsageError("enableIoTLoggingParams.logLevel must be DEBUG, INFO, ERROR or WARN, found 'DISABLED'")
+        ) {
+            try MitigateCommandRunner.run(
+                workshop.options(mapping: #"{"LOGGING_DISABLED_CHECK": ["DisableLoggingAction"]}"#))
+        }
         #expect(!FileManager.default.fileExists(atPath: workshop.out))
         #expect(!FileManager.default.fileExists(atPath: workshop.scratch.path + "/report"))
     }
@@ -454,6 +453,23 @@ final class AuditedWorkshop: @unchecked Sendable {
                     "fleet-audit: mitigation actions: /nonexistent/actions.json: byte 0: cannot open: No such file or directory"
                 ])
         expectNothingWritten()
+    }
+
+    @Test func aMalformedActionTheMappingDoesNotUseIsIgnored() throws {
+        let actions = workshop.scratch.write(
+            "actions.json",
+            #"{"mitigationActions": [{"actionName": "Broken", "actionType": "ENABLE_IOT_LOGGING"}, "#
+                + #"{"actionName": "EnableErrorLoggingAction", "actionType": "ENABLE_IOT_LOGGING", "#
+                + #""roleArn": "arn:aws:iam::123456789012:role/IoTMitigationActionErrorLogging_Role", "#
+                + #""actionParams": {"enableIoTLoggingParams": {"roleArnForLogging": "\#(loggingRole)", "logLevel": "WARN"}}}]}"#
+        )
+        #expect(try MitigateCommandRunner.run(workshop.options(actions: actions)).exitStatus == 0)
+        #expect(
+            usage(
+                workshop.options(
+                    mapping: #"{"LOGGING_DISABLED_CHECK": ["Broken"]}"#, actions: actions,
+                    out: workshop.scratch.path + "/second", report: workshop.scratch.path + "/second-report"))
+                == "action Broken: roleArn must be a string of 20 to 2048 characters")
     }
 
     @Test func aMappingThatIsNotAnObject() {
