@@ -56,7 +56,7 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
                 if byte == UInt8(ascii: "$"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "{"),
                     let close = bytes[(index + 2)...].firstIndex(of: UInt8(ascii: "}"))
                 {
-                    let name = String(decoding: bytes[(index + 2)..<close], as: UTF8.self)
+                    let name = GlobPattern.variableName(bytes[(index + 2)..<close])
                     if symbolic && variables.count < 32 {
                         tokens.append(GlobPattern.variable + UInt16(variables.count))
                         variables.append(name)
@@ -87,6 +87,18 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
         self.tokens = tokens
         self.variables = variables
         literalPrefixCount = tokens.firstIndex { $0 >= GlobPattern.star } ?? tokens.count
+    }
+
+    /// The common policy variables, so compiling a pattern reuses one string
+    /// instead of allocating its name again for every resource of every policy.
+    static let knownVariables: [(bytes: [UInt8], name: String)] = [
+        "iot:Connection.Thing.ThingName", "iot:ClientId", "credentials-iot:ThingName",
+        "iot:Connection.Thing.ThingTypeName", "cognito-identity.amazonaws.com:sub",
+    ].map { (Array($0.utf8), $0) }
+
+    static func variableName(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> String {
+        for known in knownVariables where known.bytes.elementsEqual(bytes) { return known.name }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public var description: String { text }
