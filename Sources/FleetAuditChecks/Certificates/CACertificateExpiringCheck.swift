@@ -24,16 +24,8 @@ public struct CACertificateExpiringCheck: ResourceCheck {
     public static let resourceFile = SnapshotFile.caCertificates
 
     public func evaluate(_ resource: JSONValue, facts: Void, context: AuditContext) -> ResourceVerdict {
-        let element: CertificateElement
-        switch CertificateElement.read(resource) {
-        case .success(let read): element = read
-        case .failure(let problem): return .notEvaluable(problem.reason)
-        }
-        guard element.isInScope else { return .outOfScope }
-        switch element.decode() {
-        case .failure(let problem): return .notEvaluable(problem.reason)
-        case .success(let certificate):
-            return CertificateExpiry.verdict(
+        CertificateElement.evaluateInScope(resource) { element, certificate in
+            CertificateExpiry.verdict(
                 certificate, thresholdDays: Self.thresholdDays, auditTime: context.auditTime,
                 resource: AuditResource(.caCertificate, .caCertificateId(element.certificateId)))
         }

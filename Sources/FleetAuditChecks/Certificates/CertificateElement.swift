@@ -81,6 +81,23 @@ struct CertificateElement: Sendable {
     /// Decodes `certificatePem` and cross-checks the snapshot's `certificateId`
     /// (SHA-256 of the DER) and `validity` against it. The failure says what
     /// is wrong or what disagrees.
+    /// The preamble every certificate check shares: read the element, leave
+    /// certificates outside the status scope out, decode the PEM, then `judge`.
+    static func evaluateInScope(
+        _ resource: JSONValue, _ judge: (CertificateElement, DecodedCertificate) -> ResourceVerdict
+    ) -> ResourceVerdict {
+        let element: CertificateElement
+        switch read(resource) {
+        case .success(let read): element = read
+        case .failure(let problem): return .notEvaluable(problem.reason)
+        }
+        guard element.isInScope else { return .outOfScope }
+        switch element.decode() {
+        case .success(let certificate): return judge(element, certificate)
+        case .failure(let problem): return .notEvaluable(problem.reason)
+        }
+    }
+
     func decode() -> Result<DecodedCertificate, NotEvaluable> {
         guard let pem = certificatePem else { return .fail("certificate \(certificateId): no certificatePem") }
         let certificate: DecodedCertificate

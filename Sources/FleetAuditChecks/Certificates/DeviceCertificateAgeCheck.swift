@@ -34,38 +34,30 @@ public struct DeviceCertificateAgeCheck: ResourceCheck {
     }
 
     public func evaluate(_ resource: JSONValue, facts thresholdDays: Int64, context: AuditContext) -> ResourceVerdict {
-        let element: CertificateElement
-        switch CertificateElement.read(resource) {
-        case .success(let read): element = read
-        case .failure(let problem): return .notEvaluable(problem.reason)
-        }
-        guard element.isInScope else { return .outOfScope }
-        let notBefore: AuditTime
-        switch element.decode() {
-        case .failure(let problem): return .notEvaluable(problem.reason)
-        case .success(let decoded): notBefore = decoded.notBefore
-        }
-        let origin: AuditTime
-        let originName: String
-        switch context.settings.certificateAgeOrigin {
-        case .creationDate:
-            guard let created = element.creationDate else {
-                return .notEvaluable("certificate \(element.certificateId): no creationDate (its registration)")
+        CertificateElement.evaluateInScope(resource) { element, certificate in
+            let notBefore = certificate.notBefore
+            let origin: AuditTime
+            let originName: String
+            switch context.settings.certificateAgeOrigin {
+            case .creationDate:
+                guard let created = element.creationDate else {
+                    return .notEvaluable("certificate \(element.certificateId): no creationDate (its registration)")
+                }
+                origin = created
+                originName = "registered"
+            case .notBefore:
+                origin = notBefore
+                originName = "valid from (notBefore)"
             }
-            origin = created
-            originName = "registered"
-        case .notBefore:
-            origin = notBefore
-            originName = "valid from (notBefore)"
+            guard origin <= context.auditTime.adding(days: -thresholdDays) else { return .compliant }
+            let days = origin.days(until: context.auditTime)
+            return .nonCompliant([
+                FindingDraft(
+                    resource: AuditResource(.deviceCertificate, .deviceCertificateId(element.certificateId)),
+                    reasonCode: Self.reasonCode,
+                    reason: "Certificate is \(days) day(s) old (\(originName) \(origin.iso8601)), at or past the "
+                        + "threshold of \(thresholdDays) days.")
+            ])
         }
-        guard origin <= context.auditTime.adding(days: -thresholdDays) else { return .compliant }
-        let days = origin.days(until: context.auditTime)
-        return .nonCompliant([
-            FindingDraft(
-                resource: AuditResource(.deviceCertificate, .deviceCertificateId(element.certificateId)),
-                reasonCode: Self.reasonCode,
-                reason: "Certificate is \(days) day(s) old (\(originName) \(origin.iso8601)), at or past the "
-                    + "threshold of \(thresholdDays) days.")
-        ])
     }
 }

@@ -37,16 +37,8 @@ public struct DeviceCertificateExpiringCheck: ResourceCheck {
     }
 
     public func evaluate(_ resource: JSONValue, facts thresholdDays: Int64, context: AuditContext) -> ResourceVerdict {
-        let element: CertificateElement
-        switch CertificateElement.read(resource) {
-        case .success(let read): element = read
-        case .failure(let problem): return .notEvaluable(problem.reason)
-        }
-        guard element.isInScope else { return .outOfScope }
-        switch element.decode() {
-        case .failure(let problem): return .notEvaluable(problem.reason)
-        case .success(let certificate):
-            return CertificateExpiry.verdict(
+        CertificateElement.evaluateInScope(resource) { element, certificate in
+            CertificateExpiry.verdict(
                 certificate, thresholdDays: thresholdDays, auditTime: context.auditTime,
                 resource: AuditResource(.deviceCertificate, .deviceCertificateId(element.certificateId)))
         }

@@ -83,34 +83,25 @@ enum RevocationRule {
     static func evaluate(_ resource: JSONValue, index: CertificateAuthorityIndex, caCertificates: Bool)
         -> ResourceVerdict
     {
-        let element: CertificateElement
-        switch CertificateElement.read(resource) {
-        case .success(let read): element = read
-        case .failure(let problem): return .notEvaluable(problem.reason)
-        }
-        guard element.isInScope else { return .outOfScope }
-        let certificate: DecodedCertificate
-        switch element.decode() {
-        case .success(let decoded): certificate = decoded
-        case .failure(let problem): return .notEvaluable(problem.reason)
-        }
-        if caCertificates && certificate.isSelfIssued { return .compliant }
-        switch index.revocation(of: certificate) {
-        case .notRevoked:
-            return .compliant
-        case .unknown(let reason):
-            return .notEvaluable("certificate \(element.certificateId): revocation unknown: \(reason)")
-        case .revoked(let list):
-            let resource =
-                caCertificates
-                ? AuditResource(.caCertificate, .caCertificateId(element.certificateId))
-                : AuditResource(.deviceCertificate, .deviceCertificateId(element.certificateId))
-            return .nonCompliant([
-                FindingDraft(
-                    resource: resource, reasonCode: RevokedDeviceCertificateStillActiveCheck.reasonCode,
-                    reason: "Certificate is \(element.status) in AWS IoT but its issuer \(certificate.issuer) "
-                        + "revoked it: serial \(certificate.serialNumberHex) is in \(list).")
-            ])
+        CertificateElement.evaluateInScope(resource) { element, certificate in
+            if caCertificates && certificate.isSelfIssued { return .compliant }
+            switch index.revocation(of: certificate) {
+            case .notRevoked:
+                return .compliant
+            case .unknown(let reason):
+                return .notEvaluable("certificate \(element.certificateId): revocation unknown: \(reason)")
+            case .revoked(let list):
+                let resource =
+                    caCertificates
+                    ? AuditResource(.caCertificate, .caCertificateId(element.certificateId))
+                    : AuditResource(.deviceCertificate, .deviceCertificateId(element.certificateId))
+                return .nonCompliant([
+                    FindingDraft(
+                        resource: resource, reasonCode: RevokedDeviceCertificateStillActiveCheck.reasonCode,
+                        reason: "Certificate is \(element.status) in AWS IoT but its issuer \(certificate.issuer) "
+                            + "revoked it: serial \(certificate.serialNumberHex) is in \(list).")
+                ])
+            }
         }
     }
 }
