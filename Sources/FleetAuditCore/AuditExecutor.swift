@@ -234,13 +234,8 @@ public enum AuditExecutor {
                 throw SnapshotProblem(file: located.name, reason: "no '\(arrayKey)' array in the file")
             }
             flush()
-        } catch let error as JSONStreamError {
-            let problem = SnapshotProblem(file: located.name, error)
-            for member in active { member.run.fail(problem) }
-        } catch let problem as SnapshotProblem {
-            for member in active { member.run.fail(problem) }
         } catch {
-            let problem = SnapshotProblem(file: located.name, reason: "\(error)")
+            let problem = SnapshotProblem(file: located.name, caught: error)
             for member in active { member.run.fail(problem) }
         }
     }

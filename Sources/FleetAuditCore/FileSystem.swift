@@ -24,6 +24,21 @@ public enum FileSystem {
         return names
     }
 
+    /// The bytes of a small file (a settings file, a CRL, a `file://` argument);
+    /// nil when it cannot be opened or read (`errno` says why).
+    public static func readFile(_ path: String) -> [UInt8]? {
+        guard let handle = fopen(path, "r") else { return nil }
+        defer { fclose(handle) }
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, handle) }
+            if count == 0 { break }
+            result.append(contentsOf: buffer[0..<count])
+        }
+        return ferror(handle) == 0 ? result : nil
+    }
+
     /// `strerror(errno)` as a String, for error messages.
     public static var lastError: String { String(cString: strerror(errno)) }
 

@@ -106,19 +106,3 @@ public enum OutputDirectory {
         }
     }
 }
-
-/// Whole-file reads for small inputs given on the command line (`file://` arguments).
-public enum FileBytes {
-    public static func read(_ path: String) -> [UInt8]? {
-        guard let handle = fopen(path, "r") else { return nil }
-        defer { fclose(handle) }
-        var result: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, handle) }
-            if count == 0 { break }
-            result.append(contentsOf: buffer[0..<count])
-        }
-        return ferror(handle) == 0 ? result : nil
-    }
-}

@@ -148,12 +148,8 @@ public struct Snapshot: Sendable {
                     object[key] = .array(arrayElements)
                 }
             }
-        } catch let error as JSONStreamError {
-            throw SnapshotProblem(file: located.name, error)
-        } catch let problem as SnapshotProblem {
-            throw problem
         } catch {
-            throw SnapshotProblem(file: located.name, reason: "\(error)")
+            throw SnapshotProblem(file: located.name, caught: error)
         }
         if located.form == .lines, let key = located.file.primaryArrayKey {
             object[key] = .array(arrayElements)

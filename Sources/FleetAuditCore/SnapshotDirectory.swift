@@ -70,19 +70,10 @@ extension Snapshot {
 
     /// The bytes of a (small) file such as a CRL or a PEM bundle.
     public static func readBytes(_ entry: DirectoryEntry) throws(SnapshotProblem) -> [UInt8] {
-        guard let file = fopen(entry.path, "r") else {
-            throw SnapshotProblem(file: entry.name, reason: "cannot read: \(String(cString: strerror(errno)))")
+        guard let bytes = FileSystem.readFile(entry.path) else {
+            throw SnapshotProblem(file: entry.name, reason: "cannot read: \(FileSystem.lastError)")
         }
-        defer { fclose(file) }
-        var result: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-            if count == 0 { break }
-            result.append(contentsOf: buffer[0..<count])
-        }
-        guard ferror(file) == 0 else { throw SnapshotProblem(file: entry.name, reason: "read error") }
-        return result
+        return bytes
     }
 }
 
@@ -146,12 +137,8 @@ public enum SnapshotElements {
                 }
             }
             if !sawArray { throw SnapshotProblem(file: name, reason: "no '\(arrayKey)' array in the file") }
-        } catch let error as JSONStreamError {
-            throw SnapshotProblem(file: name, error)
-        } catch let problem as SnapshotProblem {
-            throw problem
         } catch {
-            throw SnapshotProblem(file: name, reason: "\(error)")
+            throw SnapshotProblem(file: name, caught: error)
         }
     }
 }

@@ -17,6 +17,16 @@ public struct SnapshotProblem: Error, Sendable, Hashable, CustomStringConvertibl
         self.reason = reason
     }
 
+    /// Whatever was caught while reading `file`: a `SnapshotProblem` as it is,
+    /// a stream error located in `file`, anything else as its description.
+    public init(file: String, caught error: any Error) {
+        switch error {
+        case let problem as SnapshotProblem: self = problem
+        case let streamError as JSONStreamError: self.init(file: file, streamError)
+        default: self.init(file: file, reason: "\(error)")
+        }
+    }
+
     public init(file: String, _ error: JSONStreamError) {
         self.init(file: file, elementIndex: error.elementIndex, byteOffset: error.byteOffset, reason: error.reason)
     }

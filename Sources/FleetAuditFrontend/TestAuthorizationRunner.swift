@@ -230,12 +230,8 @@ public enum TestAuthorizationRunner {
                 found[name] = AttachedPolicy(
                     name: name, arn: element["policyArn"]?.stringValue ?? "", versionId: version, document: document)
             }
-        } catch let error as JSONStreamError {
-            throw SnapshotProblem(file: located.name, error)
-        } catch let problem as SnapshotProblem {
-            throw problem
         } catch {
-            throw SnapshotProblem(file: located.name, reason: "\(error)")
+            throw SnapshotProblem(file: located.name, caught: error)
         }
         return try names.map { name throws(SnapshotProblem) in
             guard let policy = found[name] else {

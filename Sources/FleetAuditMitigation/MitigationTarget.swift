@@ -124,7 +124,7 @@ public enum CLIJSONArgument {
         var source = text
         if text.hasPrefix("file://") {
             let path = String(text.dropFirst("file://".count))
-            guard let bytes = FileBytes.read(path) else { throw .usage("\(option): cannot read \(path)") }
+            guard let bytes = FileSystem.readFile(path) else { throw .usage("\(option): cannot read \(path)") }
             source = String(decoding: bytes, as: UTF8.self)
         }
         switch JSONParser.parse(source) {

@@ -198,12 +198,8 @@ public final class SnapshotWorkspace {
                 }
                 try output.write(firstMember ? "}\n" : "\n}\n")
             }
-        } catch let error as JSONStreamError {
-            throw SnapshotProblem(file: located.name, error)
-        } catch let problem as SnapshotProblem {
-            throw problem
         } catch {
-            throw SnapshotProblem(file: located.name, reason: "\(error)")
+            throw SnapshotProblem(file: located.name, caught: error)
         }
         try output.commit()
     }

@@ -143,18 +143,9 @@ public struct WeakKeyBlacklist: Sendable {
     }
 
     static func readFile(_ path: String) throws(X509Problem) -> [UInt8] {
-        guard let file = fopen(path, "r") else {
-            throw X509Problem("\(path): cannot read: \(String(cString: strerror(errno)))")
+        guard let bytes = FileSystem.readFile(path) else {
+            throw X509Problem("\(path): cannot read: \(FileSystem.lastError)")
         }
-        defer { fclose(file) }
-        var result: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-            if count == 0 { break }
-            result.append(contentsOf: buffer[0..<count])
-        }
-        guard ferror(file) == 0 else { throw X509Problem("\(path): read error") }
-        return result
+        return bytes
     }
 }

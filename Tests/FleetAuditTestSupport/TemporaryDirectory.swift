@@ -45,18 +45,7 @@ public final class TemporaryDirectory: @unchecked Sendable {
 
     public func read(_ name: String) -> [UInt8] { Self.readFile(file(name)) }
 
-    public static func readFile(_ path: String) -> [UInt8] {
-        guard let handle = fopen(path, "r") else { return [] }
-        defer { fclose(handle) }
-        var result: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, handle) }
-            if count == 0 { break }
-            result.append(contentsOf: buffer[0..<count])
-        }
-        return result
-    }
+    public static func readFile(_ path: String) -> [UInt8] { FileSystem.readFile(path) ?? [] }
 
     public static func remove(_ path: String) { FileSystem.removeTree(path) }
 }
