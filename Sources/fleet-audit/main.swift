@@ -87,9 +87,7 @@ struct Audit: ParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        printToStandardError(report.errorLines)
-        print(report.summary, terminator: "")
-        if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+        try finish(errorLines: report.errorLines, summary: report.summary, exitStatus: report.exitStatus)
     }
 }
 
@@ -152,9 +150,7 @@ struct Mitigate: ParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        printToStandardError(report.errorLines)
-        print(report.summary, terminator: "")
-        if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+        try finish(errorLines: report.errorLines, summary: report.summary, exitStatus: report.exitStatus)
     }
 }
 
@@ -255,6 +251,14 @@ struct Export: ParsableCommand {
 
 func defaultWorkerCount() -> Int {
     max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+}
+
+/// The output contract of every command: error lines on stderr, the summary
+/// on stdout, then the exit status.
+func finish(errorLines: [String], summary: String, exitStatus: Int32) throws {
+    printToStandardError(errorLines)
+    print(summary, terminator: "")
+    if exitStatus != 0 { throw ExitCode(exitStatus) }
 }
 
 func printToStandardError(_ lines: [String]) {
