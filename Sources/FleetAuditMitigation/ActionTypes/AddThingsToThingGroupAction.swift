@@ -59,11 +59,7 @@ public struct AddThingsToThingGroupAction: MitigationActionType {
         -> ExecutionResult
     {
         let certificates = FindingCertificates.deviceCertificateIds(finding)
-        guard !certificates.isEmpty else {
-            return .failed(
-                errorCode: "InvalidRequestException",
-                message: "finding \(finding.findingId) names no device certificate")
-        }
+        guard !certificates.isEmpty else { return FindingCertificates.namesNoDeviceCertificate(finding) }
         let index: ThingGroupIndex
         do {
             index = try ThingGroupIndex.shared(in: session)

@@ -111,6 +111,12 @@ enum FindingCertificates {
         return ids
     }
 
+    /// The failed execution of an action given a finding without device certificates.
+    static func namesNoDeviceCertificate(_ finding: AuditedFinding) -> ExecutionResult {
+        .failed(
+            errorCode: "InvalidRequestException", message: "finding \(finding.findingId) names no device certificate")
+    }
+
     static func caCertificateId(_ finding: AuditedFinding) -> String? {
         finding.nonCompliantResource?["resourceIdentifier"]?["caCertificateId"]?.stringValue
     }

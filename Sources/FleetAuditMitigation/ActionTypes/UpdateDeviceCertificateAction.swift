@@ -23,11 +23,7 @@ public struct UpdateDeviceCertificateAction: MitigationActionType {
         -> ExecutionResult
     {
         let ids = FindingCertificates.deviceCertificateIds(finding)
-        guard !ids.isEmpty else {
-            return .failed(
-                errorCode: "InvalidRequestException",
-                message: "finding \(finding.findingId) names no device certificate")
-        }
+        guard !ids.isEmpty else { return FindingCertificates.namesNoDeviceCertificate(finding) }
         return CertificateDeactivation.deactivate(ids: ids, in: .certificates, session: session)
     }
 }
