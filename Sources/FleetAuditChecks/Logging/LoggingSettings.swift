@@ -52,6 +52,11 @@ public struct LoggingSettings: Sendable {
         return nil
     }
 
+    static func notALogLevel(file: String, member: String, value: JSONValue) -> SnapshotProblem {
+        SnapshotProblem(
+            file: file, reason: "'\(member)' is \(JSONWriter.compact(value)); expected one of \(logLevels.sorted())")
+    }
+
     static func readV1(_ snapshot: Snapshot) -> Generation {
         let name = SnapshotFile.loggingOptions.jsonName
         let options: JSONObject
@@ -69,10 +74,7 @@ public struct LoggingSettings: Sendable {
             generation.level = text
             if text == "DISABLED" { generation.state = .disabled("v1 logLevel is DISABLED") }
         case let other?:
-            generation.state = .unknown(
-                SnapshotProblem(
-                    file: name,
-                    reason: "'logLevel' is \(JSONWriter.compact(other)); expected one of \(logLevels.sorted())"))
+            generation.state = .unknown(notALogLevel(file: name, member: "logLevel", value: other))
             return generation
         }
         if role == nil { generation.state = .disabled("v1 has no roleArn") }
@@ -112,10 +114,7 @@ public struct LoggingSettings: Sendable {
             generation.level = text
             if text == "DISABLED" { reasons.append("v2 defaultLogLevel is DISABLED") }
         case let other?:
-            generation.state = .unknown(
-                SnapshotProblem(
-                    file: name,
-                    reason: "'defaultLogLevel' is \(JSONWriter.compact(other)); expected one of \(logLevels.sorted())"))
+            generation.state = .unknown(notALogLevel(file: name, member: "defaultLogLevel", value: other))
             return generation
         }
         if generation.roleArn == nil { reasons.append("v2 has no roleArn") }
