@@ -124,10 +124,22 @@ public struct AuditContext: Sendable {
     public var auditTime: AuditTime
     public var settings: AuditSettings
 
-    public init(snapshot: Snapshot, auditTime: AuditTime, settings: AuditSettings = AuditSettings()) {
+    /// Workers, memory budget, scratch space and the facts shared by the checks of this run.
+    public var resources: AuditRunResources
+
+    public init(
+        snapshot: Snapshot, auditTime: AuditTime, settings: AuditSettings = AuditSettings(),
+        resources: AuditRunResources
+    ) {
         self.snapshot = snapshot
         self.auditTime = auditTime
         self.settings = settings
+        self.resources = resources
+    }
+
+    /// Streams the primary array of `file`, counting progress.
+    public func stream(_ file: SnapshotFile) throws(SnapshotProblem) -> SnapshotStream {
+        SnapshotStream(try snapshot.locate(file).get(), progress: resources.progress)
     }
 
     public var accountId: String { snapshot.manifest.accountId }
@@ -179,14 +191,54 @@ extension ResourceCheck {
     public func remarks(_ facts: Facts) -> CheckRemarks { CheckRemarks() }
 }
 
+/// A check that folds the elements of one streamed file into its own state
+/// and reports when the file has been read (the device certificates chaining
+/// to a revoked intermediate CA; the certificates named in connection logs).
+/// It shares the file's single pass with the resource checks of that file:
+/// `contribution` runs on the workers, `fold` on the coordinating thread in
+/// element order, and `finish` on a worker after every file has been read.
+public protocol ReducingCheck: AuditCheck {
+    associatedtype Facts: Sendable
+    associatedtype Contribution: Sendable
+    associatedtype Accumulator
+
+    /// The file whose primary array is folded.
+    static var resourceFile: SnapshotFile { get }
+
+    /// Throws when a file the facts come from cannot be read (the check FAILS).
+    func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> Facts
+
+    /// Whether the file needs to be read at all (nothing to fold into: skip the contribution work).
+    func needsElements(_ facts: Facts) -> Bool
+
+    /// What one element contributes; a pure function, run on the workers.
+    func contribution(of element: StreamedElement, facts: Facts, context: AuditContext) -> Contribution
+
+    func makeAccumulator(_ facts: Facts, context: AuditContext) -> Accumulator
+
+    /// Folds one contribution, in element order.
+    func fold(_ contribution: Contribution, into accumulator: inout Accumulator, reporter: CheckReporter)
+
+    /// Reports every resource's verdict. Throws when the check cannot complete (it FAILS).
+    func finish(_ accumulator: Accumulator, facts: Facts, context: AuditContext, reporter: CheckReporter)
+        throws(SnapshotProblem)
+}
+
+extension ReducingCheck {
+    public func needsElements(_ facts: Facts) -> Bool { true }
+}
+
 /// Inputs a check skipped and notes on what it could not test.
 public struct CheckRemarks: Sendable, Hashable {
     /// Located problems with inputs that are not resources of the check (also written to stderr).
     public var skippedInputs: [SnapshotProblem]
+    /// Inputs skipped beyond those listed (a shared pass keeps only the first few).
+    public var unlistedSkippedCount: Int
     public var notes: [String]
 
-    public init(skippedInputs: [SnapshotProblem] = [], notes: [String] = []) {
+    public init(skippedInputs: [SnapshotProblem] = [], unlistedSkippedCount: Int = 0, notes: [String] = []) {
         self.skippedInputs = skippedInputs
+        self.unlistedSkippedCount = unlistedSkippedCount
         self.notes = notes
     }
 }
@@ -205,12 +257,14 @@ public protocol AggregatingCheck: AuditCheck {
 }
 
 /// Where an aggregating check reports, in order: resources, skipped inputs, notes.
-public struct CheckReporter {
-    let recordResource: (ResourceVerdict, SnapshotProblem?) -> Void
-    let recordRemarks: (CheckRemarks) -> Void
+/// Safe to call from any thread; resources are recorded in call order.
+public struct CheckReporter: Sendable {
+    let recordResource: @Sendable (ResourceVerdict, SnapshotProblem?) -> Void
+    let recordRemarks: @Sendable (CheckRemarks) -> Void
 
     public init(
-        resource: @escaping (ResourceVerdict, SnapshotProblem?) -> Void, remarks: @escaping (CheckRemarks) -> Void
+        resource: @escaping @Sendable (ResourceVerdict, SnapshotProblem?) -> Void,
+        remarks: @escaping @Sendable (CheckRemarks) -> Void
     ) {
         recordResource = resource
         recordRemarks = remarks
@@ -228,5 +282,10 @@ public struct CheckReporter {
 
     public func note(_ text: String) {
         recordRemarks(CheckRemarks(notes: [text]))
+    }
+
+    /// Remarks gathered elsewhere (a pass shared with other checks).
+    public func remarks(_ remarks: CheckRemarks) {
+        recordRemarks(remarks)
     }
 }

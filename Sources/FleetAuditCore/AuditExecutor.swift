@@ -15,15 +15,21 @@ public struct AuditPlan: Sendable {
     public var checks: [any AuditCheck.Type]
     public var taskId: String
     public var auditTime: AuditTime
-    /// Parallel check workers; the output is the same for any count.
+    /// Parallel workers of every stage; the output is the same for any count.
     public var workers: Int
     /// How many findings per check to keep in memory for the summary (all are written).
     public var previewLimit: Int
     public var settings: AuditSettings
+    /// `--memory-budget`: bytes the partitioned stages may hold at once.
+    public var memoryBudget: Int
+    /// Where the progress line goes (nil: no progress).
+    public var progress: (@Sendable (String) -> Void)?
+    public var progressStyle: AuditProgress.Style
 
     public init(
         checks: [any AuditCheck.Type], taskId: String, auditTime: AuditTime, workers: Int, previewLimit: Int = 20,
-        settings: AuditSettings = AuditSettings()
+        settings: AuditSettings = AuditSettings(), memoryBudget: Int = AuditRunResources.defaultMemoryBudget,
+        progress: (@Sendable (String) -> Void)? = nil, progressStyle: AuditProgress.Style = .terminal
     ) {
         self.checks = checks
         self.taskId = taskId
@@ -31,6 +37,9 @@ public struct AuditPlan: Sendable {
         self.workers = max(1, workers)
         self.previewLimit = previewLimit
         self.settings = settings
+        self.memoryBudget = memoryBudget
+        self.progress = progress
+        self.progressStyle = progressStyle
     }
 }
 
@@ -53,76 +62,145 @@ public struct AuditOutcome: Sendable {
     public var findingsPath: String
 }
 
-/// Runs an on-demand audit: streams each input file once, fans its elements
-/// out to parallel workers, and merges verdicts in input order.
-///
-/// Data flow (see docs/architecture.md):
+/// Runs an on-demand audit in four stages, each on the workers, reading each
+/// input file once for the whole run (see docs/architecture.md):
 /// 1. account-settings checks read their small files whole;
-/// 2. resource checks are grouped by the file they read; each group gathers
-///    its compact facts, then the file is streamed once: the reading thread
-///    finds element boundaries, workers parse (jansson) and evaluate, and
-///    verdicts are merged in element order into one spool file per check;
-/// 3. `findings.json` is the spools concatenated in registry order, and
-///    `audit-task.json` is written last; both are renamed into place.
+/// 2. facts: every check that streams a file gathers its compact facts, in
+///    parallel; facts several checks need (the CA index, IAM roles, the
+///    partitioned connection logs) are gathered once and shared;
+/// 3. each streamed file is read once: the reading thread finds element
+///    boundaries, workers parse (jansson) and run every resource check and
+///    every reducing check's contribution, and verdicts are merged in element
+///    order into one spool file per check;
+/// 4. reducing and aggregating checks report, in parallel;
+/// then `findings.json` is the spools concatenated in registry order, and
+/// `audit-task.json` is written last; both are renamed into place.
 public enum AuditExecutor {
-    /// Elements per wave per worker: large enough to amortise the dispatch, small
-    /// enough that a wave's raw bytes and parsed values stay a few megabytes.
-    static let elementsPerWorker = 256
-    /// Raw bytes read ahead per wave, whatever the element count.
-    static let waveByteBudget = 8 << 20
-
     public static func run(
         snapshot: Snapshot, plan: AuditPlan, outputDirectory: String
     ) throws(SnapshotProblem) -> AuditOutcome {
-        let context = AuditContext(snapshot: snapshot, auditTime: plan.auditTime, settings: plan.settings)
         let spoolDirectory = outputDirectory + "/.fleet-audit-spool-\(getpid())"
         try OutputDirectory.createDirectories(spoolDirectory)
         defer { FileSystem.removeTree(spoolDirectory) }
+        let progress = plan.progress.map { sink in
+            AuditProgress(totalBytes: streamedBytes(snapshot, plan.checks), style: plan.progressStyle, sink: sink)
+        }
+        defer { progress?.finish() }
+        let resources = AuditRunResources(
+            workers: plan.workers, memoryBudget: plan.memoryBudget, scratchDirectory: spoolDirectory,
+            progress: progress)
+        let context = AuditContext(
+            snapshot: snapshot, auditTime: plan.auditTime, settings: plan.settings, resources: resources)
 
         var runs: [CheckRun] = []
         for (position, check) in plan.checks.enumerated() {
             runs.append(
                 try CheckRun(
-                    description: check.description, plan: plan,
-                    spoolPath: spoolDirectory + "/\(position).spool"))
+                    description: check.description, plan: plan, spoolPath: spoolDirectory + "/\(position).spool"))
         }
 
-        var streamGroups: [SnapshotFile: [(run: CheckRun, check: any ResourceCheck)]] = [:]
+        // Stage 1, and the shapes of the others.
+        var streamed: [(run: CheckRun, check: any AuditCheck, file: SnapshotFile)] = []
         var aggregating: [(run: CheckRun, check: any AggregatingCheck)] = []
         for (run, checkType) in zip(runs, plan.checks) {
             let check = checkType.init()
             if let accountCheck = check as? any AccountSettingsCheck {
                 do {
-                    try run.record(accountCheck.evaluate(context), problem: nil)
+                    try run.record(accountCheck.evaluate(context), location: nil)
                 } catch {
                     run.fail(error)
                 }
             } else if let resourceCheck = check as? any ResourceCheck {
-                streamGroups[type(of: resourceCheck).resourceFile, default: []].append((run, resourceCheck))
+                streamed.append((run, check, type(of: resourceCheck).resourceFile))
+            } else if let reducingCheck = check as? any ReducingCheck {
+                streamed.append((run, check, type(of: reducingCheck).resourceFile))
             } else if let aggregatingCheck = check as? any AggregatingCheck {
                 aggregating.append((run, aggregatingCheck))
             } else {
-                run.fail(
-                    SnapshotProblem(file: "-", reason: "internal: \(run.name) has no evaluation shape"))
-            }
-        }
-        for file in streamGroups.keys.sorted() {
-            guard let group = streamGroups[file] else { continue }
-            streamResources(file: file, group: group, context: context, workers: plan.workers)
-        }
-        for (run, check) in aggregating {
-            let reporter = CheckReporter(
-                resource: { verdict, location in
-                    run.record(verdict, problem: location)
-                },
-                remarks: { run.add($0) })
-            do {
-                try check.run(context, reporter: reporter)
-            } catch {
-                run.fail(error)
+                run.fail(SnapshotProblem(file: "-", reason: "internal: \(run.name) has no evaluation shape"))
             }
         }
 
+        // Stage 2: facts, one check per job.
+        progress?.begin("gathering facts")
+        let streamedChecks = streamed
+        let prepared: [StreamConsumer?] = Parallel.map(count: streamed.count, workers: plan.workers) { index in
+            let (run, check, _) = streamedChecks[index]
+            do throws(SnapshotProblem) {
+                if let resourceCheck = check as? any ResourceCheck {
+                    return try prepare(resourceCheck, run: run, context: context)
+                }
+                if let reducingCheck = check as? any ReducingCheck {
+                    return try prepare(reducingCheck, run: run, context: context)
+                }
+            } catch {
+                run.fail(error)
+            }
+            return nil
+        }
+        try abortIfNeeded(resources)
+
+        // Stage 3: each file once, for every check that reads it.
+        var byFile: [SnapshotFile: [StreamConsumer]] = [:]
+        for (member, consumer) in zip(streamed, prepared) {
+            if let consumer, consumer.needsElements { byFile[member.file, default: []].append(consumer) }
+        }
+        let files = byFile.keys.sorted()
+        for (number, file) in files.enumerated() {
+            guard let consumers = byFile[file] else { continue }
+            progress?.begin("file \(number + 1)/\(files.count) \(file.jsonName)")
+            stream(file, consumers: consumers, context: context)
+            try abortIfNeeded(resources)
+        }
+
+        // Stage 4: checks that report after reading.
+        progress?.begin("aggregating")
+        var finishing: [@Sendable () -> Void] = prepared.compactMap { $0?.finish }
+        for (run, check) in aggregating {
+            finishing.append {
+                do throws(SnapshotProblem) {
+                    try check.run(context, reporter: run.reporter)
+                } catch {
+                    run.fail(error)
+                }
+            }
+        }
+        let finishingJobs = finishing
+        _ = Parallel.map(count: finishingJobs.count, workers: plan.workers) { finishingJobs[$0]() }
+        try abortIfNeeded(resources)
+        progress?.finish()
+
+        return try writeOutputs(
+            runs: runs, plan: plan, snapshot: snapshot, outputDirectory: outputDirectory)
+    }
+
+    private static func abortIfNeeded(_ resources: AuditRunResources) throws(SnapshotProblem) {
+        if let problem = resources.abortProblem { throw problem }
+    }
+
+    /// The sizes of the files the selected checks stream, for the progress line's total.
+    static func streamedBytes(_ snapshot: Snapshot, _ checks: [any AuditCheck.Type]) -> Int64 {
+        var files: Set<SnapshotFile> = []
+        var directories: Set<SnapshotDirectory> = []
+        for check in checks {
+            files.formUnion(check.description.inputs)
+            directories.formUnion(check.description.inputDirectories)
+        }
+        var total: Int64 = 0
+        for file in files {
+            if case .success(let located) = snapshot.locate(file) { total += FileSystem.size(located.path) ?? 0 }
+        }
+        for directory in directories {
+            if case .success(let entries) = snapshot.files(in: directory) {
+                for entry in entries { total += FileSystem.size(entry.path) ?? 0 }
+            }
+        }
+        return total
+    }
+
+    private static func writeOutputs(
+        runs: [CheckRun], plan: AuditPlan, snapshot: Snapshot, outputDirectory: String
+    ) throws(SnapshotProblem) -> AuditOutcome {
         let outcomes = runs.map { $0.outcome() }
         let task = AuditTaskDescription(
             taskId: plan.taskId, taskStartTime: plan.auditTime,
@@ -155,178 +233,182 @@ public enum AuditExecutor {
             findingsPath: findingsPath)
     }
 
-    /// A check bound to its gathered facts: one closure the workers call.
-    struct PreparedCheck: Sendable {
-        let evaluate: @Sendable (JSONValue) -> ResourceVerdict
-        let remarks: CheckRemarks
+    /// A check bound to its facts, as the file pass sees it: what runs on the
+    /// workers per element, what is folded on the coordinating thread in
+    /// element order, and what runs once the file has been read.
+    struct StreamConsumer: Sendable {
+        let run: CheckRun
+        let needsElements: Bool
+        let evaluate: @Sendable (StreamedElement) -> any Sendable
+        let fold: @Sendable (any Sendable, SnapshotProblem) -> Void
+        let finish: (@Sendable () -> Void)?
     }
 
     static func prepare<Check: ResourceCheck>(
-        _ check: Check, context: AuditContext
-    ) throws(SnapshotProblem) -> PreparedCheck {
+        _ check: Check, run: CheckRun, context: AuditContext
+    ) throws(SnapshotProblem) -> StreamConsumer {
         let facts = try check.gatherFacts(context)
-        return PreparedCheck(
-            evaluate: { value in check.evaluate(value, facts: facts, context: context) },
-            remarks: check.remarks(facts))
+        run.add(check.remarks(facts))
+        let renderer = run.renderer
+        return StreamConsumer(
+            run: run, needsElements: true,
+            evaluate: { element in
+                let verdict: ResourceVerdict
+                switch element.value {
+                case .success(let value): verdict = check.evaluate(value, facts: facts, context: context)
+                case .failure(let problem): verdict = .notEvaluable(problem.reason)
+                }
+                return RenderedVerdict(verdict: verdict, renderer: renderer)
+            },
+            fold: { result, location in
+                if let rendered = result as? RenderedVerdict { run.record(rendered, location: location) }
+            },
+            finish: nil)
     }
 
-    private static func streamResources(
-        file: SnapshotFile, group: [(run: CheckRun, check: any ResourceCheck)], context: AuditContext, workers: Int
-    ) {
+    /// Holds a reducing check's accumulator between the fold (coordinating
+    /// thread) and the finish (one worker, after the fold): never both at once.
+    final class AccumulatorBox<Value>: @unchecked Sendable {
+        var value: Value
+        init(_ value: Value) { self.value = value }
+    }
+
+    static func prepare<Check: ReducingCheck>(
+        _ check: Check, run: CheckRun, context: AuditContext
+    ) throws(SnapshotProblem) -> StreamConsumer {
+        let facts = try check.gatherFacts(context)
+        let box = AccumulatorBox(check.makeAccumulator(facts, context: context))
+        let reporter = run.reporter
+        return StreamConsumer(
+            run: run, needsElements: check.needsElements(facts),
+            evaluate: { element in check.contribution(of: element, facts: facts, context: context) },
+            fold: { result, _ in
+                if let contribution = result as? Check.Contribution {
+                    check.fold(contribution, into: &box.value, reporter: reporter)
+                }
+            },
+            finish: {
+                guard !run.hasFailed else { return }
+                do throws(SnapshotProblem) {
+                    try check.finish(box.value, facts: facts, context: context, reporter: reporter)
+                } catch {
+                    run.fail(error)
+                }
+            })
+    }
+
+    private static func stream(_ file: SnapshotFile, consumers: [StreamConsumer], context: AuditContext) {
         let located: LocatedFile
         switch context.snapshot.locate(file) {
         case .success(let found): located = found
         case .failure(let problem):
-            for member in group { member.run.fail(problem) }
+            for consumer in consumers { consumer.fail(problem) }
             return
         }
-        var active: [(run: CheckRun, prepared: PreparedCheck)] = []
-        for member in group {
-            do {
-                let prepared = try prepare(member.check, context: context)
-                member.run.add(prepared.remarks)
-                active.append((member.run, prepared))
-            } catch {
-                member.run.fail(error)
-            }
-        }
-        guard !active.isEmpty, let arrayKey = file.primaryArrayKey else { return }
-        let prepared = active.map(\.prepared)
-
-        var wave: [RawElement] = []
-        var waveBytes = 0
-        let waveLimit = workers * elementsPerWorker
-        func flush() {
-            let verdicts = evaluate(wave, checks: prepared, workers: workers)
-            for (element, elementVerdicts) in zip(wave, verdicts) {
-                for (member, verdict) in zip(active, elementVerdicts) {
-                    member.run.record(
-                        verdict,
-                        problem: SnapshotProblem(
-                            file: located.name, elementIndex: element.index, byteOffset: element.byteOffset,
-                            reason: ""))
-                }
-            }
-            wave.removeAll(keepingCapacity: true)
-            waveBytes = 0
-        }
-
+        guard file.primaryArrayKey != nil else { return }
+        let stream = SnapshotStream(located, progress: context.resources.progress)
         do {
-            let stream = try JSONElementStream(path: located.path, form: located.form)
-            var sawArray = located.form == .lines
-            while let event = try stream.next() {
-                switch event {
-                case .element(let element) where element.key == nil || element.key == arrayKey:
-                    wave.append(element)
-                    waveBytes += element.bytes.count
-                    if wave.count >= waveLimit || waveBytes >= waveByteBudget { flush() }
-                case .arrayStart(let key, _) where key == arrayKey:
-                    sawArray = true
-                case .member(let key, let value, let offset) where key == arrayKey:
-                    throw SnapshotProblem(
-                        file: located.name, byteOffset: offset,
-                        reason: "'\(arrayKey)' is \(article(value.typeName)); expected an array")
-                default:
-                    continue
-                }
+            try stream.forEachParallel(workers: context.resources.workers) { element in
+                consumers.map { $0.evaluate(element) }
+            } consume: { results, location in
+                for (consumer, result) in zip(consumers, results) { consumer.fold(result, location) }
             }
-            if !sawArray {
-                throw SnapshotProblem(file: located.name, reason: "no '\(arrayKey)' array in the file")
-            }
-            flush()
         } catch {
-            let problem = SnapshotProblem(file: located.name, caught: error)
-            for member in active { member.run.fail(problem) }
+            for consumer in consumers { consumer.fail(error) }
         }
     }
-
-    /// Parses each element once and runs every check on it, on `workers`
-    /// threads. Results come back in element order.
-    static func evaluate(_ elements: [RawElement], checks: [PreparedCheck], workers: Int) -> [[ResourceVerdict]] {
-        let evaluateOne: @Sendable (RawElement) -> [ResourceVerdict] = { element in
-            switch element.parse() {
-            case .success(let value):
-                return checks.map { $0.evaluate(value) }
-            case .failure(let error):
-                let reason = "not valid JSON at byte \(error.byteOffset): \(error.reason)"
-                return Array(repeating: .notEvaluable(reason), count: checks.count)
-            }
-        }
-        if workers == 1 || elements.count < 2 { return elements.map(evaluateOne) }
-        let slots = ResultSlots<[ResourceVerdict]>(count: elements.count)
-        let threadCount = min(workers, elements.count)
-        DispatchQueue.concurrentPerform(iterations: threadCount) { worker in
-            var index = worker
-            while index < elements.count {
-                slots.store(evaluateOne(elements[index]), at: index)
-                index += threadCount
-            }
-        }
-        return slots.collect()
-    }
-
-    private static func article(_ typeName: String) -> String {
-        typeName.first.map { "aeiou".contains($0) } == true ? "an \(typeName)" : "a \(typeName)"
-    }
-
 }
 
-/// Fixed slots that parallel workers fill, each index written by exactly one
-/// worker and read only after `concurrentPerform` returns, which orders the
-/// writes before the reads. That discipline is why `@unchecked Sendable` is sound.
-final class ResultSlots<Value>: @unchecked Sendable {
-    private var storage: [Value?]
-    private let buffer: UnsafeMutableBufferPointer<Value?>
-
-    init(count: Int) {
-        buffer = .allocate(capacity: count)
-        buffer.initialize(repeating: nil)
-        storage = []
-    }
-
-    deinit {
-        buffer.deinitialize()
-        buffer.deallocate()
-    }
-
-    func store(_ value: Value, at index: Int) { buffer[index] = value }
-
-    func collect() -> [Value] { buffer.compactMap { $0 } }
+extension AuditExecutor.StreamConsumer {
+    func fail(_ problem: SnapshotProblem) { run.fail(problem) }
 }
 
-/// The accumulating state of one check during a run; lives on the
-/// coordinating thread only.
-final class CheckRun {
+/// A verdict with its findings already rendered as text, on the worker that
+/// evaluated it, so the coordinating thread only copies bytes.
+struct RenderedVerdict: Sendable {
+    var verdict: ResourceVerdict
+    /// The findings' text, each preceded by its separator, and how many.
+    var text: String
+    var count: Int
+
+    init(verdict: ResourceVerdict, renderer: FindingRenderer) {
+        self.verdict = verdict
+        var text = ""
+        var count = 0
+        for draft in verdict.findingDrafts {
+            text +=
+                (count > 0 ? ",\n        " : "\n        ") + FindingText.pretty(renderer.finding(from: draft), level: 2)
+            count += 1
+        }
+        self.text = text
+        self.count = count
+    }
+}
+
+extension ResourceVerdict {
+    /// The drafts of a non-compliant verdict, through notes.
+    var findingDrafts: [FindingDraft] {
+        switch self {
+        case .nonCompliant(let drafts): return drafts
+        case .noted(_, let inner): return inner.findingDrafts
+        default: return []
+        }
+    }
+}
+
+/// Stamps drafts with the task, check, time and derived finding id.
+struct FindingRenderer: Sendable {
+    let taskId: String
+    let checkName: String
+    let severity: Severity
+    let auditTime: AuditTime
+
+    func finding(from draft: FindingDraft) -> AuditFinding {
+        AuditFinding(
+            findingId: FindingIdentity.findingId(
+                taskId: taskId, checkName: checkName, resource: draft.resource.resourceIdentifier,
+                reasonCode: draft.reasonCode),
+            taskId: taskId, checkName: checkName, taskStartTime: auditTime, findingTime: auditTime,
+            severity: severity, nonCompliantResource: draft.resource, relatedResources: draft.relatedResources,
+            reasonForNonCompliance: draft.reason, reasonForNonComplianceCode: draft.reasonCode, isSuppressed: false)
+    }
+}
+
+/// The accumulating state of one check during a run. Verdicts may come from
+/// any thread (aggregating checks report from workers); a lock keeps the
+/// counts and the spool consistent, in the order the calls were made.
+final class CheckRun: @unchecked Sendable {
     let name: String
     let severity: Severity
-    let taskId: String
-    let auditTime: AuditTime
+    let renderer: FindingRenderer
     let previewLimit: Int
     let spoolPath: String
+    private let lock = Lock()
     private var spool: UnsafeMutablePointer<FILE>?
 
-    var totalResources: Int64 = 0
-    var nonCompliantResources: Int64 = 0
-    var findingsCount = 0
-    var preview: [AuditFinding] = []
-    var notEvaluable: [SnapshotProblem] = []
-    var notEvaluableCount = 0
+    private var totalResources: Int64 = 0
+    private var nonCompliantResources: Int64 = 0
+    private(set) var findingsCount = 0
+    private var preview: [AuditFinding] = []
+    private var notEvaluable: [SnapshotProblem] = []
+    private var notEvaluableCount = 0
     /// Notes on single resources (a policy over the size limit).
-    var resourceNotes: [SnapshotProblem] = []
-    var resourceNotesCount = 0
-    var skippedInputs: [SnapshotProblem] = []
-    var skippedInputCount = 0
+    private var resourceNotes: [SnapshotProblem] = []
+    private var resourceNotesCount = 0
+    private var skippedInputs: [SnapshotProblem] = []
+    private var skippedInputCount = 0
     /// Notes on the whole check.
-    var notes: [String] = []
-    var failure: SnapshotProblem?
+    private var notes: [String] = []
+    private(set) var failure: SnapshotProblem?
 
     static let problemsKept = 20
 
     init(description: CheckDescription, plan: AuditPlan, spoolPath: String) throws(SnapshotProblem) {
         name = description.name
         severity = description.severity
-        taskId = plan.taskId
-        auditTime = plan.auditTime
+        renderer = FindingRenderer(
+            taskId: plan.taskId, checkName: description.name, severity: description.severity,
+            auditTime: plan.auditTime)
         previewLimit = plan.previewLimit
         self.spoolPath = spoolPath
         spool = fopen(spoolPath, "w")
@@ -337,6 +419,17 @@ final class CheckRun {
 
     deinit { _ = try? closeSpool() }
 
+    /// Where an aggregating or reducing check reports; callable from any thread.
+    var reporter: CheckReporter {
+        CheckReporter(
+            resource: { [self] verdict, location in
+                record(RenderedVerdict(verdict: verdict, renderer: renderer), location: location)
+            },
+            remarks: { [self] remarks in add(remarks) })
+    }
+
+    var hasFailed: Bool { lock.withLock { failure != nil } }
+
     func closeSpool() throws(SnapshotProblem) {
         guard let spool else { return }
         self.spool = nil
@@ -345,37 +438,45 @@ final class CheckRun {
         }
     }
 
-    /// Records one resource's verdict. `problem` locates the resource for a
-    /// not-evaluable verdict or a note (its reason is filled in here).
-    func record(_ verdict: ResourceVerdict, problem: SnapshotProblem?) {
-        guard failure == nil else { return }
-        if case .outOfScope = verdict { return }
-        totalResources += 1
-        recordCounted(verdict, problem: problem)
+    func record(_ verdict: ResourceVerdict, location: SnapshotProblem?) {
+        record(RenderedVerdict(verdict: verdict, renderer: renderer), location: location)
     }
 
-    private func recordCounted(_ verdict: ResourceVerdict, problem: SnapshotProblem?) {
+    /// Records one resource's verdict. `location` locates the resource for a
+    /// not-evaluable verdict or a note (its reason is filled in here).
+    func record(_ rendered: RenderedVerdict, location: SnapshotProblem?) {
+        lock.withLock {
+            guard failure == nil else { return }
+            if case .outOfScope = rendered.verdict { return }
+            totalResources += 1
+            recordCounted(rendered.verdict, location: location)
+            guard rendered.count > 0 else { return }
+            nonCompliantResources += 1
+            var text = findingsCount > 0 ? "," + rendered.text : rendered.text
+            findingsCount += rendered.count
+            if let spool { _ = text.withUTF8 { fwrite($0.baseAddress, 1, $0.count, spool) } }
+            for draft in rendered.verdict.findingDrafts where preview.count < previewLimit {
+                preview.append(renderer.finding(from: draft))
+            }
+        }
+    }
+
+    private func recordCounted(_ verdict: ResourceVerdict, location: SnapshotProblem?) {
         switch verdict {
-        case .outOfScope:
+        case .outOfScope, .compliant, .nonCompliant:
             break
         case .noted(let note, let inner):
             resourceNotesCount += 1
             if resourceNotes.count < CheckRun.problemsKept {
-                var located = problem ?? SnapshotProblem(file: "-", reason: note)
+                var located = location ?? SnapshotProblem(file: "-", reason: note)
                 located.reason = note
                 resourceNotes.append(located)
             }
-            recordCounted(inner, problem: problem)
-        case .compliant:
-            break
-        case .nonCompliant(let drafts):
-            guard !drafts.isEmpty else { return }
-            nonCompliantResources += 1
-            for draft in drafts { append(finding(from: draft)) }
+            recordCounted(inner, location: location)
         case .notEvaluable(let reason):
             notEvaluableCount += 1
             if notEvaluable.count < CheckRun.problemsKept {
-                var located = problem ?? SnapshotProblem(file: "-", reason: reason)
+                var located = location ?? SnapshotProblem(file: "-", reason: reason)
                 located.reason = reason
                 notEvaluable.append(located)
             }
@@ -384,39 +485,28 @@ final class CheckRun {
 
     /// Inputs skipped and notes, kept (the first few) for the message.
     func add(_ remarks: CheckRemarks) {
-        for problem in remarks.skippedInputs {
-            skippedInputCount += 1
-            if skippedInputs.count < CheckRun.problemsKept { skippedInputs.append(problem) }
+        lock.withLock {
+            for problem in remarks.skippedInputs {
+                skippedInputCount += 1
+                if skippedInputs.count < CheckRun.problemsKept { skippedInputs.append(problem) }
+            }
+            skippedInputCount += remarks.unlistedSkippedCount
+            for note in remarks.notes where !notes.contains(note) { notes.append(note) }
         }
-        for note in remarks.notes where !notes.contains(note) { notes.append(note) }
     }
 
     func fail(_ problem: SnapshotProblem) {
-        guard failure == nil else { return }
-        failure = problem
-    }
-
-    private func finding(from draft: FindingDraft) -> AuditFinding {
-        AuditFinding(
-            findingId: FindingIdentity.findingId(
-                taskId: taskId, checkName: name, resource: draft.resource.resourceIdentifier,
-                reasonCode: draft.reasonCode),
-            taskId: taskId, checkName: name, taskStartTime: auditTime, findingTime: auditTime, severity: severity,
-            nonCompliantResource: draft.resource, relatedResources: draft.relatedResources,
-            reasonForNonCompliance: draft.reason, reasonForNonComplianceCode: draft.reasonCode, isSuppressed: false)
-    }
-
-    private func append(_ finding: AuditFinding) {
-        if preview.count < previewLimit { preview.append(finding) }
-        let text = (findingsCount > 0 ? "," : "") + "\n        " + JSONWriter.pretty(finding.json, level: 2)
-        findingsCount += 1
-        if let spool {
-            var text = text
-            _ = text.withUTF8 { fwrite($0.baseAddress, 1, $0.count, spool) }
+        lock.withLock {
+            guard failure == nil else { return }
+            failure = problem
         }
     }
 
     func outcome() -> CheckOutcome {
+        lock.withLock { unlockedOutcome() }
+    }
+
+    private func unlockedOutcome() -> CheckOutcome {
         if let failure {
             // A failed check reports no findings: what it saw may be incomplete.
             return CheckOutcome(

@@ -39,6 +39,13 @@ public enum FileSystem {
         return ferror(handle) == 0 ? result : nil
     }
 
+    /// The size of a file in bytes; nil when it cannot be examined.
+    public static func size(_ path: String) -> Int64? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return Int64(status.st_size)
+    }
+
     /// `strerror(errno)` as a String, for error messages.
     public static var lastError: String { String(cString: strerror(errno)) }
 

@@ -112,34 +112,7 @@ public enum SnapshotElements {
         path: String, name: String, form: JSONFileForm, arrayKey: String,
         _ body: (StreamedElement) throws(SnapshotProblem) -> Void
     ) throws(SnapshotProblem) {
-        do {
-            let stream = try JSONElementStream(path: path, form: form)
-            var sawArray = form == .lines
-            while let event = try stream.next() {
-                switch event {
-                case .element(let element) where element.key == nil || element.key == arrayKey:
-                    let location = SnapshotProblem(
-                        file: name, elementIndex: element.index, byteOffset: element.byteOffset, reason: "")
-                    let value = element.parse().mapError { error in
-                        SnapshotProblem(
-                            file: name, elementIndex: element.index, byteOffset: element.byteOffset,
-                            reason: "not valid JSON at byte \(error.byteOffset): \(error.reason)")
-                    }
-                    try body(StreamedElement(location: location, value: value))
-                case .arrayStart(let key, _) where key == arrayKey:
-                    sawArray = true
-                case .member(let key, let value, let offset) where key == arrayKey:
-                    throw SnapshotProblem(
-                        file: name, byteOffset: offset,
-                        reason: "'\(arrayKey)' is a \(value.typeName); expected an array")
-                default:
-                    continue
-                }
-            }
-            if !sawArray { throw SnapshotProblem(file: name, reason: "no '\(arrayKey)' array in the file") }
-        } catch {
-            throw SnapshotProblem(file: name, caught: error)
-        }
+        try SnapshotStream(name: name, path: path, form: form, arrayKey: arrayKey).forEach(body)
     }
 }
 
@@ -173,6 +146,32 @@ public struct CertificateKey: Hashable, Sendable, Comparable {
             return String(repeating: "0", count: 16 - text.count) + text
         }.joined()
     }
+
+    /// The four 64-bit words, most significant first (for compact records).
+    public var bigEndianWords: [UInt64] { [words.0, words.1, words.2, words.3] }
+
+    public init(bigEndianWords: [UInt64]) {
+        let padded = bigEndianWords + Array(repeating: 0, count: max(0, 4 - bigEndianWords.count))
+        words = (padded[0], padded[1], padded[2], padded[3])
+    }
+
+    /// The 32 bytes of the SHA-256.
+    public var bytes: [UInt8] {
+        bigEndianWords.flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> (56 - 8 * $0)) } }
+    }
+
+    /// From the 32 bytes of `bytes` (missing bytes are zeros).
+    public init(bytes: [UInt8]) {
+        self.init(
+            bigEndianWords: (0..<4).map { word in
+                bytes[min(bytes.count, word * 8)..<min(bytes.count, word * 8 + 8)].reduce(UInt64(0)) {
+                    $0 << 8 | UInt64($1)
+                }
+            })
+    }
+
+    /// A hash that is the same in every run (SHA-256 bits are already uniform), for partitioning.
+    public var stableHash: UInt64 { words.0 ^ (words.3 &* 0x9E37_79B9_7F4A_7C15) }
 
     public static func == (lhs: CertificateKey, rhs: CertificateKey) -> Bool { lhs.words == rhs.words }
 

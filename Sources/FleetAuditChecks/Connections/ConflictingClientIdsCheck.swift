@@ -28,18 +28,27 @@ public struct ConflictingClientIdsCheck: AggregatingCheck {
             + "in the 31 days before the audit.",
         examples: ConflictingClientIdsCheck.examples)
 
+    /// Evaluates the client buckets of the run's partitioned logs on the
+    /// workers, and reports in bucket order, then by the client ID's hash.
     public func run(_ context: AuditContext, reporter: CheckReporter) throws(SnapshotProblem) {
-        let log = try ConnectionLog.read(context, reporter: reporter)
-        var byClient: [Int32: [ConnectionLog.Session]] = [:]
-        var order: [Int32] = []
-        for session in log.sessions() {
-            if byClient[session.client] == nil { order.append(session.client) }
-            byClient[session.client, default: []].append(session)
+        let partitions = try ConnectionLogPartitions.shared(context)
+        reporter.remarks(partitions.remarks)
+        let resources = context.resources
+        Parallel.orderedForEach(
+            count: partitions.byClient.count, workers: resources.workers, window: resources.workers * 2
+        ) { bucket -> [ResourceVerdict] in
+            guard let log = partitions.clientLog(bucket) else { return [] }
+            var byClient: [Int32: [ConnectionLog.Session]] = [:]
+            for session in log.sessions() { byClient[session.client, default: []].append(session) }
+            let clients = byClient.keys.map { (id: $0, text: log.string($0)) }.sorted {
+                let (left, right) = (stableHash($0.text.utf8), stableHash($1.text.utf8))
+                return left != right ? left < right : $0.text.utf8.lexicographicallyPrecedes($1.text.utf8)
+            }
+            return clients.compactMap { client in byClient[client.id].map { verdict(client.id, $0, log) } }
+        } consume: { _, verdicts in
+            for verdict in verdicts { reporter.resource(verdict) }
         }
-        for client in order {
-            guard let sessions = byClient[client] else { continue }
-            reporter.resource(verdict(client, sessions, log))
-        }
+        if let problem = resources.abortProblem { throw problem }
     }
 
     func verdict(_ client: Int32, _ sessions: [ConnectionLog.Session], _ log: ConnectionLog) -> ResourceVerdict {

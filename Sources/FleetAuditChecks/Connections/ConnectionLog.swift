@@ -45,91 +45,120 @@ struct ConnectionLog {
 
     static let noString: Int32 = -1
 
-    /// Reads every log file. Lines that cannot be used are reported as skipped
-    /// inputs; a file that cannot be read as a whole throws (the check FAILS).
-    static func read(_ context: AuditContext, reporter: CheckReporter) throws(SnapshotProblem) -> ConnectionLog {
-        var log = ConnectionLog()
-        log.windowEnd = context.auditTime.millisecondsSinceEpoch
-        log.windowStart = context.auditTime.adding(days: -windowDays).millisecondsSinceEpoch
-        for file in try context.snapshot.files(in: .iotLogs).get() {
-            if file.name.hasSuffix(".jsonl") {
-                try SnapshotElements.forEach(path: file.path, name: file.name, form: .lines, arrayKey: "") {
-                    element throws(SnapshotProblem) in
-                    switch element.value {
-                    case .failure(let problem): reporter.skipped(problem)
-                    case .success(let entry): log.add(entry, at: element, reporter: reporter)
-                    }
-                }
-            } else if file.name.hasSuffix(".json") {
-                try SnapshotElements.forEach(path: file.path, name: file.name, form: .object, arrayKey: "events") {
-                    element throws(SnapshotProblem) in
-                    switch element.value {
-                    case .failure(let problem):
-                        reporter.skipped(problem)
-                    case .success(let event):
-                        guard let message = event["message"]?.stringValue else {
-                            reporter.skipped(element.problem("the event has no message string"))
-                            return
-                        }
-                        switch JSONParser.parse(message) {
-                        case .success(let entry): log.add(entry, at: element, reporter: reporter)
-                        case .failure(let error):
-                            reporter.skipped(
-                                element.problem("message is not JSON (at byte \(error.position)): \(error.reason)"))
-                        }
-                    }
-                }
-            } else {
-                reporter.skipped(SnapshotProblem(file: file.name, reason: "not a .jsonl or .json log file; ignored"))
-            }
+    /// One Connect or Disconnect entry, as read from a log line.
+    struct Entry: Sendable {
+        var time: Int64
+        var isConnect: Bool
+        var client: String
+        var principal: String
+        var sourceIp: String?
+        var sourcePort: Int64
+        var disconnectReason: String?
+
+        func encoded(order: Int64) -> [UInt8] {
+            var writer = SpillRecordWriter()
+            writer.write(time)
+            writer.write(order)
+            writer.write(isConnect)
+            writer.write(client)
+            writer.write(principal)
+            writer.write(sourceIp ?? "")
+            writer.write(sourceIp != nil)
+            writer.write(sourcePort)
+            writer.write(disconnectReason ?? "")
+            writer.write(disconnectReason != nil)
+            return writer.bytes
         }
-        return log
     }
 
-    /// Adds one log entry; entries other than Connect and Disconnect are ignored.
-    mutating func add(_ entry: JSONValue, at element: StreamedElement, reporter: CheckReporter) {
+    /// What one log line holds for the connection checks.
+    enum Line: Sendable {
+        case entry(Entry)
+        /// Not a Connect/Disconnect, a failed Connect, or after the audit time.
+        case ignored
+        case skipped(SnapshotProblem)
+    }
+
+    /// Reads one streamed log element: an entry (`.jsonl`) or an event whose `message` is the entry (`.json`).
+    static func line(_ element: StreamedElement, wrapped: Bool, windowEnd: Int64) -> Line {
+        let value: JSONValue
+        switch element.value {
+        case .failure(let problem): return .skipped(problem)
+        case .success(let parsed): value = parsed
+        }
+        guard wrapped else { return line(value, at: element, windowEnd: windowEnd) }
+        guard let message = value["message"]?.stringValue else {
+            return .skipped(element.problem("the event has no message string"))
+        }
+        switch JSONParser.parse(message) {
+        case .success(let entry): return line(entry, at: element, windowEnd: windowEnd)
+        case .failure(let error):
+            return .skipped(element.problem("message is not JSON (at byte \(error.position)): \(error.reason)"))
+        }
+    }
+
+    /// Reads one log entry; entries other than Connect and Disconnect are ignored.
+    static func line(_ entry: JSONValue, at element: StreamedElement, windowEnd: Int64) -> Line {
         guard entry.objectValue != nil else {
-            reporter.skipped(element.problem("the log entry is \(entry.typeName), not an object"))
-            return
+            return .skipped(element.problem("the log entry is \(entry.typeName), not an object"))
         }
         guard let eventType = entry["eventType"]?.stringValue else {
-            reporter.skipped(element.problem("the log entry has no eventType"))
-            return
+            return .skipped(element.problem("the log entry has no eventType"))
         }
-        guard eventType == "Connect" || eventType == "Disconnect" else { return }
+        guard eventType == "Connect" || eventType == "Disconnect" else { return .ignored }
         let isConnect = eventType == "Connect"
         // A failed Connect opens no session.
-        if isConnect, let status = entry["status"]?.stringValue, status != "Success" { return }
+        if isConnect, let status = entry["status"]?.stringValue, status != "Success" { return .ignored }
         guard let timestamp = entry["timestamp"] else {
-            reporter.skipped(element.problem("\(eventType) entry has no timestamp"))
-            return
+            return .skipped(element.problem("\(eventType) entry has no timestamp"))
         }
         guard let time = Self.time(timestamp) else {
-            reporter.skipped(
+            return .skipped(
                 element.problem(
                     "\(eventType) entry: timestamp \(JSONWriter.compact(timestamp)) is not in a known format "
                         + "(YYYY-MM-DD HH:MM:SS.mmm in UTC, ISO 8601, or epoch milliseconds)"))
-            return
         }
         guard let client = entry["clientId"]?.stringValue, !client.isEmpty else {
-            reporter.skipped(element.problem("\(eventType) entry has no clientId"))
-            return
+            return .skipped(element.problem("\(eventType) entry has no clientId"))
         }
         guard let principal = entry["principalId"]?.stringValue, !principal.isEmpty else {
-            reporter.skipped(element.problem("\(eventType) entry has no principalId"))
-            return
+            return .skipped(element.problem("\(eventType) entry has no principalId"))
         }
         // Entries after the audit time are not yet in the audited period.
-        guard time <= windowEnd else { return }
+        guard time <= windowEnd else { return .ignored }
         var port: Int64 = -1
         if case .integer(let number)? = entry["sourcePort"] { port = number }
-        events.append(
-            Event(
-                time: time, order: events.count, isConnect: isConnect, client: strings.intern(client),
-                principal: strings.intern(principal),
-                sourceIp: entry["sourceIp"]?.stringValue.map { strings.intern($0) } ?? Self.noString,
-                sourcePort: port,
-                disconnectReason: entry["disconnectReason"]?.stringValue.map { strings.intern($0) } ?? Self.noString))
+        return .entry(
+            Entry(
+                time: time, isConnect: isConnect, client: client, principal: principal,
+                sourceIp: entry["sourceIp"]?.stringValue, sourcePort: port,
+                disconnectReason: entry["disconnectReason"]?.stringValue))
+    }
+
+    /// The events of one client bucket, decoded into a log of their own.
+    static func decode(_ records: [[UInt8]], windowStart: Int64, windowEnd: Int64) -> ConnectionLog {
+        var log = ConnectionLog()
+        log.windowStart = windowStart
+        log.windowEnd = windowEnd
+        log.events.reserveCapacity(records.count)
+        for record in records {
+            var reader = SpillRecordReader(record)
+            let time = reader.readInt()
+            let order = reader.readInt()
+            let isConnect = reader.readBool()
+            let client = log.strings.intern(reader.readString())
+            let principal = log.strings.intern(reader.readString())
+            let ip = reader.readString()
+            let sourceIp = reader.readBool() ? log.strings.intern(ip) : Self.noString
+            let port = reader.readInt()
+            let reason = reader.readString()
+            let disconnectReason = reader.readBool() ? log.strings.intern(reason) : Self.noString
+            log.events.append(
+                Event(
+                    time: time, order: Int(order), isConnect: isConnect, client: client, principal: principal,
+                    sourceIp: sourceIp, sourcePort: port, disconnectReason: disconnectReason))
+        }
+        return log
     }
 
     /// `"2017-08-10 15:37:23.476"` (UTC), ISO 8601, or epoch seconds/milliseconds → epoch ms.
@@ -185,10 +214,12 @@ struct ConnectionLog {
             }
             open[pair] = candidates
         }
-        return
-            sessions
-            .filter { $0.start < windowEnd && ($0.end ?? windowEnd) > windowStart }
-            .sorted { ($0.start, $0.client) < ($1.start, $1.client) }
+        // Sessions are created in event order, so (start, creation) is a total
+        // order that depends only on the events of each client.
+        return sessions.indices
+            .filter { sessions[$0].start < windowEnd && (sessions[$0].end ?? windowEnd) > windowStart }
+            .sorted { (sessions[$0].start, $0) < (sessions[$1].start, $1) }
+            .map { sessions[$0] }
     }
 
     /// The session's end for overlap tests: still-open sessions last to the window's end.

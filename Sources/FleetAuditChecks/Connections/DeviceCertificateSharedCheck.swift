@@ -12,7 +12,7 @@ import FleetAuditJSON
 /// certificates ACTIVE or PENDING_TRANSFER in `certificates.json` are evaluated.
 /// The finding lists the certificate's sessions, newest first, as `CLIENT_ID`
 /// related resources with `CONNECTION_TIME` and `DISCONNECTION_TIME`.
-public struct DeviceCertificateSharedCheck: AggregatingCheck {
+public struct DeviceCertificateSharedCheck: ReducingCheck {
     public init() {}
 
     static let reasonCode = "CERTIFICATE_SHARED_BY_MULTIPLE_DEVICES"
@@ -28,39 +28,73 @@ public struct DeviceCertificateSharedCheck: AggregatingCheck {
             + "in the 31 days before the audit.",
         examples: DeviceCertificateSharedCheck.examples)
 
-    public func run(_ context: AuditContext, reporter: CheckReporter) throws(SnapshotProblem) {
-        let log = try ConnectionLog.read(context, reporter: reporter)
-        var byCertificate: [CertificateKey: [ConnectionLog.Session]] = [:]
-        var order: [CertificateKey] = []
-        for session in log.sessions() {
-            guard let key = CertificateKey(hex: log.string(session.principal)) else { continue }
-            if byCertificate[key] == nil { order.append(key) }
-            byCertificate[key, default: []].append(session)
-        }
-        // Statuses of the certificates the logs name, and nothing else.
-        var statuses: [CertificateKey: String] = [:]
-        try SnapshotElements.forEach(.certificates, in: context.snapshot) { element throws(SnapshotProblem) in
-            guard case .success(let value) = element.value, let id = value["certificateId"]?.stringValue,
-                let key = CertificateKey(hex: id), byCertificate[key] != nil, let status = value["status"]?.stringValue
-            else { return }
-            statuses[key] = status
-        }
-        for key in order {
-            guard let status = statuses[key], CertificateElement.scopeStatuses.contains(status),
-                let sessions = byCertificate[key]
-            else { continue }
-            reporter.resource(verdict(key, sessions, log))
-        }
+    public static let resourceFile = SnapshotFile.certificates
+
+    /// The connection logs, partitioned by certificate (shared with CONFLICTING_CLIENT_IDS_CHECK).
+    public func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> ConnectionLogFacts {
+        ConnectionLogFacts(partitions: try ConnectionLogPartitions.shared(context))
     }
 
-    func verdict(_ key: CertificateKey, _ sessions: [ConnectionLog.Session], _ log: ConnectionLog)
-        -> ResourceVerdict
+    public func needsElements(_ facts: ConnectionLogFacts) -> Bool { facts.partitions.certificateSessions > 0 }
+
+    /// The id of an in-scope certificate (statuses are what the join needs from `certificates.json`).
+    public func contribution(of element: StreamedElement, facts: ConnectionLogFacts, context: AuditContext)
+        -> CertificateKey?
     {
+        guard case .success(let value) = element.value, let id = value["certificateId"]?.stringValue,
+            let status = value["status"]?.stringValue, CertificateElement.scopeStatuses.contains(status)
+        else { return nil }
+        return CertificateKey(hex: id)
+    }
+
+    public func makeAccumulator(_ facts: ConnectionLogFacts, context: AuditContext) -> SpillBuckets {
+        SpillBuckets(name: "certificates-in-scope", like: facts.partitions.byCertificate, resources: context.resources)
+    }
+
+    public func fold(_ contribution: CertificateKey?, into accumulator: inout SpillBuckets, reporter: CheckReporter) {
+        guard let key = contribution else { return }
+        accumulator.append(key.bytes, hash: key.stableHash)
+    }
+
+    /// Joins each certificate bucket's sessions with its in-scope certificates
+    /// on the workers; reports in bucket order, then by the certificate's hash.
+    public func finish(
+        _ inScope: SpillBuckets, facts: ConnectionLogFacts, context: AuditContext, reporter: CheckReporter
+    ) throws(SnapshotProblem) {
+        let partitions = facts.partitions
+        reporter.remarks(partitions.remarks)
+        let resources = context.resources
+        Parallel.orderedForEach(
+            count: partitions.byCertificate.count, workers: resources.workers, window: resources.workers * 2
+        ) { bucket -> [ResourceVerdict] in
+            guard let sessionRecords = partitions.byCertificate.records(bucket),
+                let keyRecords = inScope.records(bucket)
+            else { return [] }
+            let active = Set(keyRecords.map { CertificateKey(bytes: $0) })
+            var byCertificate: [CertificateKey: [CertificateSession]] = [:]
+            for record in sessionRecords {
+                let session = CertificateSession(decoding: record)
+                guard active.contains(session.certificate) else { continue }
+                byCertificate[session.certificate, default: []].append(session)
+            }
+            let keys = byCertificate.keys.sorted {
+                $0.stableHash != $1.stableHash ? $0.stableHash < $1.stableHash : $0 < $1
+            }
+            return keys.compactMap { key in
+                byCertificate[key].map { verdict(key, $0.sorted(by: <), windowEnd: partitions.windowEnd) }
+            }
+        } consume: { _, verdicts in
+            for verdict in verdicts { reporter.resource(verdict) }
+        }
+        if let problem = resources.abortProblem { throw problem }
+    }
+
+    func verdict(_ key: CertificateKey, _ sessions: [CertificateSession], windowEnd: Int64) -> ResourceVerdict {
         // Sweep by start time: a session that starts while another of a different client is open.
-        var active: [ConnectionLog.Session] = []
-        var overlap: (ConnectionLog.Session, ConnectionLog.Session)? = nil
+        var active: [CertificateSession] = []
+        var overlap: (CertificateSession, CertificateSession)? = nil
         for session in sessions {
-            active.removeAll { log.effectiveEnd($0) <= session.start }
+            active.removeAll { ($0.end ?? windowEnd) <= session.start }
             if overlap == nil, let other = active.first(where: { $0.client != session.client }) {
                 overlap = (other, session)
             }
@@ -70,17 +104,24 @@ public struct DeviceCertificateSharedCheck: AggregatingCheck {
         let clients = Set(sessions.map(\.client)).count
         let listed = sessions.reversed().prefix(ConnectionLog.relatedLimit)
         let related = listed.map { session in
-            AuditResource(.clientId, .clientId(log.string(session.client)), additionalInfo: log.times(session))
+            var info = [("CONNECTION_TIME", String(session.start))]
+            if let end = session.end { info.append(("DISCONNECTION_TIME", String(end))) }
+            return AuditResource(.clientId, .clientId(session.client), additionalInfo: info)
         }
         let more = sessions.count > listed.count ? " (the \(listed.count) newest are listed)" : ""
         return .nonCompliant([
             FindingDraft(
                 resource: AuditResource(.deviceCertificate, .deviceCertificateId(key.hex)), relatedResources: related,
                 reasonCode: Self.reasonCode,
-                reason: "Certificate shared by one or more devices: client IDs \(log.string(first.client)) and "
-                    + "\(log.string(second.client)) were connected with it at the same time "
+                reason: "Certificate shared by one or more devices: client IDs \(first.client) and "
+                    + "\(second.client) were connected with it at the same time "
                     + "(\(AuditTime(millisecondsSinceEpoch: second.start).iso8601)); \(sessions.count) session(s) by "
                     + "\(clients) client ID(s) in the \(ConnectionLog.windowDays) days before the audit\(more).")
         ])
     }
+}
+
+/// What DEVICE_CERTIFICATE_SHARED_CHECK gathers before `certificates.json` is read.
+public struct ConnectionLogFacts: Sendable {
+    let partitions: ConnectionLogPartitions
 }

@@ -1,0 +1,155 @@
+import FleetAuditCore
+import FleetAuditJSON
+
+/// The connection logs of a run, read once for both connection checks and
+/// partitioned so that each check works one partition at a time, within the
+/// memory budget, whatever the size of the fleet.
+///
+/// 1. Every log file is streamed (elements parsed on the workers); each
+///    Connect/Disconnect entry becomes a compact record in the bucket of its
+///    client ID (a stable hash), in input order.
+/// 2. Each client bucket is turned into sessions on the workers (all events of
+///    a client, hence of each client/principal pair, are in one bucket); the
+///    sessions of device certificates are written to the bucket of their
+///    certificate id.
+/// CONFLICTING_CLIENT_IDS_CHECK then evaluates client buckets, and
+/// DEVICE_CERTIFICATE_SHARED_CHECK joins certificate buckets with the
+/// certificates' statuses. Both report in bucket order, which is hash order,
+/// so the output is the same whether or not the buckets spilled to disk and
+/// whatever their number.
+struct ConnectionLogPartitions: Sendable {
+    let byClient: SpillBuckets
+    let byCertificate: SpillBuckets
+    /// Log lines that could not be used: the first few, and how many more.
+    let remarks: CheckRemarks
+    let windowStart: Int64
+    let windowEnd: Int64
+    /// How many certificate sessions were written (none: nothing to join).
+    let certificateSessions: Int
+
+    /// The run's partitions, built by the first check that asks.
+    static func shared(_ context: AuditContext) throws(SnapshotProblem) -> ConnectionLogPartitions {
+        try context.resources.shared("connection-log-partitions") { () throws(SnapshotProblem) in
+            try build(context)
+        }
+    }
+
+    static let listedSkips = 20
+
+    private static func build(_ context: AuditContext) throws(SnapshotProblem) -> ConnectionLogPartitions {
+        let resources = context.resources
+        let windowEnd = context.auditTime.millisecondsSinceEpoch
+        let windowStart = context.auditTime.adding(days: -ConnectionLog.windowDays).millisecondsSinceEpoch
+        let files = try context.snapshot.files(in: .iotLogs).get()
+        let totalBytes = files.reduce(Int64(0)) { $0 + (FileSystem.size($1.path) ?? 0) }
+        let byClient = SpillBuckets(name: "log-events", expectedBytes: totalBytes / 2, resources: resources)
+        var skipped: [SnapshotProblem] = []
+        var unlisted = 0
+        func skip(_ problem: SnapshotProblem) {
+            if skipped.count < listedSkips { skipped.append(problem) } else { unlisted += 1 }
+        }
+        var order: Int64 = 0
+        for file in files {
+            let wrapped: Bool
+            let stream: SnapshotStream
+            if file.name.hasSuffix(".jsonl") {
+                wrapped = false
+                stream = SnapshotStream(
+                    name: file.name, path: file.path, form: .lines, arrayKey: "", progress: resources.progress)
+            } else if file.name.hasSuffix(".json") {
+                wrapped = true
+                stream = SnapshotStream(
+                    name: file.name, path: file.path, form: .object, arrayKey: "events", progress: resources.progress)
+            } else {
+                skip(SnapshotProblem(file: file.name, reason: "not a .jsonl or .json log file; ignored"))
+                continue
+            }
+            resources.progress?.begin("connection logs")
+            try stream.forEachParallel(workers: resources.workers) { element in
+                ConnectionLog.line(element, wrapped: wrapped, windowEnd: windowEnd)
+            } consume: { line, _ in
+                switch line {
+                case .ignored: break
+                case .skipped(let problem): skip(problem)
+                case .entry(let entry):
+                    byClient.append(entry.encoded(order: order), hash: stableHash(entry.client.utf8))
+                    order += 1
+                }
+            }
+            if let problem = resources.abortProblem { throw problem }
+        }
+
+        let byCertificate = SpillBuckets(
+            name: "certificate-sessions", expectedBytes: totalBytes / 4, resources: resources)
+        let counts = Parallel.map(count: byClient.count, workers: resources.workers) { bucket -> Int in
+            guard let records = byClient.records(bucket) else { return 0 }
+            let log = ConnectionLog.decode(records, windowStart: windowStart, windowEnd: windowEnd)
+            var written = 0
+            for session in log.sessions() {
+                guard let key = CertificateKey(hex: log.string(session.principal)) else { continue }
+                let record = CertificateSession(
+                    certificate: key, client: log.string(session.client), start: session.start, end: session.end)
+                byCertificate.append(record.encoded(), hash: key.stableHash)
+                written += 1
+            }
+            return written
+        }
+        if let problem = resources.abortProblem { throw problem }
+        return ConnectionLogPartitions(
+            byClient: byClient, byCertificate: byCertificate,
+            remarks: CheckRemarks(skippedInputs: skipped, unlistedSkippedCount: unlisted), windowStart: windowStart,
+            windowEnd: windowEnd, certificateSessions: counts.reduce(0, +))
+    }
+
+    /// The client bucket decoded into its sessions.
+    func clientLog(_ bucket: Int) -> ConnectionLog? {
+        byClient.records(bucket).map {
+            ConnectionLog.decode($0, windowStart: windowStart, windowEnd: windowEnd)
+        }
+    }
+}
+
+/// One connection session of a device certificate, as DEVICE_CERTIFICATE_SHARED_CHECK needs it.
+struct CertificateSession: Sendable, Hashable {
+    var certificate: CertificateKey
+    var client: String
+    var start: Int64
+    /// nil: still connected when the logs end.
+    var end: Int64?
+
+    func encoded() -> [UInt8] {
+        var writer = SpillRecordWriter()
+        for word in certificate.bigEndianWords { writer.write(Int64(bitPattern: word)) }
+        writer.write(client)
+        writer.write(start)
+        writer.write(end != nil)
+        writer.write(end ?? 0)
+        return writer.bytes
+    }
+
+    init(certificate: CertificateKey, client: String, start: Int64, end: Int64?) {
+        self.certificate = certificate
+        self.client = client
+        self.start = start
+        self.end = end
+    }
+
+    init(decoding record: [UInt8]) {
+        var reader = SpillRecordReader(record)
+        let words = (0..<4).map { _ in UInt64(bitPattern: reader.readInt()) }
+        certificate = CertificateKey(bigEndianWords: words)
+        client = reader.readString()
+        start = reader.readInt()
+        let ended = reader.readBool()
+        let end = reader.readInt()
+        self.end = ended ? end : nil
+    }
+
+    /// The order of a certificate's sessions: by start, then the rest, so that
+    /// sessions appended from several workers always come out the same way.
+    static func < (lhs: CertificateSession, rhs: CertificateSession) -> Bool {
+        if lhs.start != rhs.start { return lhs.start < rhs.start }
+        if lhs.client != rhs.client { return lhs.client.utf8.lexicographicallyPrecedes(rhs.client.utf8) }
+        return (lhs.end ?? Int64.max) < (rhs.end ?? Int64.max)
+    }
+}

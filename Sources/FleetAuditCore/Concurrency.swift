@@ -1,0 +1,108 @@
+import Dispatch
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A mutual-exclusion lock over a pthread mutex (the package still builds for
+/// macOS 14, where `Synchronization.Mutex` is not available).
+public final class Lock: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+
+    public init() {
+        mutex = .allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    public func withLock<Value, Failure: Error>(_ body: () throws(Failure) -> Value) throws(Failure) -> Value {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body()
+    }
+}
+
+/// Fixed slots that parallel workers fill, each index written by exactly one
+/// worker and read only after `concurrentPerform` returns, which orders the
+/// writes before the reads. That discipline is why `@unchecked Sendable` is sound.
+final class ResultSlots<Value>: @unchecked Sendable {
+    private let buffer: UnsafeMutableBufferPointer<Value?>
+
+    init(count: Int) {
+        buffer = .allocate(capacity: count)
+        buffer.initialize(repeating: nil)
+    }
+
+    deinit {
+        buffer.deinitialize()
+        buffer.deallocate()
+    }
+
+    func store(_ value: Value, at index: Int) { buffer[index] = value }
+
+    func take(_ index: Int) -> Value? {
+        let value = buffer[index]
+        buffer[index] = nil
+        return value
+    }
+}
+
+/// A shared counter that hands out indices to workers one at a time, so a slow
+/// item never leaves the other workers idle (a fixed stride would).
+final class WorkCounter: @unchecked Sendable {
+    private let lock = Lock()
+    private var nextIndex = 0
+    private let count: Int
+
+    init(count: Int) { self.count = count }
+
+    func take() -> Int? {
+        lock.withLock {
+            guard nextIndex < count else { return nil }
+            defer { nextIndex += 1 }
+            return nextIndex
+        }
+    }
+}
+
+public enum Parallel {
+    /// `transform` applied to every index in `0..<count` on up to `workers`
+    /// threads; results in index order. Items are handed out one at a time.
+    public static func map<Value: Sendable>(
+        count: Int, workers: Int, _ transform: @Sendable (Int) -> Value
+    ) -> [Value] {
+        if workers <= 1 || count < 2 { return (0..<count).map(transform) }
+        let slots = ResultSlots<Value>(count: count)
+        let counter = WorkCounter(count: count)
+        DispatchQueue.concurrentPerform(iterations: min(workers, count)) { _ in
+            while let index = counter.take() { slots.store(transform(index), at: index) }
+        }
+        return (0..<count).compactMap { slots.take($0) }
+    }
+
+    /// Runs `transform` over `0..<count` in parallel and hands each result to
+    /// `consume` in index order, holding at most about `window` results at once
+    /// (the ordered merge of bucketed work whose results must not all be held).
+    public static func orderedForEach<Value: Sendable>(
+        count: Int, workers: Int, window: Int, _ transform: @Sendable (Int) -> Value, consume: (Int, Value) -> Void
+    ) {
+        let step = max(1, window)
+        var start = 0
+        while start < count {
+            let base = start
+            let end = min(count, base + step)
+            let results = map(count: end - base, workers: workers) { transform(base + $0) }
+            for (offset, value) in results.enumerated() { consume(base + offset, value) }
+            start = end
+        }
+    }
+}

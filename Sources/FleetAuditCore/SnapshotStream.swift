@@ -1,0 +1,152 @@
+import Dispatch
+import FleetAuditJSON
+
+/// The one primitive every snapshot reader uses to stream an array: the
+/// primary array of a snapshot file, a named array of any JSON file (`events`
+/// of a log export), or every line of a JSON Lines file. It checks what an
+/// element parser cannot see (the member is an array, the array exists) and
+/// locates every element for messages.
+///
+/// Two ways to consume it: `forEach` parses each element on the calling
+/// thread; `forEachParallel` parses and transforms waves of elements on worker
+/// threads while the next wave is being read, and hands the results back in
+/// element order, so the output never depends on the worker count.
+public struct SnapshotStream: Sendable {
+    /// How messages name the file (`certificates.json`, `iot-logs/day.jsonl`).
+    public var name: String
+    public var path: String
+    public var form: JSONFileForm
+    /// The array to stream (ignored for JSON Lines).
+    public var arrayKey: String
+    /// Bytes and elements read, for the progress line.
+    public var progress: AuditProgress?
+
+    public init(name: String, path: String, form: JSONFileForm, arrayKey: String, progress: AuditProgress? = nil) {
+        self.name = name
+        self.path = path
+        self.form = form
+        self.arrayKey = arrayKey
+        self.progress = progress
+    }
+
+    /// The primary array of a located snapshot file.
+    public init(_ located: LocatedFile, progress: AuditProgress? = nil) {
+        self.init(
+            name: located.name, path: located.path, form: located.form, arrayKey: located.file.primaryArrayKey ?? "",
+            progress: progress)
+    }
+
+    /// Elements per wave per worker: large enough to amortise the dispatch, small
+    /// enough that a wave's raw bytes and parsed values stay a few megabytes.
+    static let elementsPerWorker = 256
+    /// Raw bytes read ahead per wave, whatever the element count.
+    static let waveByteBudget = 8 << 20
+
+    /// Every raw element in order. Throws when the file cannot be read as a whole.
+    public func forEachRaw(_ body: (RawElement) throws(SnapshotProblem) -> Void) throws(SnapshotProblem) {
+        do {
+            let stream = try JSONElementStream(path: path, form: form)
+            var sawArray = form == .lines
+            var lastOffset: Int64 = 0
+            while let event = try stream.next() {
+                switch event {
+                case .element(let element) where element.key == nil || element.key == arrayKey:
+                    if let progress {
+                        progress.advance(bytes: element.byteOffset - lastOffset, elements: 1)
+                        lastOffset = element.byteOffset
+                    }
+                    try body(element)
+                case .arrayStart(let key, _) where key == arrayKey:
+                    sawArray = true
+                case .member(let key, let value, let offset) where key == arrayKey:
+                    throw SnapshotProblem(
+                        file: name, byteOffset: offset,
+                        reason: "'\(arrayKey)' is \(Self.article(value.typeName)); expected an array")
+                default:
+                    continue
+                }
+            }
+            if !sawArray { throw SnapshotProblem(file: name, reason: "no '\(arrayKey)' array in the file") }
+        } catch {
+            throw SnapshotProblem(file: name, caught: error)
+        }
+    }
+
+    /// Every element parsed, in order, on the calling thread.
+    public func forEach(_ body: (StreamedElement) throws(SnapshotProblem) -> Void) throws(SnapshotProblem) {
+        try forEachRaw { raw throws(SnapshotProblem) in try body(streamed(raw)) }
+    }
+
+    /// The element parsed, with its location.
+    public func streamed(_ raw: RawElement) -> StreamedElement {
+        let location = SnapshotProblem(file: name, elementIndex: raw.index, byteOffset: raw.byteOffset, reason: "")
+        let value = raw.parse().mapError { error in
+            SnapshotProblem(
+                file: name, elementIndex: raw.index, byteOffset: raw.byteOffset,
+                reason: "not valid JSON at byte \(error.byteOffset): \(error.reason)")
+        }
+        return StreamedElement(location: location, value: value)
+    }
+
+    /// Parses and transforms elements on `workers` threads, and calls `consume` on the calling
+    /// thread with each result in element order. Reading the next wave overlaps
+    /// the work on the current one.
+    public func forEachParallel<Value: Sendable>(
+        workers: Int, _ transform: @escaping @Sendable (StreamedElement) -> Value,
+        consume: (Value, SnapshotProblem) throws(SnapshotProblem) -> Void
+    ) throws(SnapshotProblem) {
+        let waveLimit = max(1, workers) * Self.elementsPerWorker
+        var wave: [RawElement] = []
+        var waveBytes = 0
+        var pending: (elements: [RawElement], group: DispatchGroup, slots: ResultSlots<Value>)?
+        let stream = self
+        // Work still in flight when reading fails must not outlive this call.
+        defer { pending?.group.wait() }
+
+        func finishPending() throws(SnapshotProblem) {
+            guard let (elements, group, slots) = pending else { return }
+            pending = nil
+            group.wait()
+            for (position, element) in elements.enumerated() {
+                guard let value = slots.take(position) else { continue }
+                try consume(
+                    value,
+                    SnapshotProblem(file: name, elementIndex: element.index, byteOffset: element.byteOffset, reason: "")
+                )
+            }
+        }
+        func launch() throws(SnapshotProblem) {
+            guard !wave.isEmpty else { return }
+            let elements = wave
+            wave = []
+            waveBytes = 0
+            try finishPending()
+            let slots = ResultSlots<Value>(count: elements.count)
+            let group = DispatchGroup()
+            let threads = min(max(1, workers), elements.count)
+            DispatchQueue.global().async(group: group) {
+                let counter = WorkCounter(count: (elements.count + 15) / 16)
+                DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                    while let block = counter.take() {
+                        for position in block * 16..<min(elements.count, block * 16 + 16) {
+                            slots.store(transform(stream.streamed(elements[position])), at: position)
+                        }
+                    }
+                }
+            }
+            pending = (elements, group, slots)
+        }
+
+        try forEachRaw { raw throws(SnapshotProblem) in
+            wave.append(raw)
+            waveBytes += raw.bytes.count
+            if wave.count >= waveLimit || waveBytes >= Self.waveByteBudget { try launch() }
+        }
+        try launch()
+        try finishPending()
+    }
+
+    static func article(_ typeName: String) -> String {
+        typeName.first.map { "aeiou".contains($0) } == true ? "an \(typeName)" : "a \(typeName)"
+    }
+}
