@@ -25,6 +25,11 @@ public struct AuditPlan: Sendable {
     /// Where the progress line goes (nil: no progress).
     public var progress: (@Sendable (String) -> Void)?
     public var progressStyle: AuditProgress.Style
+    /// `--spill-dir`: where spill files go (default: a hidden folder in the output directory).
+    public var spillDirectory: String?
+    /// Spill buffers at most this many bytes in memory (default: a quarter of
+    /// the budget); tests set it tiny to exercise the spilling path on small inputs.
+    public var spillBufferLimit: Int?
 
     public init(
         checks: [any AuditCheck.Type], taskId: String, auditTime: AuditTime, workers: Int, previewLimit: Int = 20,
@@ -60,6 +65,8 @@ public struct AuditOutcome: Sendable {
     public var findingsCount: Int
     public var auditTaskPath: String
     public var findingsPath: String
+    /// Bytes the partitioned stages wrote to spill files (0: everything fit the budget).
+    public var spilledBytes: Int64 = 0
 }
 
 /// Runs an on-demand audit in four stages, each on the workers, reading each
@@ -80,15 +87,29 @@ public enum AuditExecutor {
         snapshot: Snapshot, plan: AuditPlan, outputDirectory: String
     ) throws(SnapshotProblem) -> AuditOutcome {
         let spoolDirectory = outputDirectory + "/.fleet-audit-spool-\(getpid())"
-        try OutputDirectory.createDirectories(spoolDirectory)
-        defer { FileSystem.removeTree(spoolDirectory) }
+        let scratchDirectory = plan.spillDirectory.map { $0 + "/fleet-audit-spill-\(getpid())" } ?? spoolDirectory
+        var cleanupTokens: [Int] = []
+        defer {
+            for directory in Set([spoolDirectory, scratchDirectory]) { FileSystem.removeTree(directory) }
+            for token in cleanupTokens { InterruptCleanup.shared.unregister(token) }
+        }
+        for directory in Set([spoolDirectory, scratchDirectory]).sorted() {
+            cleanupTokens.append(InterruptCleanup.shared.register(directory))
+            do {
+                try OutputDirectory.createDirectories(directory)
+            } catch {
+                throw SnapshotProblem(
+                    file: directory == spoolDirectory ? outputDirectory : plan.spillDirectory ?? directory,
+                    reason: "cannot create the spill directory: \(error.reason)")
+            }
+        }
         let progress = plan.progress.map { sink in
             AuditProgress(totalBytes: streamedBytes(snapshot, plan.checks), style: plan.progressStyle, sink: sink)
         }
         defer { progress?.finish() }
         let resources = AuditRunResources(
-            workers: plan.workers, memoryBudget: plan.memoryBudget, scratchDirectory: spoolDirectory,
-            progress: progress)
+            workers: plan.workers, memoryBudget: plan.memoryBudget, scratchDirectory: scratchDirectory,
+            progress: progress, spillBufferLimit: plan.spillBufferLimit)
         let context = AuditContext(
             snapshot: snapshot, auditTime: plan.auditTime, settings: plan.settings, resources: resources)
 
@@ -170,8 +191,10 @@ public enum AuditExecutor {
         try abortIfNeeded(resources)
         progress?.finish()
 
-        return try writeOutputs(
+        var outcome = try writeOutputs(
             runs: runs, plan: plan, snapshot: snapshot, outputDirectory: outputDirectory)
+        outcome.spilledBytes = resources.spilledBytes
+        return outcome
     }
 
     private static func abortIfNeeded(_ resources: AuditRunResources) throws(SnapshotProblem) {

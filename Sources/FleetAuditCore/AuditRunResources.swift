@@ -28,12 +28,27 @@ public final class AuditRunResources: @unchecked Sendable {
     /// Below this the partitioned stages cannot hold even one partition per worker.
     public static let minimumMemoryBudget = 16 << 20
 
-    public init(workers: Int, memoryBudget: Int, scratchDirectory: String, progress: AuditProgress? = nil) {
+    /// Bytes a set of spill buckets buffers in memory before writing to disk.
+    public let spillBufferLimit: Int
+    private var spilled: Int64 = 0
+
+    public init(
+        workers: Int, memoryBudget: Int, scratchDirectory: String, progress: AuditProgress? = nil,
+        spillBufferLimit: Int? = nil
+    ) {
         self.workers = max(1, workers)
         self.memoryBudget = max(Self.minimumMemoryBudget, memoryBudget)
         self.scratchDirectory = scratchDirectory
         self.progress = progress
+        // Two sets of buckets fill at once (log events, then certificate sessions
+        // while the events are read back): a quarter of the budget each.
+        self.spillBufferLimit = spillBufferLimit ?? self.memoryBudget / 4
     }
+
+    /// Counts bytes written to spill files.
+    func addSpilled(_ bytes: Int) { lock.withLock { spilled += Int64(bytes) } }
+
+    public var spilledBytes: Int64 { lock.withLock { spilled } }
 
     private final class SharedCell: @unchecked Sendable {
         let lock = Lock()
@@ -110,6 +125,7 @@ public final class AuditProgress: @unchecked Sendable {
         self.style = style
         self.sink = sink
         started = Self.now()
+        lastPrinted = style == .lines ? started : 0
     }
 
     static func now() -> Double {

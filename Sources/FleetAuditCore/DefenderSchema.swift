@@ -140,6 +140,24 @@ public struct AuditFinding: Sendable, Hashable {
     public var reasonForNonComplianceCode: String
     public var isSuppressed: Bool
 
+    public init(
+        findingId: String, taskId: String, checkName: String, taskStartTime: AuditTime, findingTime: AuditTime,
+        severity: Severity, nonCompliantResource: AuditResource, relatedResources: [AuditResource],
+        reasonForNonCompliance: String, reasonForNonComplianceCode: String, isSuppressed: Bool
+    ) {
+        self.findingId = findingId
+        self.taskId = taskId
+        self.checkName = checkName
+        self.taskStartTime = taskStartTime
+        self.findingTime = findingTime
+        self.severity = severity
+        self.nonCompliantResource = nonCompliantResource
+        self.relatedResources = relatedResources
+        self.reasonForNonCompliance = reasonForNonCompliance
+        self.reasonForNonComplianceCode = reasonForNonComplianceCode
+        self.isSuppressed = isSuppressed
+    }
+
     /// Member order follows the AWS CLI's `list-audit-findings` output.
     public var json: JSONValue {
         .object(

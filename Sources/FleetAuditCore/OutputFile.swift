@@ -13,17 +13,23 @@ public final class OutputFile {
     public let finalPath: String
     public let temporaryPath: String
     private var handle: UnsafeMutablePointer<FILE>?
+    private let cleanupToken: Int
 
     public init(path: String) throws(SnapshotProblem) {
         finalPath = path
         temporaryPath = path + ".tmp-\(getpid())"
+        cleanupToken = InterruptCleanup.shared.register(temporaryPath)
         handle = fopen(temporaryPath, "w")
         if handle == nil {
+            InterruptCleanup.shared.unregister(cleanupToken)
             throw SnapshotProblem(file: path, reason: "cannot write: \(String(cString: strerror(errno)))")
         }
     }
 
-    deinit { discard() }
+    deinit {
+        discard()
+        InterruptCleanup.shared.unregister(cleanupToken)
+    }
 
     public func write(_ text: String) throws(SnapshotProblem) {
         guard let handle else { return }

@@ -50,7 +50,7 @@ public final class SpillBuckets: @unchecked Sendable {
     private init(name: String, bucketBits bits: Int, resources: AuditRunResources) {
         self.name = name
         self.resources = resources
-        bufferBudget = max(1 << 20, resources.memoryBudget / 4)
+        bufferBudget = max(1, resources.spillBufferLimit)
         count = 1 << bits
         shift = UInt64(64 - bits)
         buffers = Array(repeating: [], count: count)
@@ -89,6 +89,7 @@ public final class SpillBuckets: @unchecked Sendable {
                 return
             }
             spilledBytes[index] += buffers[index].count
+            resources.addSpilled(buffers[index].count)
             buffers[index] = []
         }
         bufferedBytes = 0

@@ -22,6 +22,19 @@ public struct AuditOptions: Sendable {
     public var weakKeyBlacklist: String?
     /// `--cert-age-from creation-date|not-before`.
     public var certificateAgeFrom: String?
+    /// `--memory-budget SIZE` (bytes, or with K/M/G).
+    public var memoryBudget: String?
+    /// `--spill-dir DIR`.
+    public var spillDirectory: String?
+    /// Whether stderr shows progress: `--progress` forces it, `--quiet` silences it.
+    public var progress: ProgressMode = .never
+
+    public enum ProgressMode: Sendable {
+        /// On a terminal only.
+        case auto
+        case always
+        case never
+    }
 
     public init(
         snapshotPath: String, outputPath: String, checkNames: [String]? = nil, now: String? = nil,
@@ -64,9 +77,14 @@ public enum AuditCommandRunner {
     public static let exitCheckFailed: Int32 = 1
     public static let exitNothingAudited: Int32 = 2
 
+    /// Makes SIGINT and SIGTERM remove the run's spill files and unfinished outputs before exiting.
+    public static func installInterruptCleanup() {
+        InterruptCleanup.shared.installSignalHandlers()
+    }
+
     /// Checks the options that do not need the snapshot; throws a usage error.
     public static func validate(_ options: AuditOptions) throws(UsageError) -> (
-        checks: [any AuditCheck.Type], now: AuditTime?, settings: AuditSettings
+        checks: [any AuditCheck.Type], now: AuditTime?, settings: AuditSettings, memoryBudget: Int
     ) {
         var checks = CheckRegistry.all
         if let names = options.checkNames {
@@ -110,13 +128,43 @@ public enum AuditCommandRunner {
             }
             settings.certificateAgeOrigin = parsed
         }
-        return (checks, now, settings)
+        var memoryBudget = AuditRunResources.defaultMemoryBudget
+        if let text = options.memoryBudget {
+            guard let bytes = parseSize(text) else {
+                throw UsageError("--memory-budget '\(text)' is not a size such as 256M, 1G or 134217728")
+            }
+            guard bytes >= AuditRunResources.minimumMemoryBudget else {
+                throw UsageError(
+                    "--memory-budget \(text) is too small to work: the minimum is "
+                        + "\(AuditRunResources.minimumMemoryBudget >> 20)M")
+            }
+            memoryBudget = bytes
+        }
+        return (checks, now, settings, memoryBudget)
+    }
+
+    /// `134217728`, `128M`, `1G`, `512K` (powers of 1024); nil for anything else.
+    static func parseSize(_ text: String) -> Int? {
+        var digits = Substring(text.trimmingCharactersInSet())
+        var multiplier = 1
+        switch digits.last.map({ Character($0.uppercased()) }) {
+        case "K": multiplier = 1 << 10
+        case "M": multiplier = 1 << 20
+        case "G": multiplier = 1 << 30
+        default: break
+        }
+        if multiplier > 1 { digits = digits.dropLast() }
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let number = Int(digits) else {
+            return nil
+        }
+        let (bytes, overflow) = number.multipliedReportingOverflow(by: multiplier)
+        return overflow ? nil : bytes
     }
 
     public static func run(_ options: AuditOptions, logger: Logger = Logger(label: "fleet-audit")) throws(UsageError)
         -> AuditReport
     {
-        let (checks, now, settings) = try validate(options)
+        let (checks, now, settings, memoryBudget) = try validate(options)
         let snapshot: Snapshot
         do {
             snapshot = try Snapshot.open(options.snapshotPath)
@@ -127,9 +175,15 @@ public enum AuditCommandRunner {
         for name in snapshot.unknownEntries {
             logger.info("ignoring \(name): not a snapshot file")
         }
-        let plan = AuditPlan(
+        let onTerminal = isatty(STDERR_FILENO) == 1
+        let showProgress =
+            options.progress == .always || (options.progress == .auto && onTerminal)
+        let progressSink: (@Sendable (String) -> Void)? = showProgress ? writeToStandardError : nil
+        var plan = AuditPlan(
             checks: checks, taskId: options.taskId ?? FindingIdentity.randomTaskId(),
-            auditTime: now ?? snapshot.manifest.exportedAt, workers: options.workers, settings: settings)
+            auditTime: now ?? snapshot.manifest.exportedAt, workers: options.workers, settings: settings,
+            memoryBudget: memoryBudget, progress: progressSink, progressStyle: onTerminal ? .terminal : .lines)
+        plan.spillDirectory = options.spillDirectory
         let outcome: AuditOutcome
         do {
             try OutputDirectory.prepare(options.outputPath, force: options.force)
@@ -150,6 +204,12 @@ public enum AuditCommandRunner {
             exitStatus: status, summary: AuditSummary.render(outcome, snapshot: snapshot), errorLines: errorLines,
             outcome: outcome)
     }
+}
+
+/// Progress text to stderr, unbuffered.
+@Sendable func writeToStandardError(_ text: String) {
+    var text = text
+    _ = text.withUTF8 { write(STDERR_FILENO, $0.baseAddress, $0.count) }
 }
 
 extension String {

@@ -60,14 +60,38 @@ struct Audit: ParsableCommand {
             "What DEVICE_CERTIFICATE_AGE_CHECK measures age from: creation-date (registration, default) or not-before.")
     var certificateAgeFrom: String?
 
+    @Option(
+        name: .customLong("memory-budget"),
+        help: ArgumentHelp(
+            "Memory the partitioned stages (connection logs) may hold before spilling to disk: bytes, or with "
+                + "K, M or G (default 128M, minimum 16M).", valueName: "SIZE"))
+    var memoryBudget: String?
+
+    @Option(
+        name: .customLong("spill-dir"),
+        help: ArgumentHelp(
+            "Where partitions that exceed the memory budget are spilled (default: a hidden folder in --out).",
+            valueName: "DIR"))
+    var spillDirectory: String?
+
+    @Flag(name: .long, help: "Show progress on stderr even when it is not a terminal (for logs).")
+    var progress = false
+
+    @Flag(name: [.long, .customShort("q")], help: "No progress line on stderr.")
+    var quiet = false
+
     @Flag(name: .long, help: "Log notes (unknown snapshot files, ...) to stderr.")
     var verbose = false
 
     var options: AuditOptions {
-        AuditOptions(
+        var options = AuditOptions(
             snapshotPath: snapshot, outputPath: out,
             checkNames: checks.map { $0.split(separator: ",").map(String.init) }, now: now, taskId: taskId,
             workers: workers, force: force, weakKeyBlacklist: weakKeyBlacklist, certificateAgeFrom: certificateAgeFrom)
+        options.memoryBudget = memoryBudget
+        options.spillDirectory = spillDirectory
+        options.progress = quiet ? .never : progress ? .always : .auto
+        return options
     }
 
     func validate() throws {
@@ -81,6 +105,7 @@ struct Audit: ParsableCommand {
     func run() throws {
         var logger = Logger(label: "fleet-audit")
         logger.logLevel = verbose ? .info : .warning
+        AuditCommandRunner.installInterruptCleanup()
         let report: AuditReport
         do {
             report = try AuditCommandRunner.run(options, logger: logger)

@@ -48,6 +48,15 @@ struct CertificateAuthorityIndex: Sendable {
     static func build(_ context: AuditContext, reportRegisteredProblems: Bool = true) throws(SnapshotProblem)
         -> CertificateAuthorityIndex
     {
+        // Read once per run for the three checks that need it.
+        try context.resources.shared("ca-index-\(reportRegisteredProblems)") { () throws(SnapshotProblem) in
+            try read(context, reportRegisteredProblems: reportRegisteredProblems)
+        }
+    }
+
+    private static func read(_ context: AuditContext, reportRegisteredProblems: Bool) throws(SnapshotProblem)
+        -> CertificateAuthorityIndex
+    {
         var index = CertificateAuthorityIndex()
         let snapshot = context.snapshot
         try SnapshotElements.forEach(.caCertificates, in: snapshot) { element throws(SnapshotProblem) in

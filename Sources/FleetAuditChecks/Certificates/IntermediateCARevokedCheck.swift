@@ -15,10 +15,12 @@ import FleetAuditX509
 /// ...). The finding's resource is `ISSUER_CERTIFICATE`; the affected device
 /// certificates are its related resources (`deviceCertificateArn`).
 ///
-/// An aggregating check: the intermediates come first, then `certificates.json`
-/// is streamed once (only when some intermediate is revoked), keeping per
-/// revoked intermediate the 32-byte ids of its affected certificates.
-public struct IntermediateCARevokedCheck: AggregatingCheck {
+/// A reducing check: the intermediates and their revocation come first (facts),
+/// then each element of `certificates.json` contributes, on the workers, the
+/// revoked intermediates in its chain, during the one pass the other
+/// certificate checks share; only the 32-byte ids of affected certificates
+/// are kept, per revoked intermediate.
+public struct IntermediateCARevokedCheck: ReducingCheck {
     public init() {}
 
     static let reasonCode = "INTERMEDIATE_CA_REVOKED_BY_ISSUER"
@@ -33,76 +35,115 @@ public struct IntermediateCARevokedCheck: AggregatingCheck {
         summary: "An intermediate CA revoked by its issuer still has active device certificates chaining to it.",
         examples: IntermediateCARevokedCheck.examples)
 
-    public func run(_ context: AuditContext, reporter: CheckReporter) throws(SnapshotProblem) {
-        let index = try CertificateAuthorityIndex.build(context)
-        for problem in index.remarks.skippedInputs { reporter.skipped(problem) }
-        for note in index.remarks.notes { reporter.note(note) }
+    public static let resourceFile = SnapshotFile.certificates
 
-        struct Intermediate {
-            var authority: CertificateAuthorityIndex.Authority
-            var revocation: CertificateAuthorityIndex.Revocation
-            /// Affected device certificates: id and ARN, in certificates.json order.
-            var affected: [(CertificateKey, String?)] = []
-        }
-        var intermediates = index.authorities.filter { !$0.certificate.isSelfIssued }.map {
-            Intermediate(authority: $0, revocation: index.revocation(of: $0.certificate))
-        }
-        let revokedPositions = intermediates.indices.filter {
-            if case .revoked = intermediates[$0].revocation { return true }
-            return false
-        }
-        if !revokedPositions.isEmpty {
-            // For each known CA, the revoked intermediates in its chain (itself included).
-            let fingerprintPosition = Dictionary(
-                intermediates.enumerated().map { ($1.authority.certificate.fingerprint, $0) },
-                uniquingKeysWith: { first, _ in first })
-            let revoked = Set(revokedPositions)
-            func revokedInChain(_ start: [CertificateAuthorityIndex.Authority]) -> Set<Int> {
-                var found: Set<Int> = []
-                var visited: Set<String> = []
-                var queue = start
-                while let next = queue.popLast() {
-                    guard visited.insert(next.certificate.fingerprint).inserted else { continue }
-                    if let position = fingerprintPosition[next.certificate.fingerprint], revoked.contains(position) {
-                        found.insert(position)
-                    }
-                    queue += index.issuers(of: next.certificate)
+    /// The known intermediates, how each stands against its issuer's CRLs, and the CA index.
+    public struct Facts: Sendable {
+        let index: CertificateAuthorityIndex
+        let intermediates:
+            [(authority: CertificateAuthorityIndex.Authority, revocation: CertificateAuthorityIndex.Revocation)]
+        let revoked: Set<Int>
+        let positionByFingerprint: [String: Int]
+
+        /// The revoked intermediates in the chain that starts at `issuers` (itself included).
+        func revokedInChain(_ issuers: [CertificateAuthorityIndex.Authority]) -> [Int] {
+            var found: Set<Int> = []
+            var visited: Set<String> = []
+            var queue = issuers
+            while let next = queue.popLast() {
+                guard visited.insert(next.certificate.fingerprint).inserted else { continue }
+                if let position = positionByFingerprint[next.certificate.fingerprint], revoked.contains(position) {
+                    found.insert(position)
                 }
-                return found
+                queue += index.issuers(of: next.certificate)
             }
-            var chainCache: [String: Set<Int>] = [:]
-            try SnapshotElements.forEach(.certificates, in: context.snapshot) { element throws(SnapshotProblem) in
-                let value: JSONValue
-                switch element.value {
-                case .success(let parsed): value = parsed
-                case .failure(let problem):
-                    reporter.skipped(problem)
-                    return
-                }
-                let device: CertificateElement
-                switch CertificateElement.read(value) {
-                case .success(let read): device = read
-                case .failure(let problem):
-                    reporter.skipped(element.problem(problem.reason))
-                    return
-                }
-                guard device.isInScope else { return }
-                let certificate: DecodedCertificate
-                switch device.decode() {
-                case .success(let decoded): certificate = decoded
-                case .failure(let problem):
-                    reporter.skipped(element.problem(problem.reason + " (its issuing chain is unknown)"))
-                    return
-                }
-                let issuers = index.issuers(of: certificate)
-                let key = issuers.map(\.certificate.fingerprint).joined(separator: ",")
-                let positions = chainCache[key] ?? revokedInChain(issuers)
-                chainCache[key] = positions
-                guard !positions.isEmpty, let id = CertificateKey(hex: device.certificateId) else { return }
-                for position in positions.sorted() {
-                    intermediates[position].affected.append((id, device.certificateArn))
-                }
+            return found.sorted()
+        }
+    }
+
+    public enum Contribution: Sendable {
+        case none
+        case skipped(SnapshotProblem)
+        case affected(positions: [Int], id: CertificateKey, arn: String?)
+    }
+
+    public func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> Facts {
+        let index = try CertificateAuthorityIndex.build(context)
+        let intermediates = index.authorities.filter { !$0.certificate.isSelfIssued }.map {
+            (authority: $0, revocation: index.revocation(of: $0.certificate))
+        }
+        let revoked = Set(
+            intermediates.indices.filter {
+                if case .revoked = intermediates[$0].revocation { return true }
+                return false
+            })
+        let positions = Dictionary(
+            intermediates.enumerated().map { ($1.authority.certificate.fingerprint, $0) },
+            uniquingKeysWith: { first, _ in first })
+        return Facts(index: index, intermediates: intermediates, revoked: revoked, positionByFingerprint: positions)
+    }
+
+    /// `certificates.json` is read only when some intermediate is revoked.
+    public func needsElements(_ facts: Facts) -> Bool { !facts.revoked.isEmpty }
+
+    public func contribution(of element: StreamedElement, facts: Facts, context: AuditContext) -> Contribution {
+        let value: JSONValue
+        switch element.value {
+        case .success(let parsed): value = parsed
+        case .failure(let problem): return .skipped(problem)
+        }
+        let device: CertificateElement
+        switch CertificateElement.read(value) {
+        case .success(let read): device = read
+        case .failure(let problem): return .skipped(element.problem(problem.reason))
+        }
+        guard device.isInScope else { return .none }
+        let certificate: DecodedCertificate
+        switch device.decode() {
+        case .success(let decoded): certificate = decoded
+        case .failure(let problem):
+            return .skipped(element.problem(problem.reason + " (its issuing chain is unknown)"))
+        }
+        let positions = facts.revokedInChain(facts.index.issuers(of: certificate))
+        guard !positions.isEmpty, let id = CertificateKey(hex: device.certificateId) else { return .none }
+        return .affected(positions: positions, id: id, arn: device.certificateArn)
+    }
+
+    /// Per intermediate, the affected device certificates in `certificates.json` order.
+    public struct Affected {
+        var byIntermediate: [[(CertificateKey, String?)]]
+        /// Elements whose chain could not be followed: the first few, and how many more.
+        var skipped: [SnapshotProblem] = []
+        var unlistedSkipped = 0
+    }
+
+    public func makeAccumulator(_ facts: Facts, context: AuditContext) -> Affected {
+        Affected(byIntermediate: Array(repeating: [], count: facts.intermediates.count))
+    }
+
+    public func fold(_ contribution: Contribution, into accumulator: inout Affected, reporter: CheckReporter) {
+        switch contribution {
+        case .none: break
+        case .skipped(let problem):
+            if accumulator.skipped.count < 20 {
+                accumulator.skipped.append(problem)
+            } else {
+                accumulator.unlistedSkipped += 1
             }
+        case .affected(let positions, let id, let arn):
+            for position in positions { accumulator.byIntermediate[position].append((id, arn)) }
+        }
+    }
+
+    public func finish(_ accumulator: Affected, facts: Facts, context: AuditContext, reporter: CheckReporter)
+        throws(SnapshotProblem)
+    {
+        for problem in facts.index.remarks.skippedInputs { reporter.skipped(problem) }
+        for note in facts.index.remarks.notes { reporter.note(note) }
+        reporter.remarks(
+            CheckRemarks(skippedInputs: accumulator.skipped, unlistedSkippedCount: accumulator.unlistedSkipped))
+        let intermediates = zip(facts.intermediates, accumulator.byIntermediate).map {
+            (authority: $0.authority, revocation: $0.revocation, affected: $1)
         }
         let region = context.snapshot.manifest.region
         for intermediate in intermediates {

@@ -87,32 +87,46 @@ struct PolicyVersionResource {
 /// reaches other devices' resources. Keeps one hash per thing and attribute,
 /// never the things themselves.
 enum ThingVariableFacts {
+    /// The scope of the run, read once for the six policy and role checks that need it.
     static func scope(_ context: AuditContext) throws(SnapshotProblem) -> PolicyScope {
+        try context.resources.shared("thing-variable-scope") { () throws(SnapshotProblem) in try read(context) }
+    }
+
+    /// What one thing contributes: its type and a hash of each attribute's value.
+    private struct ThingValues: Sendable {
+        var type: String?
+        var attributes: [(name: String, valueHash: Int)]
+    }
+
+    private static func read(_ context: AuditContext) throws(SnapshotProblem) -> PolicyScope {
         let manifest = context.snapshot.manifest
         var scope = PolicyScope(region: manifest.region, accountId: manifest.accountId)
         guard case .success(let located) = context.snapshot.locate(.things) else { return scope }
         var typeCounts: [String: Int] = [:]
         var attributeValues: [String: Set<Int>] = [:]
         var shared: Set<String> = []
-        do {
-            let stream = try JSONElementStream(path: located.path, form: located.form)
-            while let event = try stream.next() {
-                guard case .element(let raw) = event, raw.key == nil || raw.key == "things" else { continue }
-                let thing = try raw.parse().get()
-                if let type = thing["thingTypeName"]?.stringValue {
-                    typeCounts[type, default: 0] += 1
-                    if typeCounts[type] == 2 { shared.insert("iot:Connection.Thing.ThingTypeName") }
-                }
-                for (name, value) in thing["attributes"]?.objectValue?.members ?? [] {
-                    var hasher = Hasher()
-                    hasher.combine(JSONWriter.compact(value))
-                    if !attributeValues[name, default: []].insert(hasher.finalize()).inserted {
-                        shared.insert("iot:Connection.Thing.Attributes[\(name)]")
-                    }
-                }
+        try SnapshotStream(located, progress: context.resources.progress).forEachParallel(
+            workers: context.resources.workers
+        ) { element -> Result<ThingValues, SnapshotProblem> in
+            element.value.map { thing in
+                ThingValues(
+                    type: thing["thingTypeName"]?.stringValue,
+                    attributes: (thing["attributes"]?.objectValue?.members ?? []).map { name, value in
+                        var hasher = Hasher()
+                        hasher.combine(JSONWriter.compact(value))
+                        return (name, hasher.finalize())
+                    })
             }
-        } catch {
-            throw SnapshotProblem(file: located.name, error)
+        } consume: { result, _ throws(SnapshotProblem) in
+            let thing = try result.get()
+            if let type = thing.type {
+                typeCounts[type, default: 0] += 1
+                if typeCounts[type] == 2 { shared.insert("iot:Connection.Thing.ThingTypeName") }
+            }
+            for (name, valueHash) in thing.attributes
+            where !attributeValues[name, default: []].insert(valueHash).inserted {
+                shared.insert("iot:Connection.Thing.Attributes[\(name)]")
+            }
         }
         scope.thingsKnown = true
         scope.sharedVariables = shared
