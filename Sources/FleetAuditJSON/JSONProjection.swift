@@ -230,14 +230,31 @@ struct JSONValueBuilder {
         let start = position + 1
         var index = start
         var escaped = false
-        while index < count {
-            let byte = base[index]
-            if byte == UInt8(ascii: "\"") { break }
-            if byte == UInt8(ascii: "\\") {
+        let quotes: UInt64 = 0x2222_2222_2222_2222
+        let backslashes: UInt64 = 0x5C5C_5C5C_5C5C_5C5C
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        search: while true {
+            // Eight bytes at a time up to the next quote or backslash.
+            while index + 8 <= count {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                let quote = word ^ quotes
+                let backslash = word ^ backslashes
+                let flagged = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & highs
+                if flagged == 0 {
+                    index += 8
+                } else {
+                    index += flagged.trailingZeroBitCount >> 3
+                    break
+                }
+            }
+            guard index < count else { break search }
+            switch base[index] {
+            case UInt8(ascii: "\""): break search
+            case UInt8(ascii: "\\"):
                 escaped = true
                 index += 2
-            } else {
-                index += 1
+            default: index += 1
             }
         }
         guard index < count else { return nil }
@@ -245,15 +262,8 @@ struct JSONValueBuilder {
         let content = UnsafeBufferPointer(start: base + start, count: index - start)
         if !escaped { return String(decoding: content, as: UTF8.self) }
         // The unescaped text is never longer than its source.
-        return String(unsafeUninitializedCapacity: max(content.count, 1)) { buffer in
-            var written = 0
-            JSONStringDecoding.decode(content) { byte in
-                if written < buffer.count {
-                    buffer[written] = byte
-                    written += 1
-                }
-            }
-            return written
+        return String(unsafeUninitializedCapacity: content.count) { buffer in
+            JSONStringDecoding.decode(content, into: buffer)
         }
     }
 

@@ -435,12 +435,10 @@ struct JSONValidatingScanner {
 
     func decodedKey(_ key: KeyRange) -> [UInt8] {
         if !key.escaped { return Array(UnsafeBufferPointer(start: base + key.start, count: key.length)) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(key.length)
-        JSONStringDecoding.decode(
-            UnsafeBufferPointer(start: base + key.start, count: key.length)
-        ) { bytes.append($0) }
-        return bytes
+        let content = UnsafeBufferPointer(start: base + key.start, count: key.length)
+        return [UInt8](unsafeUninitializedCapacity: key.length) { buffer, initialized in
+            initialized = JSONStringDecoding.decode(content, into: buffer)
+        }
     }
 
     /// jansson's own verdict on a small buffer (used for reals near overflow).
@@ -456,18 +454,49 @@ struct JSONValidatingScanner {
 /// Unescaping of a string's content that the scanner has already accepted,
 /// byte for byte as jansson's `lex_scan_string` builds its value.
 enum JSONStringDecoding {
-    /// Calls `emit` with each byte of the unescaped content.
-    @inline(__always)
-    static func decode(_ content: UnsafeBufferPointer<UInt8>, _ emit: (UInt8) -> Void) {
-        var index = 0
+    /// Writes the unescaped content into `output` and returns the byte count.
+    /// The result is never longer than the source, so an `output` as large as
+    /// `content` always suffices (a smaller one truncates, never overflows).
+    /// Runs without escapes are copied whole: a PEM has one escape per line.
+    static func decode(_ content: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        guard let source = content.baseAddress, let target = output.baseAddress else { return 0 }
         let count = content.count
-        while index < count {
-            let byte = content[index]
-            guard byte == UInt8(ascii: "\\"), index + 1 < count else {
-                emit(byte)
-                index += 1
-                continue
+        var index = 0
+        var written = 0
+        func emit(_ byte: UInt8) {
+            if written < output.count {
+                target[written] = byte
+                written += 1
             }
+        }
+        let backslashes: UInt64 = 0x5C5C_5C5C_5C5C_5C5C
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while index < count {
+            // Copy eight bytes at a time up to the next backslash (the output
+            // never runs ahead of the input, so `written + 8 <= output.count`).
+            while index + 8 <= count && written + 8 <= output.count {
+                let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
+                let backslash = UInt64(littleEndian: word) ^ backslashes
+                let flagged = ((backslash &- ones) & ~backslash) & highs
+                if flagged != 0 {
+                    let run = flagged.trailingZeroBitCount >> 3
+                    for offset in 0..<run { target[written + offset] = source[index + offset] }
+                    written += run
+                    index += run
+                    break
+                }
+                UnsafeMutableRawPointer(target + written).storeBytes(of: word, as: UInt64.self)
+                written += 8
+                index += 8
+            }
+            while index < count && content[index] != UInt8(ascii: "\\") {
+                emit(content[index])
+                index += 1
+                if index + 8 <= count && written + 8 <= output.count { break }
+            }
+            guard index < count, content[index] == UInt8(ascii: "\\") else { continue }
+            guard index + 1 < count else { break }
             let kind = content[index + 1]
             index += 2
             switch kind {
@@ -487,6 +516,7 @@ enum JSONStringDecoding {
             default: emit(kind)
             }
         }
+        return written
     }
 
     @inline(__always)
