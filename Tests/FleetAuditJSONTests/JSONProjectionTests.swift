@@ -530,3 +530,166 @@ struct JSONProjectionMutationTests {
         }
     }
 }
+
+/// Random documents built token by token: strings with every kind of escape
+/// and raw UTF-8 at every offset of an 8-byte word, numbers across the whole
+/// range (some overflow on purpose), nesting, whitespace, duplicate keys now
+/// and then, and the NUL jansson drops after a number or literal.
+struct RandomDocument {
+    var random: SeededGenerator
+    var text: [UInt8] = []
+
+    static let keys = ["a", "sel", "é", "k😀", "b", "x", "sel2", "\\u0061", "s\\u0065l", "\\u00e9", "k\\ud83d\\ude00"]
+
+    mutating func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &random) < percent }
+
+    mutating func whitespace() {
+        while chance(20) { text.append([0x20, 0x0A, 0x0D, 0x09].randomElement(using: &random) ?? 0x20) }
+    }
+
+    mutating func hex4(_ value: UInt32) {
+        let digits = Array((chance(50) ? "0123456789abcdef" : "0123456789ABCDEF").utf8)
+        for shift in stride(from: 12, through: 0, by: -4) { text.append(digits[Int((value >> UInt32(shift)) & 0xF)]) }
+    }
+
+    mutating func string() {
+        text.append(UInt8(ascii: "\""))
+        for _ in 0..<Int.random(in: 0...40, using: &random) {
+            switch Int.random(in: 0..<10, using: &random) {
+            case 0:
+                text.append(UInt8(ascii: "\\"))
+                text.append(Array(#""\/bfnrt"#.utf8).randomElement(using: &random) ?? UInt8(ascii: "n"))
+            case 1:
+                text.append(contentsOf: Array("\\u".utf8))
+                var unit = UInt32.random(in: 1...0xFFFF, using: &random)
+                if unit >= 0xD800 && unit <= 0xDFFF { unit = 0x41 }
+                hex4(unit)
+            case 2:
+                let scalar = UInt32.random(in: 0x10000...0x10FFFF, using: &random) - 0x10000
+                text.append(contentsOf: Array("\\u".utf8))
+                hex4(0xD800 + (scalar >> 10))
+                text.append(contentsOf: Array("\\u".utf8))
+                hex4(0xDC00 + (scalar & 0x3FF))
+            case 3:
+                let scalar =
+                    [
+                        UInt32.random(in: 0x80...0x7FF, using: &random),
+                        UInt32.random(in: 0x800...0xD7FF, using: &random),
+                        UInt32.random(in: 0xE000...0xFFFF, using: &random),
+                        UInt32.random(in: 0x10000...0x10FFFF, using: &random),
+                    ].randomElement(using: &random) ?? 0x80
+                text.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar) ?? "?")).utf8))
+            default:
+                for _ in 0..<Int.random(in: 1...12, using: &random) {
+                    text.append(UInt8.random(in: 0x20...0x7E, using: &random))
+                    if text.last == UInt8(ascii: "\"") || text.last == UInt8(ascii: "\\") {
+                        text.removeLast()
+                        text.append(UInt8(ascii: "q"))
+                    }
+                }
+            }
+        }
+        text.append(UInt8(ascii: "\""))
+    }
+
+    mutating func number() {
+        if chance(50) {
+            let edges: [Int64] = [0, 1, -1, Int64.max, Int64.min, Int64.max - 1, Int64.min + 1]
+            let value =
+                chance(30)
+                ? (edges.randomElement(using: &random) ?? 0) : Int64.random(in: .min ... .max, using: &random)
+            text.append(contentsOf: Array(String(value).utf8))
+            if chance(5) { text.append(UInt8(ascii: "9")) }  // past Int64 now and then
+        } else {
+            if chance(50) { text.append(UInt8(ascii: "-")) }
+            text.append(
+                contentsOf: Array(
+                    String(
+                        UInt64.random(in: 0...UInt64.max, using: &random) >> UInt64.random(in: 0...63, using: &random)
+                    ).utf8))
+            if chance(70) {
+                text.append(UInt8(ascii: "."))
+                text.append(contentsOf: Array(String(UInt32.random(in: 0...UInt32.max, using: &random)).utf8))
+            }
+            if chance(60) || text.last == nil {
+                text.append(Array("eE".utf8).randomElement(using: &random) ?? UInt8(ascii: "e"))
+                if chance(60) { text.append(Array("+-".utf8).randomElement(using: &random) ?? UInt8(ascii: "+")) }
+                text.append(contentsOf: Array(String(Int.random(in: 0...330, using: &random)).utf8))
+            }
+        }
+    }
+
+    mutating func value(depth: Int) {
+        switch Int.random(in: 0..<(depth < 4 ? 8 : 5), using: &random) {
+        case 0, 1: string()
+        case 2:
+            number()
+            if chance(3) { text.append(0) }
+        case 3:
+            text.append(contentsOf: Array((["true", "false", "null"].randomElement(using: &random) ?? "null").utf8))
+            if chance(3) { text.append(0) }
+        case 4: string()
+        case 5, 6: object(depth: depth + 1)
+        default:
+            text.append(UInt8(ascii: "["))
+            whitespace()
+            for index in 0..<Int.random(in: 0...4, using: &random) {
+                if index > 0 {
+                    text.append(UInt8(ascii: ","))
+                    whitespace()
+                }
+                value(depth: depth + 1)
+                whitespace()
+            }
+            text.append(UInt8(ascii: "]"))
+        }
+    }
+
+    mutating func object(depth: Int) {
+        text.append(UInt8(ascii: "{"))
+        whitespace()
+        var used: Set<String> = []
+        for index in 0..<Int.random(in: 0...6, using: &random) {
+            if index > 0 {
+                text.append(UInt8(ascii: ","))
+                whitespace()
+            }
+            var key = Self.keys.randomElement(using: &random) ?? "a"
+            // Mostly distinct keys (a repeat makes the whole document invalid).
+            if used.contains(key) && chance(90) { key = "m\(index)" }
+            used.insert(key)
+            text.append(contentsOf: Array("\"\(key)\"".utf8))
+            whitespace()
+            text.append(UInt8(ascii: ":"))
+            whitespace()
+            value(depth: depth)
+            whitespace()
+        }
+        text.append(UInt8(ascii: "}"))
+    }
+}
+
+@Suite("Projected parse: random documents")
+struct JSONProjectionRandomDocumentTests {
+    @Test("random documents: same verdict and same selected values as the full parse")
+    func randomDocuments() {
+        var document = RandomDocument(random: SeededGenerator(state: 2026))
+        let selections = [
+            JSONMemberSelection(["a", "sel", "é", "k😀"]), JSONMemberSelection(["b"]), JSONMemberSelection([]),
+        ]
+        var accepted = 0
+        var problems: [String] = []
+        for index in 0..<3000 {
+            document.text = []
+            document.whitespace()
+            document.object(depth: 0)
+            document.whitespace()
+            if JSONParser.parse(document.text).isSuccess { accepted += 1 }
+            if let problem = disagreement(document.text, selections[index % selections.count]), problems.count < 5 {
+                problems.append(problem.description)
+            }
+        }
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+        #expect(accepted >= 1000)
+    }
+}
