@@ -509,7 +509,7 @@ enum JSONStringDecoding {
                 var scalar = hex(content, index)
                 index += 4
                 if scalar >= 0xD800 && scalar <= 0xDBFF && index + 6 <= count {
-                    scalar = ((scalar - 0xD800) << 10) + (hex(content, index + 2) &- 0xDC00) + 0x10000
+                    scalar = ((scalar &- 0xD800) << 10) &+ (hex(content, index + 2) &- 0xDC00) &+ 0x10000
                     index += 6
                 }
                 encode(scalar, emit)
