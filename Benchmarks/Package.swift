@@ -41,6 +41,16 @@ let package = Package(
                 .product(name: "FleetAuditJSON", package: "FleetAudit"),
             ]
         ),
+        // Full element parse against the projected parse (selected top-level members only),
+        // MB/s over certificate- and policy-shaped elements; plain wall clock, no interposer.
+        .executableTarget(
+            name: "projection-bench",
+            dependencies: [
+                "PolicyFixtures",
+                "CJanssonWholeFile",
+                .product(name: "FleetAuditJSON", package: "FleetAudit"),
+            ]
+        ),
         .executableTarget(
             name: "ReaderBenchmarks",
             dependencies: [

@@ -20,3 +20,13 @@ long long fa_bench_json_load_file(const char *path, const char *arrayKey, char *
     json_decref(root);
     return count;
 }
+
+int fa_bench_json_loadb(const char *buffer, size_t length) {
+    json_error_t jsonError;
+    json_t *root = json_loadb(buffer, length, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jsonError);
+    if (root == NULL) {
+        return 0;
+    }
+    json_decref(root);
+    return 1;
+}

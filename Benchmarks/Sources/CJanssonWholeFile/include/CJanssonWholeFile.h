@@ -10,4 +10,10 @@
 /// array; jansson's error text is then copied into `error` (NUL-terminated).
 long long fa_bench_json_load_file(const char *path, const char *arrayKey, char *error, size_t errorSize);
 
+/// Parses one buffer with json_loadb and the flags the element parser uses
+/// (JSON_DECODE_ANY | JSON_REJECT_DUPLICATES), then frees the tree: jansson's
+/// own cost for one element, without the copy into Swift values. Returns 1
+/// when the buffer parses, 0 otherwise.
+int fa_bench_json_loadb(const char *buffer, size_t length);
+
 #endif
