@@ -172,6 +172,11 @@ public protocol ResourceCheck: AuditCheck {
     /// The file whose primary array holds this check's resources.
     static var resourceFile: SnapshotFile { get }
 
+    /// The top-level members of a resource that `evaluate` reads; when every
+    /// check of a file declares them, the other members are validated but not
+    /// built (nil: the whole element).
+    static var resourceMembers: [String]? { get }
+
     /// Throws when a file the facts come from cannot be read (the check FAILS).
     func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> Facts
 
@@ -181,6 +186,10 @@ public protocol ResourceCheck: AuditCheck {
     /// that are not resources and were skipped (a CRL whose signature fails), and
     /// notes (a test that could not run).
     func remarks(_ facts: Facts) -> CheckRemarks
+}
+
+extension ResourceCheck {
+    public static var resourceMembers: [String]? { nil }
 }
 
 extension ResourceCheck where Facts == Void {
@@ -205,6 +214,9 @@ public protocol ReducingCheck: AuditCheck {
     /// The file whose primary array is folded.
     static var resourceFile: SnapshotFile { get }
 
+    /// The top-level members `contribution` reads (nil: the whole element); see `ResourceCheck`.
+    static var resourceMembers: [String]? { get }
+
     /// Throws when a file the facts come from cannot be read (the check FAILS).
     func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> Facts
 
@@ -225,6 +237,8 @@ public protocol ReducingCheck: AuditCheck {
 }
 
 extension ReducingCheck {
+    public static var resourceMembers: [String]? { nil }
+
     public func needsElements(_ facts: Facts) -> Bool { true }
 }
 

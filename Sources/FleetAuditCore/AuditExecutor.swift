@@ -262,6 +262,8 @@ public enum AuditExecutor {
     struct StreamConsumer: Sendable {
         let run: CheckRun
         let needsElements: Bool
+        /// The members the check reads (nil: all).
+        let members: [String]?
         let evaluate: @Sendable (StreamedElement) -> any Sendable
         let fold: @Sendable (any Sendable, SnapshotProblem) -> Void
         let finish: (@Sendable () -> Void)?
@@ -274,7 +276,7 @@ public enum AuditExecutor {
         run.add(check.remarks(facts))
         let renderer = run.renderer
         return StreamConsumer(
-            run: run, needsElements: true,
+            run: run, needsElements: true, members: Check.resourceMembers,
             evaluate: { element in
                 let verdict: ResourceVerdict
                 switch element.value {
@@ -303,7 +305,7 @@ public enum AuditExecutor {
         let box = AccumulatorBox(check.makeAccumulator(facts, context: context))
         let reporter = run.reporter
         return StreamConsumer(
-            run: run, needsElements: check.needsElements(facts),
+            run: run, needsElements: check.needsElements(facts), members: Check.resourceMembers,
             evaluate: { element in check.contribution(of: element, facts: facts, context: context) },
             fold: { result, _ in
                 if let contribution = result as? Check.Contribution {
@@ -330,8 +332,12 @@ public enum AuditExecutor {
         }
         guard file.primaryArrayKey != nil else { return }
         let stream = SnapshotStream(located, progress: context.resources.progress)
+        // Only when every check names its members can the others go unbuilt.
+        let declared = consumers.compactMap(\.members)
+        let members =
+            declared.count == consumers.count ? JSONMemberSelection(Set(declared.joined()).sorted()) : nil
         do {
-            try stream.forEachParallel(workers: context.resources.workers) { element in
+            try stream.forEachParallel(workers: context.resources.workers, members: members) { element in
                 consumers.map { $0.evaluate(element) }
             } consume: { results, location in
                 for (consumer, result) in zip(consumers, results) { consumer.fold(result, location) }

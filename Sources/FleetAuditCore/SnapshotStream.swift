@@ -78,9 +78,10 @@ public struct SnapshotStream: Sendable {
     }
 
     /// The element parsed, with its location.
-    public func streamed(_ raw: RawElement) -> StreamedElement {
+    public func streamed(_ raw: RawElement, members: JSONMemberSelection? = nil) -> StreamedElement {
         let location = SnapshotProblem(file: name, elementIndex: raw.index, byteOffset: raw.byteOffset, reason: "")
-        let value = raw.parse().mapError { error in
+        let parsed = members.map { raw.parse(members: $0) } ?? raw.parse()
+        let value = parsed.mapError { error in
             SnapshotProblem(
                 file: name, elementIndex: raw.index, byteOffset: raw.byteOffset,
                 reason: "not valid JSON at byte \(error.byteOffset): \(error.reason)")
@@ -88,11 +89,12 @@ public struct SnapshotStream: Sendable {
         return StreamedElement(location: location, value: value)
     }
 
-    /// Parses and transforms elements on `workers` threads, and calls `consume` on the calling
+    /// Parses and transforms elements on `workers` threads (`members`: only
+    /// these top-level members are built, the rest validated), and calls `consume` on the calling
     /// thread with each result in element order. Reading the next wave overlaps
     /// the work on the current one.
     public func forEachParallel<Value: Sendable>(
-        workers: Int, _ transform: @escaping @Sendable (StreamedElement) -> Value,
+        workers: Int, members: JSONMemberSelection? = nil, _ transform: @escaping @Sendable (StreamedElement) -> Value,
         consume: (Value, SnapshotProblem) throws(SnapshotProblem) -> Void
     ) throws(SnapshotProblem) {
         let waveLimit = max(1, workers) * Self.elementsPerWorker
@@ -129,7 +131,7 @@ public struct SnapshotStream: Sendable {
                 DispatchQueue.concurrentPerform(iterations: threads) { _ in
                     while let block = counter.take() {
                         for position in block * 16..<min(elements.count, block * 16 + 16) {
-                            slots.store(transform(stream.streamed(elements[position])), at: position)
+                            slots.store(transform(stream.streamed(elements[position], members: members)), at: position)
                         }
                     }
                 }

@@ -77,6 +77,15 @@ public final class SpillBuckets: @unchecked Sendable {
         }
     }
 
+    /// Ends a writing phase: once anything has spilled, the rest is spilled too,
+    /// so the buffers do not stay in memory while the buckets are read back.
+    public func finishWriting() {
+        lock.withLock {
+            guard !failed, paths.contains(where: { $0 != nil }) else { return }
+            spillAll()
+        }
+    }
+
     /// Writes every buffered bucket to its file (lock held).
     private func spillAll() {
         for index in buffers.indices where !buffers[index].isEmpty {

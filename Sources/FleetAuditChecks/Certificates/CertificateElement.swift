@@ -29,6 +29,11 @@ struct CertificateElement: Sendable {
 
     var isInScope: Bool { Self.scopeStatuses.contains(status) }
 
+    /// The members `read` uses: all the certificate checks need of an element.
+    static let members = [
+        "certificateId", "status", "certificatePem", "certificateArn", "caCertificateId", "creationDate", "validity",
+    ]
+
     /// Reads the element; the failure is the reason it is not evaluable.
     static func read(_ json: JSONValue) -> Result<CertificateElement, NotEvaluable> {
         guard json.objectValue != nil else { return .fail("the element is \(json.typeName), not an object") }

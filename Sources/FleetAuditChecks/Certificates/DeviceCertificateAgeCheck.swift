@@ -26,6 +26,7 @@ public struct DeviceCertificateAgeCheck: ResourceCheck {
         examples: DeviceCertificateAgeCheck.examples)
 
     public static let resourceFile = SnapshotFile.certificates
+    public static let resourceMembers: [String]? = CertificateElement.members
 
     public func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> Int64 {
         try CertificateThreshold.days(

@@ -29,6 +29,7 @@ public struct DeviceCertificateExpiringCheck: ResourceCheck {
         examples: DeviceCertificateExpiringCheck.examples)
 
     public static let resourceFile = SnapshotFile.certificates
+    public static let resourceMembers: [String]? = CertificateElement.members
 
     public func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> Int64 {
         try CertificateThreshold.days(

@@ -36,6 +36,7 @@ public struct IntermediateCARevokedCheck: ReducingCheck {
         examples: IntermediateCARevokedCheck.examples)
 
     public static let resourceFile = SnapshotFile.certificates
+    public static let resourceMembers: [String]? = CertificateElement.members
 
     /// The known intermediates, how each stands against its issuer's CRLs, and the CA index.
     public struct Facts: Sendable {

@@ -25,6 +25,7 @@ public struct DeviceCertificateKeyQualityCheck: ResourceCheck {
         examples: DeviceCertificateKeyQualityCheck.examples)
 
     public static let resourceFile = SnapshotFile.certificates
+    public static let resourceMembers: [String]? = CertificateElement.members
 
     public func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> KeyQuality.Facts {
         try KeyQuality.facts(context)

@@ -28,6 +28,7 @@ public struct RevokedDeviceCertificateStillActiveCheck: ResourceCheck {
         examples: RevokedDeviceCertificateStillActiveCheck.examples)
 
     public static let resourceFile = SnapshotFile.certificates
+    public static let resourceMembers: [String]? = CertificateElement.members
 
     public func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> CertificateAuthorities {
         CertificateAuthorities(index: try CertificateAuthorityIndex.build(context))

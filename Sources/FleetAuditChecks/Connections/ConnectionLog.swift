@@ -71,6 +71,12 @@ struct ConnectionLog {
         }
     }
 
+    /// The members `line` reads of an entry, and of a `filter-log-events` event.
+    static let entryMembers = JSONMemberSelection([
+        "eventType", "status", "timestamp", "clientId", "principalId", "sourceIp", "sourcePort", "disconnectReason",
+    ])
+    static let eventMembers = JSONMemberSelection(["message"])
+
     /// What one log line holds for the connection checks.
     enum Line: Sendable {
         case entry(Entry)

@@ -65,7 +65,9 @@ struct ConnectionLogPartitions: Sendable {
                 continue
             }
             resources.progress?.begin("connection logs")
-            try stream.forEachParallel(workers: resources.workers) { element in
+            try stream.forEachParallel(
+                workers: resources.workers, members: wrapped ? ConnectionLog.eventMembers : ConnectionLog.entryMembers
+            ) { element in
                 ConnectionLog.line(element, wrapped: wrapped, windowEnd: windowEnd)
             } consume: { line, _ in
                 switch line {
@@ -79,6 +81,7 @@ struct ConnectionLogPartitions: Sendable {
             if let problem = resources.abortProblem { throw problem }
         }
 
+        byClient.finishWriting()
         let byCertificate = SpillBuckets(
             name: "certificate-sessions", expectedBytes: totalBytes / 4, resources: resources)
         let counts = Parallel.map(count: byClient.count, workers: resources.workers) { bucket -> Int in
@@ -94,6 +97,7 @@ struct ConnectionLogPartitions: Sendable {
             }
             return written
         }
+        byCertificate.finishWriting()
         if let problem = resources.abortProblem { throw problem }
         return ConnectionLogPartitions(
             byClient: byClient, byCertificate: byCertificate,

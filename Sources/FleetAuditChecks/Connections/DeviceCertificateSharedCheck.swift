@@ -29,6 +29,7 @@ public struct DeviceCertificateSharedCheck: ReducingCheck {
         examples: DeviceCertificateSharedCheck.examples)
 
     public static let resourceFile = SnapshotFile.certificates
+    public static let resourceMembers: [String]? = CertificateElement.members
 
     /// The connection logs, partitioned by certificate (shared with CONFLICTING_CLIENT_IDS_CHECK).
     public func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> ConnectionLogFacts {
@@ -62,6 +63,7 @@ public struct DeviceCertificateSharedCheck: ReducingCheck {
         _ inScope: SpillBuckets, facts: ConnectionLogFacts, context: AuditContext, reporter: CheckReporter
     ) throws(SnapshotProblem) {
         let partitions = facts.partitions
+        inScope.finishWriting()
         reporter.remarks(partitions.remarks)
         let resources = context.resources
         Parallel.orderedForEach(

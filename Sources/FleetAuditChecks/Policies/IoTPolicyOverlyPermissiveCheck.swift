@@ -12,6 +12,7 @@ public struct IoTPolicyOverlyPermissiveCheck: ResourceCheck {
     public init() {}
 
     public static let resourceFile = SnapshotFile.policies
+    public static let resourceMembers: [String]? = PolicyVersionResource.members
 
     public static let description = CheckDescription(
         name: "IOT_POLICY_OVERLY_PERMISSIVE_CHECK",
@@ -51,6 +52,7 @@ public struct IoTPolicyPotentialMisconfigurationCheck: ResourceCheck {
     public init() {}
 
     public static let resourceFile = SnapshotFile.policies
+    public static let resourceMembers: [String]? = PolicyVersionResource.members
 
     public static let description = CheckDescription(
         name: "IOT_POLICY_POTENTIAL_MISCONFIGURATION_CHECK",

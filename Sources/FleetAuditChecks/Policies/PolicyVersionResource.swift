@@ -17,6 +17,9 @@ struct PolicyVersionResource {
 
     var identifier: ResourceIdentifier { .policyVersion(policyName: policyName, policyVersionId: policyVersionId) }
 
+    /// The members `decode` reads.
+    static let members = ["policyName", "policyVersionId", "policyDocument", "isDefaultVersion"]
+
     /// Decodes the element, or says precisely what is missing.
     static func decode(_ element: JSONValue) -> Result<PolicyVersionResource, ResourceDecodeError> {
         guard element.objectValue != nil else {
@@ -106,7 +109,7 @@ enum ThingVariableFacts {
         var attributeValues: [String: Set<Int>] = [:]
         var shared: Set<String> = []
         try SnapshotStream(located, progress: context.resources.progress).forEachParallel(
-            workers: context.resources.workers
+            workers: context.resources.workers, members: JSONMemberSelection(["thingTypeName", "attributes"])
         ) { element -> Result<ThingValues, SnapshotProblem> in
             element.value.map { thing in
                 ThingValues(
