@@ -72,21 +72,33 @@ public enum JSONWriter {
     }
 
     /// JSON string escaping (RFC 8259 §7): quote, backslash and control characters.
+    /// Runs of bytes that need no escape are appended whole (most strings are one run).
     public static func writeString(_ text: String, into output: inout String) {
         output.append("\"")
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output.append("\\\"")
-            case "\\": output.append("\\\\")
-            case "\n": output.append("\\n")
-            case "\r": output.append("\\r")
-            case "\t": output.append("\\t")
-            case "\u{08}": output.append("\\b")
-            case "\u{0C}": output.append("\\f")
-            case let control where control.value < 0x20:
-                let hex = String(control.value, radix: 16)
-                output.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-            default: output.unicodeScalars.append(scalar)
+        var text = text
+        text.withUTF8 { utf8 in
+            var runStart = 0
+            for (position, byte) in utf8.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                if runStart < position {
+                    output.append(
+                        String(decoding: UnsafeBufferPointer(rebasing: utf8[runStart..<position]), as: UTF8.self))
+                }
+                switch byte {
+                case 0x22: output.append("\\\"")
+                case 0x5C: output.append("\\\\")
+                case 0x0A: output.append("\\n")
+                case 0x0D: output.append("\\r")
+                case 0x09: output.append("\\t")
+                case 0x08: output.append("\\b")
+                case 0x0C: output.append("\\f")
+                default:
+                    let hex = String(byte, radix: 16)
+                    output.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+                }
+                runStart = position + 1
+            }
+            if runStart < utf8.count {
+                output.append(String(decoding: UnsafeBufferPointer(rebasing: utf8[runStart...]), as: UTF8.self))
             }
         }
         output.append("\"")

@@ -40,9 +40,11 @@ public struct ConflictingClientIdsCheck: AggregatingCheck {
             guard let log = partitions.clientLog(bucket) else { return [] }
             var byClient: [Int32: [ConnectionLog.Session]] = [:]
             for session in log.sessions() { byClient[session.client, default: []].append(session) }
-            let clients = byClient.keys.map { (id: $0, text: log.string($0)) }.sorted {
-                let (left, right) = (stableHash($0.text.utf8), stableHash($1.text.utf8))
-                return left != right ? left < right : $0.text.utf8.lexicographicallyPrecedes($1.text.utf8)
+            let clients = byClient.keys.map { id in
+                let text = log.string(id)
+                return (id: id, text: text, hash: stableHash(text.utf8))
+            }.sorted {
+                $0.hash != $1.hash ? $0.hash < $1.hash : $0.text.utf8.lexicographicallyPrecedes($1.text.utf8)
             }
             return clients.compactMap { client in byClient[client.id].map { verdict(client.id, $0, log) } }
         } consume: { _, verdicts in
