@@ -87,7 +87,7 @@ public struct IntermediateCARevokedCheck: AggregatingCheck {
                     return
                 }
                 guard device.isInScope else { return }
-                let certificate: DecodedCertificate
+                let certificate: CertificateFields
                 switch device.decode() {
                 case .success(let decoded): certificate = decoded
                 case .failure(let problem):
