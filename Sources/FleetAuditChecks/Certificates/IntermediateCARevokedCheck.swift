@@ -1,5 +1,6 @@
 import FleetAuditCore
 import FleetAuditJSON
+import Crypto
 import FleetAuditX509
 
 /// INTERMEDIATE_CA_REVOKED_FOR_ACTIVE_DEVICE_CERTIFICATES_CHECK: an intermediate
@@ -53,24 +54,24 @@ public struct IntermediateCARevokedCheck: AggregatingCheck {
         }
         if !revokedPositions.isEmpty {
             // For each known CA, the revoked intermediates in its chain (itself included).
-            let fingerprintPosition = Dictionary(
-                intermediates.enumerated().map { ($1.authority.certificate.fingerprint, $0) },
+            let digestPosition = Dictionary(
+                intermediates.enumerated().map { ($1.authority.certificate.digest, $0) },
                 uniquingKeysWith: { first, _ in first })
             let revoked = Set(revokedPositions)
             func revokedInChain(_ start: [CertificateAuthorityIndex.Authority]) -> Set<Int> {
                 var found: Set<Int> = []
-                var visited: Set<String> = []
+                var visited: Set<SHA256Digest> = []
                 var queue = start
                 while let next = queue.popLast() {
-                    guard visited.insert(next.certificate.fingerprint).inserted else { continue }
-                    if let position = fingerprintPosition[next.certificate.fingerprint], revoked.contains(position) {
+                    guard visited.insert(next.certificate.digest).inserted else { continue }
+                    if let position = digestPosition[next.certificate.digest], revoked.contains(position) {
                         found.insert(position)
                     }
                     queue += index.issuers(of: next.certificate)
                 }
                 return found
             }
-            var chainCache: [String: Set<Int>] = [:]
+            var chainCache: [[SHA256Digest]: Set<Int>] = [:]
             try SnapshotElements.forEach(.certificates, in: context.snapshot) { element throws(SnapshotProblem) in
                 let value: JSONValue
                 switch element.value {
@@ -95,7 +96,7 @@ public struct IntermediateCARevokedCheck: AggregatingCheck {
                     return
                 }
                 let issuers = index.issuers(of: certificate)
-                let key = issuers.map(\.certificate.fingerprint).joined(separator: ",")
+                let key = issuers.map(\.certificate.digest)
                 let positions = chainCache[key] ?? revokedInChain(issuers)
                 chainCache[key] = positions
                 guard !positions.isEmpty, let id = CertificateKey(hex: device.certificateId) else { return }
