@@ -75,7 +75,9 @@ func runNew() -> Double {
 
 func report(_ name: String, _ time: Double) -> Double {
     let micros = time / Double(count) * 1e6
-    print("\(name): \(count) certificates in \(Int((time * 1000).rounded())) ms, \(String(format: "%.2f", micros)) µs each")
+    print(
+        "\(name): \(count) certificates in \(Int((time * 1000).rounded())) ms, \(String(format: "%.2f", micros)) µs each"
+    )
     return micros
 }
 

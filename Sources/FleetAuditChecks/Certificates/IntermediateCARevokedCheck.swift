@@ -1,6 +1,6 @@
+import Crypto
 import FleetAuditCore
 import FleetAuditJSON
-import Crypto
 import FleetAuditX509
 
 /// INTERMEDIATE_CA_REVOKED_FOR_ACTIVE_DEVICE_CERTIFICATES_CHECK: an intermediate
