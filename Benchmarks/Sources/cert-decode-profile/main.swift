@@ -49,7 +49,7 @@ let count = pems.count * rounds
 // Something read from every result, so the optimiser keeps the work.
 var checksum = 0
 
-func runOld() -> Double {
+@MainActor func runOld() -> Double {
     seconds {
         for _ in 0..<rounds {
             for pem in pems {
@@ -61,7 +61,7 @@ func runOld() -> Double {
     }
 }
 
-func runNew() -> Double {
+@MainActor func runNew() -> Double {
     seconds {
         for _ in 0..<rounds {
             for pem in pems {
