@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "FleetAuditPolicy", targets: ["FleetAuditPolicy"]),
         .library(name: "FleetAuditChecks", targets: ["FleetAuditChecks"]),
         .library(name: "FleetAuditMitigation", targets: ["FleetAuditMitigation"]),
+        .library(name: "FleetAuditX509", targets: ["FleetAuditX509"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -72,6 +73,7 @@ let package = Package(
             dependencies: [
                 "FleetAuditCore", "FleetAuditJSON", "FleetAuditPolicy", "FleetAuditX509",
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSwift
         ),
@@ -137,6 +139,8 @@ let package = Package(
             dependencies: [
                 "FleetAuditChecks", "FleetAuditCore", "FleetAuditJSON", "FleetAuditTestSupport", "FleetAuditX509",
                 .product(name: "BigInt", package: "BigInt"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],

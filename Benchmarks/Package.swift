@@ -72,6 +72,12 @@ let package = Package(
             name: "policy-profile",
             dependencies: ["PolicyCorpus", .product(name: "FleetAuditPolicy", package: "FleetAudit")]
         ),
+        // Certificate decoding: the full swift-certificates decode against the narrow walk
+        // the certificate checks use (issue 9), timed side by side; also a callgrind target.
+        .executableTarget(
+            name: "cert-decode-profile",
+            dependencies: [.product(name: "FleetAuditX509", package: "FleetAudit")]
+        ),
         // The policy engine's hot paths: glob matching and policy classification.
         .executableTarget(
             name: "PolicyBenchmarks",

@@ -1,3 +1,4 @@
+import Crypto
 import FleetAuditCore
 import FleetAuditJSON
 import FleetAuditX509
@@ -44,16 +45,16 @@ public struct IntermediateCARevokedCheck: ReducingCheck {
         let intermediates:
             [(authority: CertificateAuthorityIndex.Authority, revocation: CertificateAuthorityIndex.Revocation)]
         let revoked: Set<Int>
-        let positionByFingerprint: [String: Int]
+        let positionByDigest: [SHA256Digest: Int]
 
         /// The revoked intermediates in the chain that starts at `issuers` (itself included).
         func revokedInChain(_ issuers: [CertificateAuthorityIndex.Authority]) -> [Int] {
             var found: Set<Int> = []
-            var visited: Set<String> = []
+            var visited: Set<SHA256Digest> = []
             var queue = issuers
             while let next = queue.popLast() {
-                guard visited.insert(next.certificate.fingerprint).inserted else { continue }
-                if let position = positionByFingerprint[next.certificate.fingerprint], revoked.contains(position) {
+                guard visited.insert(next.certificate.digest).inserted else { continue }
+                if let position = positionByDigest[next.certificate.digest], revoked.contains(position) {
                     found.insert(position)
                 }
                 queue += index.issuers(of: next.certificate)
@@ -79,9 +80,9 @@ public struct IntermediateCARevokedCheck: ReducingCheck {
                 return false
             })
         let positions = Dictionary(
-            intermediates.enumerated().map { ($1.authority.certificate.fingerprint, $0) },
+            intermediates.enumerated().map { ($1.authority.certificate.digest, $0) },
             uniquingKeysWith: { first, _ in first })
-        return Facts(index: index, intermediates: intermediates, revoked: revoked, positionByFingerprint: positions)
+        return Facts(index: index, intermediates: intermediates, revoked: revoked, positionByDigest: positions)
     }
 
     /// `certificates.json` is read only when some intermediate is revoked.
@@ -99,7 +100,7 @@ public struct IntermediateCARevokedCheck: ReducingCheck {
         case .failure(let problem): return .skipped(element.problem(problem.reason))
         }
         guard device.isInScope else { return .none }
-        let certificate: DecodedCertificate
+        let certificate: CertificateFields
         switch device.decode() {
         case .success(let decoded): certificate = decoded
         case .failure(let problem):
