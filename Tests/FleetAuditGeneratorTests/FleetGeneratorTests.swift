@@ -35,9 +35,10 @@ import Testing
                 JSONWriter.compact(check["nonCompliantResourcesCount"] ?? .null),
             ]
         }
-        #expect(
-            recorded
-                == fleet.checks.map { [$0.name, String($0.totalResourcesCount), String($0.nonCompliantResourcesCount)] })
+        let returned = fleet.checks.map {
+            [$0.name, String($0.totalResourcesCount), String($0.nonCompliantResourcesCount)]
+        }
+        #expect(recorded == returned)
 
         let out = TemporaryDirectory()
         let report = try AuditCommandRunner.run(
