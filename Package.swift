@@ -92,11 +92,20 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        // `fleet-audit generate`: deterministic fleet snapshots with planted violations (benchmarks, tests).
+        .target(
+            name: "FleetAuditGenerator",
+            dependencies: [
+                "FleetAuditCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSwift
+        ),
         // Argument parsing only.
         .executableTarget(
             name: "fleet-audit",
             dependencies: [
-                "FleetAuditFrontend", "FleetAuditJSON",
+                "FleetAuditFrontend", "FleetAuditGenerator", "FleetAuditJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -118,6 +127,14 @@ let package = Package(
             name: "FleetAuditCoreTests",
             dependencies: [
                 "FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON", "FleetAuditFrontend", "FleetAuditTestSupport",
+            ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "FleetAuditGeneratorTests",
+            dependencies: [
+                "FleetAuditGenerator", "FleetAuditCore", "FleetAuditChecks", "FleetAuditFrontend",
+                "FleetAuditTestSupport",
             ],
             swiftSettings: strictSwift
         ),
