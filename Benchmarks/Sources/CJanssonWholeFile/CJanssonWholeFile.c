@@ -20,3 +20,19 @@ long long fa_bench_json_load_file(const char *path, const char *arrayKey, char *
     json_decref(root);
     return count;
 }
+
+int fa_bench_json_parse_element(const char *bytes, size_t length, char *error, size_t errorSize, long long *position) {
+    json_error_t jsonError;
+    json_t *root = json_loadb(bytes, length, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jsonError);
+    if (root == NULL) {
+        if (error != NULL && errorSize > 0) {
+            snprintf(error, errorSize, "%s", jsonError.text);
+        }
+        if (position != NULL) {
+            *position = (long long)jsonError.position;
+        }
+        return -1;
+    }
+    json_decref(root);
+    return 0;
+}
