@@ -13,7 +13,7 @@ simplification is written next to the code and in docs/benchmarks.md.
 How it is organised (the natural shape for multiprocessing): the main process reads
 certificates.json whole (orjson has no streaming parser) and hands chunks of certificates to a
 pool of worker processes, which decode every PEM with `cryptography`; one pool task reads the
-connection logs and pairs sessions, another the small files (logging, policies, role aliases).
+connection logs and pairs sessions, another the small files (logging, policies, role aliases, Cognito pools).
 """
 
 import argparse
@@ -26,6 +26,7 @@ import re
 import sys
 import time
 from functools import lru_cache
+from urllib.parse import unquote
 
 import orjson
 from cryptography import x509
@@ -420,6 +421,10 @@ THING_VARIABLES = re.compile(
 ANY_VARIABLE = re.compile(r"\$\{[^}]*\}")
 SHADOW = ["GetThingShadow", "UpdateThingShadow", "DeleteThingShadow"]
 JOBS = ["DescribeJobExecution", "GetPendingJobExecutions", "StartNextPendingJobExecution", "UpdateJobExecution"]
+# Lower case, as IAM compares action names.
+DATA_PLANE = {a.lower() for a in ["Connect", "Publish", "Subscribe", "Receive", "RetainPublish", "GetRetainedMessage",
+                                  "ListRetainedMessages", "ListNamedShadowsForThing", *SHADOW, *JOBS]}
+THING_READS = {"describething", "listjobexecutionsforthing", "listthinggroupsforthing", "listthingprincipals"}
 
 
 def probes(prefix):
@@ -481,14 +486,51 @@ def broad_actions(document, probe_table):
     return sorted(a for a, hits in granted.items() if hits)
 
 
-def mqtt_wildcard_in_deny(document):
+def policy_misconfigured(document, prefix):
+    """Either code of IOT_POLICY_POTENTIAL_MISCONFIGURATION_CHECK: MQTT wildcards in a Deny's topic,
+    or a Deny of Subscribe on `topicfilter/P*` that a wildcard filter on a parent of P (allowed
+    for Subscribe, not denied) gets around while a topic inside P is allowed for Receive."""
+
+    def grants(effect, action, resource):
+        for statement in as_list(document.get("Statement")):
+            if not isinstance(statement, dict) or statement.get("Effect") != effect:
+                continue
+            if effect == "Deny" and "Condition" in statement:
+                continue
+            actions = [a for a in as_list(statement.get("Action")) if isinstance(a, str)]
+            if not any(glob_regex(a, True).fullmatch(action) for a in actions):
+                continue
+            for pattern in as_list(statement.get("Resource")):
+                if isinstance(pattern, str) and glob_regex(ANY_VARIABLE.sub("*", pattern)).fullmatch(resource):
+                    return True
+        return False
+
+    def allowed(action, resource):
+        return grants("Allow", action, resource) and not grants("Deny", action, resource)
+
     for statement in as_list(document.get("Statement")):
-        if isinstance(statement, dict) and statement.get("Effect") == "Deny":
-            for resource in as_list(statement.get("Resource")):
-                if isinstance(resource, str):
-                    match = re.search(r":topic(?:filter)?/(.*)$", resource)
-                    if match and ("+" in match.group(1) or "#" in match.group(1)):
-                        return True
+        if not isinstance(statement, dict) or statement.get("Effect") != "Deny":
+            continue
+        actions = [a for a in as_list(statement.get("Action")) if isinstance(a, str)]
+        denies_subscribe = any(glob_regex(a, True).fullmatch("iot:Subscribe") for a in actions)
+        for resource in as_list(statement.get("Resource")):
+            if not isinstance(resource, str):
+                continue
+            match = re.search(r":(topic|topicfilter)/(.*)$", resource)
+            if not match:
+                continue
+            topic = match.group(2)
+            if "+" in topic or "#" in topic:
+                return True
+            if match.group(1) != "topicfilter" or not denies_subscribe or not topic.endswith("*"):
+                continue
+            inside = topic.rstrip("*")
+            levels = inside.rstrip("/").split("/")
+            parents = ["/".join(levels[:i]) + "/#" for i in range(1, len(levels))] + ["#"]
+            if any(allowed("iot:Subscribe", prefix + "topicfilter/" + f) for f in parents) and allowed(
+                "iot:Receive", prefix + "topic/" + inside + OTHER
+            ):
+                return True
     return False
 
 
@@ -505,7 +547,7 @@ def small_checks(snapshot, now):
     v2_on = bool(v2.get("roleArn")) and v2.get("disableAllLogs") is not True and v2.get("defaultLogLevel") in levels
     results["LOGGING_DISABLED_CHECK"] = [1, 0 if (v1_on or v2_on) else 1, 0]
 
-    # IOT_POLICY_OVERLY_PERMISSIVE_CHECK and the MQTT-wildcard-in-Deny half of the misconfiguration check
+    # IOT_POLICY_OVERLY_PERMISSIVE_CHECK and IOT_POLICY_POTENTIAL_MISCONFIGURATION_CHECK
     probe_table = probes(f"arn:aws:iot:{region}:{account}:")
     permissive, misconfigured = [0, 0, 0], [0, 0, 0]
     for version in elements(load(snapshot, "policies.json"), "policyVersions") or []:
@@ -516,7 +558,7 @@ def small_checks(snapshot, now):
         try:
             document = orjson.loads(version["policyDocument"])
             broad = broad_actions(document, probe_table)
-            wildcard = mqtt_wildcard_in_deny(document)
+            wildcard = policy_misconfigured(document, f"arn:aws:iot:{region}:{account}:")
         except (KeyError, TypeError, ValueError, AttributeError, orjson.JSONDecodeError):
             permissive[2] += 1
             misconfigured[2] += 1
@@ -526,60 +568,91 @@ def small_checks(snapshot, now):
     results["IOT_POLICY_OVERLY_PERMISSIVE_CHECK"] = permissive
     results["IOT_POLICY_POTENTIAL_MISCONFIGURATION_CHECK"] = misconfigured
 
-    # Role aliases: the role's inline and attached managed policies from iam.json.
-    aliases = elements(load(snapshot, "role-aliases.json"), "roleAliasDescriptions")
+    # Role aliases and Cognito identity pools: the role's inline and attached managed policies
+    # from iam.json, as one document.
     iam = load(snapshot, "iam.json")
     last = load(snapshot, "iam-service-last-accessed.json")
-    if aliases is not None and iam is not None:
-        managed = {}
-        for policy in iam.get("Policies", []):
-            for version in policy.get("PolicyVersionList", []):
-                if version.get("IsDefaultVersion"):
-                    managed[policy.get("Arn")] = version.get("Document")
-        roles = {role.get("Arn"): role for role in iam.get("RoleDetailList", [])}
-        used = None
-        if last is not None:
-            used = {}
-            for role in last.get("roles", []):
-                used[role.get("roleArn")] = {
-                    s.get("ServiceNamespace")
-                    for s in role.get("ServicesLastAccessed", [])
-                    if to_ms(s.get("LastAuthenticated")) is not None
-                    and to_ms(s.get("LastAuthenticated")) >= now - 365 * DAY_MS
-                }
-        auditing = {"iam", "cloudtrail", "guardduty", "inspector", "trustedadvisor"}
+    if iam is None:
+        return results
+    managed = {}
+    for policy in iam.get("Policies", []):
+        for version in policy.get("PolicyVersionList", []):
+            if version.get("IsDefaultVersion"):
+                managed[policy.get("Arn")] = version.get("Document")
+    roles = {role.get("Arn"): role for role in iam.get("RoleDetailList", [])}
+    used = None
+    if last is not None:
+        used = {}
+        for role in last.get("roles", []):
+            used[role.get("roleArn")] = {
+                s.get("ServiceNamespace")
+                for s in role.get("ServicesLastAccessed", [])
+                if (to_ms(s.get("LastAuthenticated")) or 0) >= now - 365 * DAY_MS
+            }
+
+    def role_document(role_arn):
+        """The role's statements as one policy document, or None when a part is missing."""
+        role = roles.get(role_arn)
+        if role is None:
+            return None
+        documents = [p.get("PolicyDocument") for p in role.get("RolePolicyList", [])]
+        for attached in role.get("AttachedManagedPolicies", []):
+            if attached.get("PolicyArn") not in managed:
+                return None
+            documents.append(managed[attached["PolicyArn"]])
+        statements = []
+        for document in documents:
+            if isinstance(document, str):
+                document = orjson.loads(unquote(document))
+            statements += as_list(document.get("Statement"))
+        return {"Statement": statements}
+
+    other_thing = f"arn:aws:iot:{region}:{account}:thing/{OTHER}"
+
+    def grants(document):
+        """(allowed action patterns, lower case) and the admin findings of the role's Allow statements."""
+        allowed, admin_read_broad, admin_other = set(), False, False
+        for statement in as_list(document.get("Statement")):
+            if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+                continue
+            actions = {a.lower() for a in as_list(statement.get("Action")) if isinstance(a, str)}
+            resources = [
+                glob_regex(ANY_VARIABLE.sub("*", THING_VARIABLES.sub(SELF, r)))
+                for r in as_list(statement.get("Resource")) if isinstance(r, str)
+            ]
+            allowed |= actions
+            for action in actions:
+                service, _, name = action.partition(":")
+                if service not in ("iot", "*") or (name in DATA_PLANE and "*" not in action):
+                    continue
+                if name in THING_READS:
+                    admin_read_broad |= any(r.fullmatch(other_thing) for r in resources)
+                else:
+                    admin_other = True  # a thing write, another admin action, or a wildcard reaching them
+        return allowed, admin_read_broad, admin_other
+
+    auditing = {"iam", "cloudtrail", "guardduty", "inspector", "trustedadvisor"}
+    aliases = elements(load(snapshot, "role-aliases.json"), "roleAliasDescriptions")
+    if aliases is not None:
         permissive, unused = [0, 0, 0], [0, 0, 0]
         for alias in aliases:
             permissive[0] += 1
             unused[0] += 1
-            role = roles.get(alias.get("roleArn"))
-            documents = []
-            try:
-                documents += [p["PolicyDocument"] for p in role.get("RolePolicyList", [])]
-                documents += [managed[p["PolicyArn"]] for p in role.get("AttachedManagedPolicies", [])]
-            except (KeyError, AttributeError):
+            document = role_document(alias.get("roleArn"))
+            if document is None:
                 permissive[2] += 1
                 unused[2] += 1
                 continue
-            allowed = set()
-            for document in documents:
-                if isinstance(document, str):
-                    from urllib.parse import unquote
-
-                    document = orjson.loads(unquote(document))
-                for statement in as_list(document.get("Statement")):
-                    if statement.get("Effect") == "Allow":
-                        allowed |= {a.lower() for a in as_list(statement.get("Action")) if isinstance(a, str)}
+            allowed, read_broad, admin = grants(document)
             services = {a.split(":")[0] if ":" in a else "*" for a in allowed}
             role_used = used.get(alias.get("roleArn")) if used is not None else None
-            broad = any(a == "*" or (a.endswith(":*") and (role_used is None or a[:-2] in role_used)) for a in allowed)
-            admin = any(s in auditing or s == "*" for s in services) or any(
-                a.startswith("iot:") and a[4:] not in {x.lower() for x in ["Connect", "Publish", "Subscribe", "Receive",
-                                                                           "RetainPublish", "GetRetainedMessage",
-                                                                           *SHADOW, *JOBS]}
-                for a in allowed
+            broad_services = any(
+                a == "*" or (a.endswith(":*") and (role_used is None or a[:-2] in role_used)) for a in allowed
             )
-            permissive[1] += broad or admin
+            permissive[1] += (
+                broad_services or bool(services & (auditing | {"*"})) or read_broad or admin
+                or bool(broad_actions(document, probe_table))
+            )
             if role_used is None:
                 unused[2] += 1
             else:
@@ -587,6 +660,27 @@ def small_checks(snapshot, now):
         results["IOT_ROLE_ALIAS_OVERLY_PERMISSIVE_CHECK"] = permissive
         if last is not None:
             results["IOT_ROLE_ALIAS_ALLOWS_ACCESS_TO_UNUSED_SERVICES_CHECK"] = unused
+
+    pools = elements(load(snapshot, "cognito-identity-pools.json"), "identityPoolRoles")
+    if pools is not None:
+        for kind in ("unauthenticated", "authenticated"):
+            counts = [0, 0, 0]
+            for pool in pools:
+                role_arn = (pool.get("Roles") or {}).get(kind)
+                if not role_arn:
+                    continue  # a pool without that role is out of scope
+                counts[0] += 1
+                document = role_document(role_arn)
+                if document is None:
+                    counts[2] += 1
+                    continue
+                allowed, read_broad, admin = grants(document)
+                if kind == "unauthenticated":
+                    reads = any(a.partition(":")[2] in THING_READS for a in allowed if a.startswith("iot:"))
+                    counts[1] += admin or reads or bool(broad_actions(document, probe_table))
+                else:
+                    counts[1] += admin or read_broad
+            results[kind.upper() + "_COGNITO_ROLE_OVERLY_PERMISSIVE_CHECK"] = counts
     return results
 
 

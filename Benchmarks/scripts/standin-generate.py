@@ -8,7 +8,8 @@ arguments, so `make bench` can run against it:
 It writes a snapshot of the issue's proportions: about 0.97 certificates per device with real
 PEMs (keys from a small pool, signed by a registered root and an intermediate), N/10 policies
 with 1-3 versions, things, thing principals, policy targets, and a day of connection logs with
-about 3 connects per device (JSON Lines, plus one `filter-log-events` file). It plants expired,
+about 3 connects per device (JSON Lines, plus one `filter-log-events` file); role aliases, IAM
+roles, Cognito pools and the audit configuration are the workshop snapshot's. It plants expired,
 expiring, old, revoked and shared certificates and conflicting client IDs. Unlike the real
 generator its bytes are not reproducible (ECDSA signatures are randomised by OpenSSL), and it
 writes no expected-counts file; it is a load generator, not a test fixture.
@@ -19,6 +20,7 @@ import datetime
 import json
 import os
 import random
+import shutil
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -244,6 +246,11 @@ def main():
     }.items():
         with open(os.path.join(out, file), "w") as f:
             json.dump(content, f, indent=4)
+    # Role aliases, IAM roles and Cognito pools are few in any fleet: the workshop's (same account).
+    workshop = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "snapshots", "workshop")
+    for file in ("role-aliases.json", "iam.json", "iam-service-last-accessed.json", "cognito-identity-pools.json",
+                 "audit-configuration.json"):
+        shutil.copyfile(os.path.join(workshop, file), os.path.join(out, file))
 
 
 if __name__ == "__main__":
