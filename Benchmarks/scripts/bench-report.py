@@ -5,7 +5,8 @@ agreement between fleet-audit and the Python baseline.
 
     bench-report.py RESULTS.tsv SNAPSHOTS.tsv SCRATCH_DIR [--commit REV]
 
-RESULTS.tsv: size, run, wall seconds, max RSS (KiB), exit status, log prefix (one line per run).
+RESULTS.tsv: size, run, wall seconds, max RSS (KiB), exit status, log prefix, CPU seconds
+(user + system), one line per run.
 SNAPSHOTS.tsv: size, "snapshot", bytes. SCRATCH_DIR holds the audits' --out directories
 (audit-2-SIZE, audit-1-SIZE) and each run's stdout (LOG.out).
 """
@@ -57,8 +58,9 @@ def main():
 
     snapshot_bytes = {int(size): int(b) for size, _, b in read_tsv(args.snapshots)}
     runs = {}
-    for size, name, wall, rss, status, log in read_tsv(args.results):
-        runs[(int(size), name)] = {"wall": float(wall), "rss": int(rss) / 1024, "status": int(status), "log": log}
+    for size, name, wall, rss, status, log, cpu in read_tsv(args.results):
+        runs[(int(size), name)] = {
+            "wall": float(wall), "rss": int(rss) / 1024, "status": int(status), "log": log, "cpu": float(cpu)}
     sizes = sorted(snapshot_bytes)
 
     lines = []
@@ -68,8 +70,8 @@ def main():
     out(f"Fleet benchmark, {now}, commit `{args.commit}`, {os.cpu_count()} CPUs, "
         f"load average at the end {' '.join(load)}, {platform.python_implementation()} {platform.python_version()}.")
     out("")
-    out("| devices | snapshot MB | run | wall s | MB/s | resources/s | findings/s | peak RSS MB | exit |")
-    out("|---:|---:|---|---:|---:|---:|---:|---:|---:|")
+    out("| devices | snapshot MB | run | wall s | CPU s | MB/s | resources/s | findings/s | peak RSS MB | exit |")
+    out("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     audits = {}
     for size in sizes:
         mb = snapshot_bytes[size] / 1e6
@@ -88,7 +90,7 @@ def main():
                 resources = sum(c["totalResourcesCount"] for c in checks.values())
                 findings = None  # the baseline counts resources, not findings
             wall = run["wall"]
-            out(f"| {size:,} | {mb:,.0f} | {name} | {wall:.2f} | {fmt(mb / wall if wall else None)} | "
+            out(f"| {size:,} | {mb:,.0f} | {name} | {wall:.2f} | {run['cpu']:.2f} | {fmt(mb / wall if wall else None)} | "
                 f"{fmt(resources / wall if resources is not None and wall else None, 0)} | "
                 f"{fmt(findings / wall if findings is not None and wall else None, 0)} | "
                 f"{run['rss']:,.0f} | {run['status']} |")
@@ -116,6 +118,18 @@ def main():
             f"{ratio_cell(floor['wall'] / audit2['wall'] if floor else None, 0.9, 1.0)} | "
             f"{ratio_cell(audit2['rss'] / python['rss'] if python else None, 0.10, lower_is_better=True)} | "
             f"{ratio_cell(audit1['wall'] / audit2['wall'] if audit1 else None, 1.7)} | {identical} |")
+    out("")
+    out("The same speed ratios from CPU seconds (user + system) instead of wall time, steadier when other "
+        "work shares the cores (the 2-against-1 ratio needs idle cores and has no CPU-time form):")
+    out("")
+    out("| devices | CPU vs Python | CPU vs floor |")
+    out("|---:|---|---|")
+    for size in sizes:
+        audit2, floor, python = runs.get((size, "audit-2")), runs.get((size, "floor")), runs.get((size, "python"))
+        if audit2 is None or not audit2["cpu"]:
+            continue
+        out(f"| {size:,} | {fmt(python['cpu'] / audit2['cpu'] if python else None, 2)}× | "
+            f"{fmt(floor['cpu'] / audit2['cpu'] if floor else None, 2)}× |")
     with_rss = [s for s in sizes if (s, "audit-2") in runs]
     if len(with_rss) >= 2:
         low, high = with_rss[0], with_rss[-1]

@@ -77,7 +77,8 @@ measure() {
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {
         n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$log.time")
     rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$log.time")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$name" "$wall" "$rss" "$status" "$log" >>"$results"
+    cpu=$(awk -F': ' '/User time \(seconds\)|System time \(seconds\)/ { s += $2 } END { print s }' "$log.time")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$name" "$wall" "$rss" "$status" "$log" "$cpu" >>"$results"
 }
 
 for size in $sizes; do
