@@ -13,13 +13,13 @@ simplification is written next to the code and in docs/benchmarks.md.
 How it is organised (the natural shape for multiprocessing): the main process reads
 certificates.json whole (orjson has no streaming parser) and hands chunks of certificates to a
 pool of worker processes, which decode every PEM with `cryptography`; one pool task reads the
-connection logs and pairs sessions, another the small files (logging, policies, role aliases, Cognito pools).
+connection logs and pairs sessions, another the small files (logging, policies, role aliases,
+Cognito pools).
 """
 
 import argparse
 import datetime
 import glob
-import hashlib
 import multiprocessing
 import os
 import re
@@ -31,7 +31,7 @@ from urllib.parse import unquote
 import orjson
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 SCOPE = {"ACTIVE", "PENDING_TRANSFER"}
 DAY_MS = 86_400_000
