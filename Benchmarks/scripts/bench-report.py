@@ -7,7 +7,8 @@ agreement between fleet-audit and the Python baseline.
 
 RESULTS.tsv: size, run, wall seconds, max RSS (KiB), exit status, log prefix, CPU seconds
 (user + system), one line per run.
-SNAPSHOTS.tsv: size, "snapshot", bytes. SCRATCH_DIR holds the audits' --out directories
+SNAPSHOTS.tsv: size, "snapshot", bytes, snapshot path (its expected-counts.json, written by
+`fleet-audit generate`, is compared too when present). SCRATCH_DIR holds the audits' --out directories
 (audit-2-SIZE, audit-1-SIZE) and each run's stdout (LOG.out).
 """
 
@@ -56,7 +57,14 @@ def main():
     parser.add_argument("--commit", default="?")
     args = parser.parse_args()
 
-    snapshot_bytes = {int(size): int(b) for size, _, b in read_tsv(args.snapshots)}
+    snapshot_bytes, expected = {}, {}
+    for size, _, b, path in read_tsv(args.snapshots):
+        snapshot_bytes[int(size)] = int(b)
+        try:
+            with open(os.path.join(path, "expected-counts.json"), "rb") as f:
+                expected[int(size)] = {c["checkName"]: c for c in json.load(f)["checks"]}
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
     runs = {}
     for size, name, wall, rss, status, log, cpu in read_tsv(args.results):
         runs[(int(size), name)] = {
@@ -143,11 +151,10 @@ def main():
             out(f"Peak RSS at 1,000,000 devices: {rss:,.0f} MB (aim: under 150 MB).")
 
     out("")
-    out("Per-check agreement with the Python baseline (nonCompliantResourcesCount, fleet-audit / Python; "
-        "checks the baseline does not cover are left out):")
+    out("Per-check agreement (nonCompliantResourcesCount: fleet-audit / Python baseline"
+        + (" / the generator's expected-counts.json" if expected else "") + "):")
     out("")
-    names = sorted({name for (size, run), details in audits.items() if run == "audit-2" for name in details}
-                   & {name for run in runs.values() for name in run.get("checks", {})})
+    names = sorted({name for (size, run), details in audits.items() if run == "audit-2" for name in details})
     out("| check | " + " | ".join(f"{s:,}" for s in sizes) + " |")
     out("|---|" + "---|" * len(sizes))
     for name in names:
@@ -155,12 +162,24 @@ def main():
         for size in sizes:
             ours = audits.get((size, "audit-2"), {}).get(name)
             theirs = runs.get((size, "python"), {}).get("checks", {}).get(name)
-            if ours is None or theirs is None:
-                cells.append("—")
-                continue
-            a, b = ours.get("nonCompliantResourcesCount", 0), theirs["nonCompliantResourcesCount"]
-            cells.append(f"{a} / {b}" + ("" if a == b else " (differs)"))
+            planted = expected.get(size, {}).get(name)
+            values = [ours.get("nonCompliantResourcesCount") if ours else None,
+                      theirs["nonCompliantResourcesCount"] if theirs else None]
+            if size in expected:
+                values.append(planted["nonCompliantResourcesCount"] if planted else None)
+            shown = [v for v in values if v is not None]
+            cell = " / ".join("—" if v is None else str(v) for v in values)
+            cells.append(cell + ("" if len(set(shown)) <= 1 else " (differs)"))
         out(f"| `{name}` | " + " | ".join(cells) + " |")
+    out("")
+    for size in sizes:
+        details = audits.get((size, "audit-2"), {})
+        baseline = runs.get((size, "python"), {}).get("checks", {})
+        differ = [name for name in details if name in baseline
+                  and details[name].get("totalResourcesCount") != baseline[name]["totalResourcesCount"]]
+        compared = sum(1 for name in details if name in baseline)
+        out(f"totalResourcesCount at {size:,} devices: fleet-audit and the baseline agree on "
+            f"{compared - len(differ)} of {compared} checks" + (f" (differ: {', '.join(differ)})" if differ else "") + ".")
     print("\n".join(lines))
 
 

@@ -98,7 +98,7 @@ for size in $sizes; do
     # Every run reads from the page cache: read the snapshot once before the first.
     find "$snapshot" -type f -exec cat {} + >/dev/null
     bytes=$(find "$snapshot" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
-    printf '%s\tsnapshot\t%s\n' "$size" "$bytes" >>"$scratch/snapshots.tsv"
+    printf '%s\tsnapshot\t%s\t%s\n' "$size" "$bytes" "$snapshot" >>"$scratch/snapshots.tsv"
     measure audit-2 "$size" "$snapshot" "$fleet_audit" audit "$snapshot" --out "$scratch/audit-2-$size" \
         --workers 2 --task-id "$task_id" ${audit_flags[@]+"${audit_flags[@]}"}
     measure audit-1 "$size" "$snapshot" "$fleet_audit" audit "$snapshot" --out "$scratch/audit-1-$size" \
