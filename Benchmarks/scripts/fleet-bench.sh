@@ -51,7 +51,9 @@ fi
 
 # Progress lines would only slow the runs down and fill the logs: silence them where the CLI can.
 audit_flags=()
-if "$fleet_audit" audit --help 2>&1 | grep -q -- '--quiet'; then audit_flags+=(--quiet); fi
+# (The help is read whole first: `grep -q` would close the pipe early and, under pipefail, fail it.)
+audit_help=$("$fleet_audit" audit --help 2>&1 || true)
+if [[ $audit_help == *--quiet* ]]; then audit_flags+=(--quiet); fi
 
 mkdir -p "$bench_dir"
 scratch=$(mktemp -d "$bench_dir/run.XXXXXX")
