@@ -51,6 +51,15 @@ let package = Package(
                 .product(name: "FleetAuditJSON", package: "FleetAudit"),
             ]
         ),
+        // The parse-only floor of `make bench`: every element of every snapshot JSON file
+        // through jansson on N threads, no checks (docs/benchmarks.md, "Fleet benchmark").
+        .executableTarget(
+            name: "parse-floor",
+            dependencies: [
+                "CJanssonWholeFile",
+                .product(name: "FleetAuditJSON", package: "FleetAudit"),
+            ]
+        ),
         .executableTarget(
             name: "ReaderBenchmarks",
             dependencies: [
