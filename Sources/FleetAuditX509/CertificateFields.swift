@@ -48,13 +48,19 @@ public struct CertificateFields: Sendable {
 
     /// Whether `hex` (either case) spells this certificate's SHA-256, without building a string.
     public func hasFingerprint(hex: some StringProtocol) -> Bool {
-        var utf8 = hex.utf8.makeIterator()
-        for byte in digest {
-            guard let high = utf8.next().flatMap(Hex.value), let low = utf8.next().flatMap(Hex.value),
-                high << 4 | low == byte
-            else { return false }
+        // Contiguous bytes on both sides: this runs once per certificate of the fleet.
+        var text = String(hex)
+        return text.withUTF8 { utf8 in
+            guard utf8.count == 2 * SHA256Digest.byteCount else { return false }
+            return digest.withUnsafeBytes { raw in
+                for index in 0..<raw.count {
+                    guard let high = Hex.value(utf8[2 * index]), let low = Hex.value(utf8[2 * index + 1]),
+                        high << 4 | low == raw[index]
+                    else { return false }
+                }
+                return true
+            }
         }
-        return utf8.next() == nil
     }
 
     /// Big-endian, without leading zero bytes (at least one byte).

@@ -46,6 +46,22 @@ public struct IntermediateCARevokedCheck: ReducingCheck {
             [(authority: CertificateAuthorityIndex.Authority, revocation: CertificateAuthorityIndex.Revocation)]
         let revoked: Set<Int>
         let positionByDigest: [SHA256Digest: Int]
+        /// For each authority of the index, the revoked intermediates in the chain that starts
+        /// at it: computed once, so a device certificate only finds its issuers.
+        var chainFromAuthority: [[Int]] = []
+
+        /// The revoked intermediates in the chain of a certificate with this issuer.
+        func revokedAbove(_ certificate: CertificateFields) -> [Int] {
+            var found: Set<Int> = []
+            for (position, authority) in index.authorities.enumerated()
+            where authority.certificate.digest != certificate.digest
+                && CertificateAuthorityIndex.matches(
+                    certificate.issuerBytes, certificate.authorityKeyIdentifier, authority.certificate)
+            {
+                found.formUnion(chainFromAuthority[position])
+            }
+            return found.sorted()
+        }
 
         /// The revoked intermediates in the chain that starts at `issuers` (itself included).
         func revokedInChain(_ issuers: [CertificateAuthorityIndex.Authority]) -> [Int] {
@@ -82,7 +98,9 @@ public struct IntermediateCARevokedCheck: ReducingCheck {
         let positions = Dictionary(
             intermediates.enumerated().map { ($1.authority.certificate.digest, $0) },
             uniquingKeysWith: { first, _ in first })
-        return Facts(index: index, intermediates: intermediates, revoked: revoked, positionByDigest: positions)
+        var facts = Facts(index: index, intermediates: intermediates, revoked: revoked, positionByDigest: positions)
+        facts.chainFromAuthority = index.authorities.map { facts.revokedInChain([$0]) }
+        return facts
     }
 
     /// `certificates.json` is read only when some intermediate is revoked.
@@ -106,7 +124,7 @@ public struct IntermediateCARevokedCheck: ReducingCheck {
         case .failure(let problem):
             return .skipped(element.problem(problem.reason + " (its issuing chain is unknown)"))
         }
-        let positions = facts.revokedInChain(facts.index.issuers(of: certificate))
+        let positions = facts.revokedAbove(certificate)
         guard !positions.isEmpty, let id = CertificateKey(hex: device.certificateId) else { return .none }
         return .affected(positions: positions, id: id, arn: device.certificateArn)
     }
