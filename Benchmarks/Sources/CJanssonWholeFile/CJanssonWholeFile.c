@@ -29,6 +29,7 @@ int fa_bench_json_loadb(const char *buffer, size_t length) {
     }
     json_decref(root);
     return 1;
+}
 
 int fa_bench_json_parse_element(const char *bytes, size_t length, char *error, size_t errorSize, long long *position) {
     json_error_t jsonError;
