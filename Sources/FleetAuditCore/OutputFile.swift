@@ -131,7 +131,8 @@ public enum OutputDirectory {
     /// What `audit` writes in its `--out`: the two outputs, the records of
     /// mitigation tasks run on it, unfinished outputs (`NAME.tmp-PID`) and spool folders.
     public static func isAuditOutputEntry(_ name: String) -> Bool {
-        ["audit-task.json", "findings.json", AuditSource.fileName, "mitigations"].contains(name) || isTemporaryName(name)
+        ["audit-task.json", "findings.json", AuditSource.fileName, "mitigations"].contains(name)
+            || isTemporaryName(name)
             || name.hasPrefix(".fleet-audit-spool-")
     }
 
@@ -172,7 +173,8 @@ public enum OutputLocation {
             return "\(option) \(path) cannot be resolved (a '..' after a directory that does not exist yet)"
         }
         if FileSystem.isInside(resolved, root: root) {
-            return "\(option) \(path) is inside the input snapshot \(snapshot); outputs are never written into the input"
+            return
+                "\(option) \(path) is inside the input snapshot \(snapshot); outputs are never written into the input"
         }
         if FileSystem.isInside(root, root: resolved) {
             return "\(option) \(path) contains the input snapshot \(snapshot); outputs are never written over the input"

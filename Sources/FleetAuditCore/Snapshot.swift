@@ -112,7 +112,8 @@ public struct Snapshot: Sendable {
             guard (status.st_mode & S_IFMT) == S_IFREG else {
                 return .failure(
                     SnapshotProblem(
-                        file: name, reason: "is \(FileSystem.kindDescription(status.st_mode)), not a regular file; refused"
+                        file: name,
+                        reason: "is \(FileSystem.kindDescription(status.st_mode)), not a regular file; refused"
                     ))
             }
             return .success(real)
@@ -123,7 +124,9 @@ public struct Snapshot: Sendable {
     func resolveTarget(_ path: String, name: String) -> Result<(String, stat), SnapshotProblem> {
         var linkStatus = stat()
         guard lstat(path, &linkStatus) == 0 else {
-            if errno == ENOENT { return .failure(SnapshotProblem(file: name, reason: "file not found in the snapshot")) }
+            if errno == ENOENT {
+                return .failure(SnapshotProblem(file: name, reason: "file not found in the snapshot"))
+            }
             return .failure(SnapshotProblem(file: name, reason: "cannot examine: \(FileSystem.lastError)"))
         }
         guard let real = FileSystem.realPath(path) else {
@@ -190,7 +193,8 @@ public struct Snapshot: Sendable {
     /// Whether `file` is neither in the directory (under either name) nor declared unavailable.
     public func isAbsent(_ file: SnapshotFile) -> Bool {
         manifest.unavailable[file.jsonName] == nil && manifest.unavailable[file.jsonLinesName] == nil
-            && !entries.contains(file.jsonName) && !(file.primaryArrayKey != nil && entries.contains(file.jsonLinesName))
+            && !entries.contains(file.jsonName)
+            && !(file.primaryArrayKey != nil && entries.contains(file.jsonLinesName))
     }
 
     /// Whether the directory has an entry called `name` (a file or folder, readable or not).

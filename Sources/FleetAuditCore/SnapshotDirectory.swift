@@ -100,7 +100,8 @@ extension Snapshot {
                 if let first = seen[identity] {
                     return .failure(
                         SnapshotProblem(
-                            file: entryName, reason: "is the same file as \(first) (a link); refused so it is not read twice"))
+                            file: entryName,
+                            reason: "is the same file as \(first) (a link); refused so it is not read twice"))
                 }
                 seen[identity] = entryName
                 entries.append(DirectoryEntry(name: entryName, path: real))
@@ -111,7 +112,8 @@ extension Snapshot {
             default:
                 return .failure(
                     SnapshotProblem(
-                        file: entryName, reason: "is \(FileSystem.kindDescription(status.st_mode)), not a regular file; refused"))
+                        file: entryName,
+                        reason: "is \(FileSystem.kindDescription(status.st_mode)), not a regular file; refused"))
             }
         }
         return .success(entries)
@@ -127,7 +129,9 @@ extension Snapshot {
     /// nor declared unavailable: only then may a caller treat it as optional and empty.
     public func isAbsent(_ directory: SnapshotDirectory) -> Bool {
         let display = directory.displayName
-        let listedUnavailable = [directory.rawValue, display, display + "*"].contains { manifest.unavailable[$0] != nil }
+        let listedUnavailable = [directory.rawValue, display, display + "*"].contains {
+            manifest.unavailable[$0] != nil
+        }
         return !listedUnavailable && !hasEntry(directory.rawValue)
     }
 

@@ -52,7 +52,8 @@ public enum JSONParser {
         let marker = Array(" near '".utf8)
         var end = text.count
         if text.count >= marker.count {
-            for start in 0...(text.count - marker.count) where text[start..<start + marker.count].elementsEqual(marker) {
+            for start in 0...(text.count - marker.count) where text[start..<start + marker.count].elementsEqual(marker)
+            {
                 end = start
                 break
             }

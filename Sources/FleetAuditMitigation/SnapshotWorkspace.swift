@@ -79,7 +79,9 @@ public final class SnapshotWorkspace {
 
     private func dropUnavailable(_ file: SnapshotFile) throws(SnapshotProblem) {
         let current = try snapshot()
-        guard current.manifest.unavailable[file.jsonName] != nil || current.manifest.unavailable[file.jsonLinesName] != nil
+        guard
+            current.manifest.unavailable[file.jsonName] != nil
+                || current.manifest.unavailable[file.jsonLinesName] != nil
         else { return }
         var manifest = try current.readObject(.manifest)
         let remaining = (manifest["unavailable"]?.arrayValue ?? []).filter { entry in
@@ -239,7 +241,8 @@ public final class SnapshotWorkspace {
                         try original.copy(upTo: max(original.position, lastKeptEnd ?? arrayOpen + 1))
                         var first = lastKeptEnd == nil
                         for value in added {
-                            try output.write((first ? "\n        " : ",\n        ") + JSONWriter.pretty(value, level: 2))
+                            try output.write(
+                                (first ? "\n        " : ",\n        ") + JSONWriter.pretty(value, level: 2))
                             first = false
                         }
                         if lastKeptEnd == nil { try output.write("\n    ") }

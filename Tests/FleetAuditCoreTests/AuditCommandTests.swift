@@ -146,7 +146,8 @@ func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: 
         var forced = options(workshopSnapshot, out.path)
         forced.force = true
         #expect(try AuditCommandRunner.run(forced).exitStatus <= 1)
-        #expect(FileSystem.entries(of: out.path)?.sorted() == ["audit-source.json", "audit-task.json", "findings.json"])
+        #expect(
+            FileSystem.entries(of: out.path)?.sorted() == ["audit-source.json", "audit-task.json", "findings.json"])
     }
 
     @Test func aFailedCheckExitsOneAndStillWritesOutputs() throws {

@@ -12,9 +12,12 @@ import Testing
 @Suite struct HostileSnapshotTests {
     static let emptyPolicies = #"{"policyVersions": []}"#
 
-    func audit(_ snapshot: String, checks: [String], followLinks: Bool = false) throws -> (AuditReport, TemporaryDirectory) {
+    func audit(_ snapshot: String, checks: [String], followLinks: Bool = false) throws -> (
+        AuditReport, TemporaryDirectory
+    ) {
         let out = TemporaryDirectory()
-        var options = AuditOptions(snapshotPath: snapshot, outputPath: out.path, checkNames: checks, taskId: "t", workers: 1)
+        var options = AuditOptions(
+            snapshotPath: snapshot, outputPath: out.path, checkNames: checks, taskId: "t", workers: 1)
         options.followLinks = followLinks
         return (try AuditCommandRunner.run(options), out)
     }
@@ -119,7 +122,8 @@ import Testing
                 "fleet-audit: iot-logs/a.jsonl: symbolic link to a path outside the snapshot; refused "
                     + "(--follow-links allows it)"
             ])
-        let everything = report.summary + report.errorLines.joined() + String(decoding: out.read("audit-task.json"), as: UTF8.self)
+        let everything =
+            report.summary + report.errorLines.joined() + String(decoding: out.read("audit-task.json"), as: UTF8.self)
         #expect(!everything.contains("SECRET") && !everything.contains("hunter2"))
     }
 
@@ -127,7 +131,8 @@ import Testing
         // Before: "not valid JSON at byte 3: invalid token near 'TOP'" echoed the file.
         let snapshot = TemporarySnapshot(["iot-logs/a.jsonl": "TOP SECRET password=hunter2\n"])
         let (report, out) = try audit(snapshot.path, checks: ["CONFLICTING_CLIENT_IDS_CHECK"])
-        let everything = report.summary + report.errorLines.joined() + String(decoding: out.read("audit-task.json"), as: UTF8.self)
+        let everything =
+            report.summary + report.errorLines.joined() + String(decoding: out.read("audit-task.json"), as: UTF8.self)
         #expect(everything.contains("iot-logs/a.jsonl: element 0 (byte 0): not valid JSON at byte 3: invalid token"))
         #expect(!everything.contains("TOP") && !everything.contains("hunter2"))
     }
@@ -178,11 +183,14 @@ import Testing
         let input = snapshot.path
         let before = FileSystem.entries(of: input)?.sorted()
         var same = AuditOptions(snapshotPath: input, outputPath: input, workers: 1, force: true)
-        #expect(usage(same) == "--out \(input) is inside the input snapshot \(input); outputs are never written into the input")
+        #expect(
+            usage(same)
+                == "--out \(input) is inside the input snapshot \(input); outputs are never written into the input")
         same.outputPath = input + "/sub/out"
         #expect(
             usage(same)
-                == "--out \(input)/sub/out is inside the input snapshot \(input); outputs are never written into the input")
+                == "--out \(input)/sub/out is inside the input snapshot \(input); outputs are never written into the input"
+        )
         // Through a link that leads into the snapshot.
         let elsewhere = TemporaryDirectory()
         link(input, elsewhere.file("alias"))
@@ -195,12 +203,16 @@ import Testing
         same.spillDirectory = input + "/spill"
         #expect(
             usage(same)
-                == "--spill-dir \(input)/spill is inside the input snapshot \(input); outputs are never written into the input")
+                == "--spill-dir \(input)/spill is inside the input snapshot \(input); outputs are never written into the input"
+        )
         // run() refuses the same way, before anything is written.
-        #expect(throws: UsageError(
-            "--out \(input)/sub/out is inside the input snapshot \(input); outputs are never written into the input"))
-        {
-            _ = try AuditCommandRunner.run(AuditOptions(snapshotPath: input, outputPath: input + "/sub/out", workers: 1))
+        #expect(
+            throws: UsageError(
+                "--out \(input)/sub/out is inside the input snapshot \(input); outputs are never written into the input"
+            )
+        ) {
+            _ = try AuditCommandRunner.run(
+                AuditOptions(snapshotPath: input, outputPath: input + "/sub/out", workers: 1))
         }
         #expect(FileSystem.entries(of: input)?.sorted() == before)
     }
@@ -225,7 +237,9 @@ import Testing
         #expect(TerminalText.escape("del\u{7F}") == "del\\x7F")
         #expect(TerminalText.escape("rtl\u{202E}fdp.exe\u{2028}") == "rtl\\u{202E}fdp.exe\\u{2028}")
         #expect(TerminalText.escape("café ✓ \\x1B") == "café ✓ \\x1B")
-        #expect(TerminalText.escape(bytes: [0x61, 0xFF, 0xC3, 0xA9, 0xC3, 0x1B, 0xED, 0xA0, 0x80]) == "a\\xFFé\\xC3\\x1B\\xED\\xA0\\x80")
+        #expect(
+            TerminalText.escape(bytes: [0x61, 0xFF, 0xC3, 0xA9, 0xC3, 0x1B, 0xED, 0xA0, 0x80])
+                == "a\\xFFé\\xC3\\x1B\\xED\\xA0\\x80")
         // Escaping twice changes nothing: a value escaped where it was inserted survives the final pass.
         let hostile = "x\u{1B}]0;title\u{07}\r\u{9B}\u{7F}"
         #expect(TerminalText.escape(TerminalText.escape(hostile)) == TerminalText.escape(hostile))
@@ -238,20 +252,26 @@ import Testing
         #expect(shown == String(repeating: "A", count: 1024) + "…(+149 MiB)")
         #expect(TerminalText.escape("abcdef", limit: 4) == "abcd…(+2 bytes)")
         #expect(TerminalText.escape("ééé", limit: 3) == "é…(+4 bytes)")
-        #expect(TerminalText.escape(bytes: Array(repeating: UInt8(0x41), count: 3000), limit: 1000) == String(repeating: "A", count: 1000) + "…(+1 KiB)")
+        #expect(
+            TerminalText.escape(bytes: Array(repeating: UInt8(0x41), count: 3000), limit: 1000) == String(
+                repeating: "A", count: 1000) + "…(+1 KiB)")
     }
 
     @Test func jsonForTheTerminalKeepsTheExactStrings() throws {
         let value: JSONValue = ["policyName": .string("p\u{1B}[2J\u{9B}\u{7F}\u{202E}\r")]
         let text = JSONWriter.pretty(value)
         let safe = TerminalText.jsonForTerminal(text)
-        #expect(!safe.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x9B || $0.value == 0x7F || $0.value == 0x202E || $0.value == 0x0D })
+        #expect(
+            !safe.unicodeScalars.contains {
+                $0.value == 0x1B || $0.value == 0x9B || $0.value == 0x7F || $0.value == 0x202E || $0.value == 0x0D
+            })
         #expect(try JSONParser.parse(safe).get() == value)
     }
 
     @Test func hostileNamesAreEscapedInTheSummaryAndExactInFindings() throws {
         let name = "evil\u{1B}[2J\u{1B}]52;c;cm0gLXJmIH4=\u{07}\rall good\u{9B}"
-        let document = #"{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"iot:*\", \"Resource\": \"*\"}]}"#
+        let document =
+            #"{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"iot:*\", \"Resource\": \"*\"}]}"#
         var nameJSON = ""
         JSONWriter.writeString(name, into: &nameJSON)
         let snapshot = TemporarySnapshot([
@@ -262,12 +282,16 @@ import Testing
         let (report, out) = try audit(snapshot.path, checks: ["IOT_POLICY_OVERLY_PERMISSIVE_CHECK"])
         #expect(report.exitStatus == 0)
         let summary = report.summary
-        #expect(!summary.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x0D || $0.value == 0x9B || $0.value == 0x07 })
+        #expect(
+            !summary.unicodeScalars.contains {
+                $0.value == 0x1B || $0.value == 0x0D || $0.value == 0x9B || $0.value == 0x07
+            })
         #expect(summary.contains("policy evil\\x1B[2J\\x1B]52;c;cm0gLXJmIH4=\\x07\\x0Dall good\\x9B version 1"))
         let findings = try JSONParser.parse(out.read("findings.json")).get()
         #expect(
-            findings["findings"]?.arrayValue?.first?["nonCompliantResource"]?["resourceIdentifier"]?["policyVersionIdentifier"]?[
-                "policyName"] == .string(name))
+            findings["findings"]?.arrayValue?.first?["nonCompliantResource"]?["resourceIdentifier"]?[
+                "policyVersionIdentifier"]?[
+                    "policyName"] == .string(name))
     }
 
     @Test func problemLinesAreEscaped() {

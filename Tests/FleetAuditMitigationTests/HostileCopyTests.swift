@@ -34,7 +34,8 @@ import Testing
             snapshot,
             SnapshotProblem(
                 file: "notes.txt",
-                reason: "is a symbolic link to a path outside the snapshot; the copy stopped before anything was written"))
+                reason:
+                    "is a symbolic link to a path outside the snapshot; the copy stopped before anything was written"))
         // A folder link leading outside is refused the same way.
         let folder = TemporarySnapshot([:])
         link(outside.path, folder.directory.file("iot-logs"))
@@ -42,7 +43,8 @@ import Testing
             folder,
             SnapshotProblem(
                 file: "iot-logs",
-                reason: "is a symbolic link to a path outside the snapshot; the copy stopped before anything was written"))
+                reason:
+                    "is a symbolic link to a path outside the snapshot; the copy stopped before anything was written"))
     }
 
     @Test func linkLoopsAreDetected() {
@@ -97,7 +99,9 @@ import Testing
 
     @Test func untouchedElementsKeepTheirBytes() throws {
         let edited = Array(#"{"certificateId": "bbb", "status": "ACTIVE"}"#.utf8)
-        let head = Array("{\n  \"note\": {\"n\": 1.0e+2, \"z\": -0, \"url\": \"a\\/b\"},\n  \"certificateDescriptions\": [\n    ".utf8)
+        let head = Array(
+            "{\n  \"note\": {\"n\": 1.0e+2, \"z\": -0, \"url\": \"a\\/b\"},\n  \"certificateDescriptions\": [\n    "
+                .utf8)
         let file =
             head + Self.hostileBytes("aaa") + Array(",\n    ".utf8) + edited + Array(",\n    ".utf8)
             + Self.hostileBytes("ccc") + Array("\n  ]\n}\n".utf8)
@@ -139,7 +143,9 @@ import Testing
         let second = try SnapshotWorkspace(copying: try unterminated.open(), to: other.path + "/out")
         second.queueAppend(.certificates, ["certificateId": "ddd"])
         try second.commit()
-        #expect(other.read("out/certificates.jsonl") == Array("{\"certificateId\": \"aaa\"}\n{\"certificateId\":\"ddd\"}\n".utf8))
+        #expect(
+            other.read("out/certificates.jsonl")
+                == Array("{\"certificateId\": \"aaa\"}\n{\"certificateId\":\"ddd\"}\n".utf8))
     }
 
     @Test func removingAndAppendingKeepsTheArrayValid() throws {
@@ -202,7 +208,10 @@ import Testing
         #expect(tree(workshop.out)["stale.json"] == nil)
         #expect(tree(workshop.out)["manifest.json"] != nil)
         #expect(!FileManager.default.fileExists(atPath: killed))
-        #expect(FileSystem.entries(of: workshop.scratch.path + "/report")?.sorted() == ["executions.json", "mitigation-task.json", "sns-outbox.jsonl"])
+        #expect(
+            FileSystem.entries(of: workshop.scratch.path + "/report")?.sorted() == [
+                "executions.json", "mitigation-task.json", "sns-outbox.jsonl",
+            ])
     }
 
     @Test func forceDoesNotDeleteSomethingThatIsNotASnapshot() throws {

@@ -426,7 +426,8 @@ final class AuditedWorkshop: @unchecked Sendable {
         let input = workshop.snapshot.path
         #expect(
             usage(workshop.options(out: input + "/mitigated"))
-                == "--out \(input)/mitigated is inside the input snapshot \(input); outputs are never written into the input")
+                == "--out \(input)/mitigated is inside the input snapshot \(input); outputs are never written into the input"
+        )
         #expect(!FileManager.default.fileExists(atPath: workshop.snapshot.path + "/mitigated"))
     }
 
