@@ -219,6 +219,11 @@ public struct Snapshot: Sendable {
         return try readWholeObject(LocatedFile(file: file, name: path, path: path, form: form))
     }
 
+    /// Reads a JSON object file outside any snapshot whole (an audit's `audit-task.json`).
+    public static func readObject(at path: String) throws(SnapshotProblem) -> JSONObject {
+        try readWholeObject(LocatedFile(file: .manifest, name: path, path: path, form: .object))
+    }
+
     static func readWholeObject(_ located: LocatedFile) throws(SnapshotProblem) -> JSONObject {
         let stream: JSONElementStream
         do {

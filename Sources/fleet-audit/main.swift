@@ -1,5 +1,6 @@
 import ArgumentParser
 import FleetAuditFrontend
+import FleetAuditGenerator
 import FleetAuditJSON
 
 import struct Logging.Logger
@@ -15,7 +16,9 @@ struct FleetAudit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fleet-audit",
         abstract: "Offline AWS IoT Device Defender audit of exported configuration snapshots.",
-        subcommands: [Audit.self, Mitigate.self, Logging.self, TestAuthorization.self, Checks.self, Export.self])
+        subcommands: [
+            Audit.self, Mitigate.self, Logging.self, TestAuthorization.self, Checks.self, Export.self, Generate.self,
+        ])
 }
 
 struct Audit: ParsableCommand {
@@ -283,6 +286,45 @@ struct Export: ParsableCommand {
 
     func run() {
         print(ExportInstructions.render(), terminator: "")
+    }
+}
+
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a deterministic fleet snapshot with planted violations (for benchmarks and tests).",
+        discussion: """
+            Writes DIR as an exported snapshot of N devices (certificates with real PEMs, policies, things,
+            principals, groups, a day of connection logs) and DIR/expected-counts.json: what an audit of it
+            must report for every check. The same --seed gives the same bytes.
+            """)
+
+    @Option(name: .long, help: "Number of devices.")
+    var devices: Int
+
+    @Option(name: .long, help: "Random seed.")
+    var seed: UInt64 = 1
+
+    @Option(name: .long, help: "Output directory (created; must be empty).")
+    var out: String
+
+    @Option(name: .long, help: "Parallel workers (default: the core count).")
+    var workers: Int = defaultWorkerCount()
+
+    func validate() throws {
+        guard devices >= 1 else { throw ValidationError("--devices must be at least 1") }
+        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+    }
+
+    func run() throws {
+        do {
+            let fleet = try FleetGenerator(devices: devices, seed: seed, workers: workers).generate(into: out)
+            print(
+                "\(out): \(fleet.devices) devices, \(fleet.certificates) certificates, \(fleet.policies) policies "
+                    + "(\(fleet.policyVersions) versions), \(fleet.logLines) log lines; expected counts in "
+                    + "\(out)/expected-counts.json")
+        } catch {
+            try finish(errorLines: ["fleet-audit: \(error.description)"], summary: "", exitStatus: 2)
+        }
     }
 }
 

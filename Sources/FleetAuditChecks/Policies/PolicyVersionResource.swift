@@ -126,9 +126,14 @@ enum ThingVariableFacts {
                 typeCounts[type, default: 0] += 1
                 if typeCounts[type] == 2 { shared.insert("iot:Connection.Thing.ThingTypeName") }
             }
-            for (name, valueHash) in thing.attributes
-            where !attributeValues[name, default: []].insert(valueHash).inserted {
-                shared.insert("iot:Connection.Thing.Attributes[\(name)]")
+            for (name, valueHash) in thing.attributes {
+                let variable = "iot:Connection.Thing.Attributes[\(name)]"
+                // Once a value repeats the attribute is shared: its hashes are no longer needed.
+                guard !shared.contains(variable) else { continue }
+                if !attributeValues[name, default: []].insert(valueHash).inserted {
+                    shared.insert(variable)
+                    attributeValues[name] = nil
+                }
             }
         }
         scope.thingsKnown = true
