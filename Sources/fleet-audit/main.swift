@@ -86,6 +86,11 @@ struct Audit: ParsableCommand {
     @Flag(name: .long, help: "Log notes (unknown snapshot files, ...) to stderr.")
     var verbose = false
 
+    @Flag(
+        name: .customLong("follow-links"),
+        help: "Read through symbolic links that lead outside the snapshot (refused by default).")
+    var followLinks = false
+
     var options: AuditOptions {
         var options = AuditOptions(
             snapshotPath: snapshot, outputPath: out,
@@ -94,6 +99,7 @@ struct Audit: ParsableCommand {
         options.memoryBudget = memoryBudget
         options.spillDirectory = spillDirectory
         options.progress = quiet ? .never : progress ? .always : .auto
+        options.followLinks = followLinks
         return options
     }
 
@@ -101,7 +107,7 @@ struct Audit: ParsableCommand {
         do {
             _ = try AuditCommandRunner.validate(options)
         } catch {
-            throw ValidationError(error.description)
+            throw ValidationError(TerminalOutput.escape(error.description))
         }
     }
 
@@ -113,7 +119,7 @@ struct Audit: ParsableCommand {
         do {
             report = try AuditCommandRunner.run(options, logger: logger)
         } catch {
-            throw ValidationError(error.description)
+            throw ValidationError(TerminalOutput.escape(error.description))
         }
         try finish(errorLines: report.errorLines, summary: report.summary, exitStatus: report.exitStatus)
     }
@@ -157,26 +163,32 @@ struct Mitigate: ParsableCommand {
     @Option(name: .long, help: "Task time, ISO 8601 (default: now).")
     var now: String?
 
+    @Flag(name: .long, help: "Replace a previous new snapshot at --out and previous records at --report.")
+    var force = false
+
     var options: MitigateOptions {
-        MitigateOptions(
+        var options = MitigateOptions(
             snapshotPath: snapshot, auditDirectory: audit, actionsPath: actions, target: target, mapping: mapping,
             outputPath: out, reportDirectory: report, taskId: taskId, now: now)
+        options.force = force
+        return options
     }
 
     func validate() throws {
         do {
             _ = try MitigateCommandRunner.request(options)
         } catch {
-            throw ValidationError(error.description)
+            throw ValidationError(TerminalOutput.escape(error.description))
         }
     }
 
     func run() throws {
+        MitigateCommandRunner.installInterruptCleanup()
         let report: MitigateReport
         do {
             report = try MitigateCommandRunner.run(options)
         } catch {
-            throw ValidationError(error.description)
+            throw ValidationError(TerminalOutput.escape(error.description))
         }
         try finish(errorLines: report.errorLines, summary: report.summary, exitStatus: report.exitStatus)
     }
@@ -191,7 +203,7 @@ struct Logging: ParsableCommand {
 
     func run() throws {
         switch LoggingCommand.run(snapshot) {
-        case .success(let text): print(text, terminator: "")
+        case .success(let text): print(TerminalOutput.escapeLines(text), terminator: "")
         case .failure(let line):
             printToStandardError([line.line])
             throw ExitCode(2)
@@ -235,7 +247,7 @@ struct TestAuthorization: ParsableCommand {
         do {
             _ = try TestAuthorizationRunner.parseAuthInfos(authInfos)
         } catch {
-            throw ValidationError(error.description)
+            throw ValidationError(TerminalOutput.escape(error.description))
         }
     }
 
@@ -248,12 +260,12 @@ struct TestAuthorization: ParsableCommand {
         do {
             result = try TestAuthorizationRunner.run(options)
         } catch {
-            throw ValidationError(error.description)
+            throw ValidationError(TerminalOutput.escape(error.description))
         }
         switch result {
-        case .success(let json): print(JSONWriter.pretty(json))
+        case .success(let json): print(TerminalOutput.jsonForTerminal(JSONWriter.pretty(json)))
         case .failure(let failure):
-            printToStandardError([failure.description])
+            printToStandardError([TerminalOutput.escape(failure.description)])
             throw ExitCode(2)
         }
     }
@@ -321,16 +333,18 @@ func defaultWorkerCount() -> Int {
 }
 
 /// The output contract of every command: error lines on stderr, the summary
-/// on stdout, then the exit status.
+/// on stdout, then the exit status. Values from the snapshot were escaped where
+/// they were inserted; the final pass here (idempotent) keeps any that was
+/// missed from reaching the terminal raw.
 func finish(errorLines: [String], summary: String, exitStatus: Int32) throws {
     printToStandardError(errorLines)
-    print(summary, terminator: "")
+    print(TerminalOutput.escapeLines(summary), terminator: "")
     if exitStatus != 0 { throw ExitCode(exitStatus) }
 }
 
 func printToStandardError(_ lines: [String]) {
     for line in lines {
-        var text = line + "\n"
+        var text = TerminalOutput.escape(line) + "\n"
         text.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
     }
 }

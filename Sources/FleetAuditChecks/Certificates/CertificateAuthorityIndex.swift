@@ -91,8 +91,8 @@ struct CertificateAuthorityIndex: Sendable {
             for file in files { try index.addChain(file) }
         case .failure(let problem):
             // The folder is optional (there may be no unregistered intermediates), unless the exporter
-            // says it could not collect it.
-            if problem.reason.hasPrefix("not collected") { throw problem }
+            // says it could not collect it or it is there but refused (a link outside, a loop).
+            if !snapshot.isAbsent(.caChain) { throw problem }
         }
         for file in try snapshot.files(in: .crls).get() { try index.addList(file) }
         return index

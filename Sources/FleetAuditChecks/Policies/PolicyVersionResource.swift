@@ -104,7 +104,7 @@ enum ThingVariableFacts {
     private static func read(_ context: AuditContext) throws(SnapshotProblem) -> PolicyScope {
         let manifest = context.snapshot.manifest
         var scope = PolicyScope(region: manifest.region, accountId: manifest.accountId)
-        guard case .success(let located) = context.snapshot.locate(.things) else { return scope }
+        guard let located = try context.snapshot.locateIfPresent(.things) else { return scope }
         var typeCounts: [String: Int] = [:]
         var attributeValues: [String: Set<Int>] = [:]
         var shared: Set<String> = []
