@@ -366,7 +366,8 @@ struct RenderedVerdict: Sendable {
         var count = 0
         for draft in verdict.findingDrafts {
             text +=
-                (count > 0 ? ",\n        " : "\n        ") + FindingText.pretty(renderer.finding(from: draft), level: 2)
+                (count > 0 ? ",\n        " : "\n        ")
+                + FindingText.pretty(renderer.finding(from: draft), level: 2, auditTimeText: renderer.auditTimeText)
             count += 1
         }
         self.text = text
@@ -391,6 +392,16 @@ struct FindingRenderer: Sendable {
     let checkName: String
     let severity: Severity
     let auditTime: AuditTime
+    /// `auditTime.iso8601`, formatted once for every finding of the run.
+    let auditTimeText: String
+
+    init(taskId: String, checkName: String, severity: Severity, auditTime: AuditTime) {
+        self.taskId = taskId
+        self.checkName = checkName
+        self.severity = severity
+        self.auditTime = auditTime
+        auditTimeText = auditTime.iso8601
+    }
 
     func finding(from draft: FindingDraft) -> AuditFinding {
         AuditFinding(

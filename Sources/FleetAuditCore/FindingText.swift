@@ -4,15 +4,21 @@ import FleetAuditJSON
 /// a `JSONValue` tree per finding. The bytes equal
 /// `JSONWriter.pretty(finding.json, level:)` (a test holds them to it).
 public enum FindingText {
-    public static func pretty(_ finding: AuditFinding, level: Int) -> String {
+    /// `auditTimeText`: `taskStartTime.iso8601`, when the caller has it already
+    /// (every finding of a task has the same times).
+    public static func pretty(_ finding: AuditFinding, level: Int, auditTimeText: String? = nil) -> String {
+        let startText =
+            auditTimeText.flatMap { finding.taskStartTime == finding.findingTime ? $0 : nil }
+            ?? finding.taskStartTime.iso8601
+        let findingText = finding.taskStartTime == finding.findingTime ? startText : finding.findingTime.iso8601
         var output = ""
         output.reserveCapacity(640 + finding.relatedResources.count * 200)
         var object = ObjectText(level: level)
         object.string("findingId", finding.findingId, into: &output)
         object.string("taskId", finding.taskId, into: &output)
         object.string("checkName", finding.checkName, into: &output)
-        object.string("taskStartTime", finding.taskStartTime.iso8601, into: &output)
-        object.string("findingTime", finding.findingTime.iso8601, into: &output)
+        object.string("taskStartTime", startText, into: &output)
+        object.string("findingTime", findingText, into: &output)
         object.string("severity", finding.severity.rawValue, into: &output)
         object.key("nonCompliantResource", into: &output)
         resource(finding.nonCompliantResource, level: level + 1, into: &output)

@@ -34,8 +34,20 @@ struct CertificateElement: Sendable {
         "certificateId", "status", "certificatePem", "certificateArn", "caCertificateId", "creationDate", "validity",
     ]
 
-    /// Reads the element; the failure is the reason it is not evaluable.
+    /// Reads the element; the failure is the reason it is not evaluable. Every
+    /// certificate check of the pass reads the same element on the same worker,
+    /// one after the other: the thread's last reading is reused (the comparison
+    /// is cheap, the strings share their storage).
     static func read(_ json: JSONValue) -> Result<CertificateElement, NotEvaluable> {
+        let cache = LastDecodedCertificate.current
+        if let last = cache.element, cache.elementJSON == json { return last }
+        let result = readUncached(json)
+        cache.elementJSON = json
+        cache.element = result
+        return result
+    }
+
+    private static func readUncached(_ json: JSONValue) -> Result<CertificateElement, NotEvaluable> {
         guard json.objectValue != nil else { return .fail("the element is \(json.typeName), not an object") }
         guard let id = json["certificateId"]?.stringValue, !id.isEmpty else {
             return .fail("no certificateId string")
@@ -162,6 +174,9 @@ extension Result where Failure == NotEvaluable {
 final class LastDecodedCertificate {
     var pem = ""
     var result: Result<CertificateFields, X509Problem>?
+    /// The last element read on this thread, and its reading.
+    var elementJSON: JSONValue = .null
+    var element: Result<CertificateElement, NotEvaluable>?
 
     private static let key: pthread_key_t = {
         var key = pthread_key_t()
@@ -175,15 +190,19 @@ final class LastDecodedCertificate {
         return key
     }()
 
+    /// This thread's memo.
+    static var current: LastDecodedCertificate {
+        if let existing = pthread_getspecific(key) {
+            return Unmanaged<LastDecodedCertificate>.fromOpaque(existing).takeUnretainedValue()
+        }
+        let cache = LastDecodedCertificate()
+        pthread_setspecific(key, Unmanaged.passRetained(cache).toOpaque())
+        return cache
+    }
+
     /// `CertificateFields.decode(pem:)`, reusing this thread's last result for the same PEM.
     static func decode(pem: String) -> Result<CertificateFields, X509Problem> {
-        let cache: LastDecodedCertificate
-        if let existing = pthread_getspecific(key) {
-            cache = Unmanaged<LastDecodedCertificate>.fromOpaque(existing).takeUnretainedValue()
-        } else {
-            cache = LastDecodedCertificate()
-            pthread_setspecific(key, Unmanaged.passRetained(cache).toOpaque())
-        }
+        let cache = current
         if let result = cache.result, cache.pem == pem { return result }
         let result = CertificateFields.decode(pem: pem)
         cache.pem = pem
