@@ -136,7 +136,7 @@ public struct RoleAliasUnusedServicesCheck: ResourceCheck {
             problem.reason += " (it tells which services each role used in the last year)"
             throw problem
         }
-        return try RoleFacts.gather(context, roleArns: try RoleAliasResource.roleArns(context))
+        return try RoleFacts.gather(context, roleArns: try RoleAliasResource.roleArns(context), readsUsage: true)
     }
 
     public func evaluate(_ resource: JSONValue, facts: RoleFacts, context: AuditContext) -> ResourceVerdict {

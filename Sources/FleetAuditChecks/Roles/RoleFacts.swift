@@ -29,12 +29,16 @@ public struct RoleFacts: Sendable {
 
     static let usageWindowDays: Int64 = 365
 
-    /// Reads `iam.json` for `roleArns`, and `iam-service-last-accessed.json` when present.
-    static func gather(_ context: AuditContext, roleArns: Set<String>) throws(SnapshotProblem) -> RoleFacts {
+    /// Reads `iam.json` for `roleArns`, and, for the check that uses it
+    /// (`readsUsage`), `iam-service-last-accessed.json` when present. The other
+    /// checks never look at that file, so its absence or refusal is not theirs to report.
+    static func gather(_ context: AuditContext, roleArns: Set<String>, readsUsage: Bool = false)
+        throws(SnapshotProblem) -> RoleFacts
+    {
         var facts = RoleFacts(scope: try ThingVariableFacts.scope(context), roles: [:], usedServices: nil)
         guard !roleArns.isEmpty else { return facts }
         facts.roles = try readRoles(context.snapshot, roleArns: roleArns)
-        if try context.snapshot.locateIfPresent(.iamServiceLastAccessed) != nil {
+        if readsUsage, try context.snapshot.locateIfPresent(.iamServiceLastAccessed) != nil {
             facts.usedServices = try readUsage(context, roleArns: roleArns)
         }
         return facts
