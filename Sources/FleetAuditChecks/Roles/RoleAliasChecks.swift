@@ -74,6 +74,9 @@ public struct RoleAliasOverlyPermissiveCheck: ResourceCheck {
         try RoleFacts.gather(context, roleArns: try RoleAliasResource.roleArns(context))
     }
 
+    /// Skipped things.json elements, named in the message.
+    public func remarks(_ facts: RoleFacts) -> CheckRemarks { facts.things.remarks }
+
     public func evaluate(_ resource: JSONValue, facts: RoleFacts, context: AuditContext) -> ResourceVerdict {
         RoleAliasResource.evaluate(resource, facts: facts) { alias, policy in
             let analysis = PolicyAnalysis(policy.document, scope: facts.scope)
@@ -138,6 +141,9 @@ public struct RoleAliasUnusedServicesCheck: ResourceCheck {
         }
         return try RoleFacts.gather(context, roleArns: try RoleAliasResource.roleArns(context))
     }
+
+    /// Skipped things.json elements, named in the message.
+    public func remarks(_ facts: RoleFacts) -> CheckRemarks { facts.things.remarks }
 
     public func evaluate(_ resource: JSONValue, facts: RoleFacts, context: AuditContext) -> ResourceVerdict {
         RoleAliasResource.evaluate(resource, facts: facts) { alias, policy in
