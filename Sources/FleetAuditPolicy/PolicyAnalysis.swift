@@ -538,7 +538,7 @@ struct TopicReachability {
                 }
             }
             buffer[cut] = saved
-            if allowed { return String(decoding: buffer[base...cut], as: UTF8.self) }
+            if allowed { return String(decoding: buffer[base..<cut], as: UTF8.self) + "#" }
         }
         return nil
     }
@@ -582,7 +582,9 @@ struct PatternIndex {
                 let pattern = resource.pattern
                 // Resource patterns are case-sensitive: a literal token is one byte.
                 var hash = Self.seed
-                for token in pattern.tokens.prefix(pattern.literalPrefixCount) { hash = Self.extend(hash, UInt8(token)) }
+                for token in pattern.tokens.prefix(pattern.literalPrefixCount) {
+                    hash = Self.extend(hash, UInt8(token))
+                }
                 let key = Key(length: pattern.literalPrefixCount, hash: hash)
                 lengthSet.insert(key.length)
                 if isDeny {

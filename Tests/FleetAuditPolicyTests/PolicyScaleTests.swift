@@ -1,5 +1,6 @@
-@testable import FleetAuditPolicy
 import Testing
+
+@testable import FleetAuditPolicy
 
 /// The document shapes that made the analysis quadratic (issue 10): a Deny on
 /// a filter of 20,000 levels, and 10,000 Allow plus 10,000 Deny statements.
@@ -10,7 +11,8 @@ import Testing
     let scope = PolicyScope(region: "us-east-1", accountId: "123456789012")
 
     static func document(_ statements: [String]) throws -> PolicyDocument {
-        try PolicyDocument(text: #"{"Version": "2012-10-17", "Statement": ["# + statements.joined(separator: ",") + "]}")
+        try PolicyDocument(
+            text: #"{"Version": "2012-10-17", "Statement": ["# + statements.joined(separator: ",") + "]}")
     }
 
     static func statement(_ effect: String, _ actions: [String], _ resources: [String]) -> String {
@@ -29,12 +31,12 @@ import Testing
             Self.statement("Deny", ["iot:Subscribe"], [denied]),
         ])
         let analysis = PolicyAnalysis(document, scope: scope)
-        #expect(
-            analysis.misconfigurations() == [
-                PolicyMisconfiguration(
-                    kind: .deniedTopicsAllowedThroughWildcards, statementIndex: 2, resource: denied,
-                    allowedFilter: "#")
-            ])
+        let found = analysis.misconfigurations()
+        #expect(found.count == 1)
+        #expect(found.first?.kind == .deniedTopicsAllowedThroughWildcards)
+        #expect(found.first?.statementIndex == 2)
+        #expect(found.first?.resource == denied)
+        #expect(found.first?.allowedFilter == "#")
     }
 
     /// An Allow of every filter: the innermost enclosing level is the answer.
@@ -45,7 +47,8 @@ import Testing
             Self.statement("Allow", ["iot:*"], ["*"]), Self.statement("Deny", ["iot:Subscribe"], [denied]),
         ])
         let found = PolicyAnalysis(document, scope: scope).misconfigurations()
-        #expect(found.map(\.allowedFilter) == [levels.dropLast().joined(separator: "/") + "/#"])
+        #expect(found.count == 1)
+        #expect(found.first?.allowedFilter == levels.dropLast().joined(separator: "/") + "/#")
     }
 
     /// Each Allow reaches other devices' topics and each Deny takes them back;
@@ -74,7 +77,8 @@ import Testing
                 kind: .deniedTopicsAllowedThroughWildcards, statementIndex: count + index,
                 resource: "\(Self.arn):topicfilter/dev/\(index)/secret/*", allowedFilter: "dev/\(index)/#")
         }
-        #expect(found == expected)
+        // Compared element by element: a failure names one element, not 10,000.
+        #expect(found.indices.first { found[$0] != expected[$0] } == nil)
     }
 
     /// The indexed search answers as the plain evaluation would, candidate by

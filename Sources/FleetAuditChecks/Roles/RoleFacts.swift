@@ -75,7 +75,8 @@ public struct RoleFacts: Sendable {
                         var problem = location
                         problem.reason =
                             role.objectValue == nil
-                            ? "RoleDetailList element is \(role.typeName); expected an object" : "role has no Arn string"
+                            ? "RoleDetailList element is \(role.typeName); expected an object"
+                            : "role has no Arn string"
                         if unreadable.isEmpty { unreadable.append(problem) }
                         continue
                     }
@@ -85,7 +86,7 @@ public struct RoleFacts: Sendable {
                         inline[arn] = references.inline
                         attached[arn] = references.attached
                     case .failure(let error):
-                        malformed[arn] = "role \(arn) (\(location.description)): \(error.reason)"
+                        malformed[arn] = "role \(arn) (\(location.location)): \(error.reason)"
                     }
                 case "Policies":
                     guard case .success(let policy) = raw.parse(), let arn = policy["Arn"]?.stringValue else {
