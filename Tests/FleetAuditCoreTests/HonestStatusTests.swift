@@ -191,3 +191,28 @@ import Testing
         #expect(check.problems.map(\.reason) == ["identity pool \(Self.poolId): \(reason)"])
     }
 }
+
+/// Issue 10, bounded work: an element over the size limit is not evaluable,
+/// named with the limit, and never parsed (its text reaches no message).
+@Suite struct ElementSizeLimitTests {
+    @Test func anOversizedPolicyIsNotEvaluableAndNamesTheLimit() throws {
+        let name = String(repeating: "N", count: SnapshotStream.elementSizeLimit)
+        let snapshot = TemporarySnapshot([:])
+        let small = #"{"Statement": [{"Effect": "Allow", "Action": "iot:Publish", "Resource": "*"}]}"#
+        snapshot.directory.write(
+            "policies.json",
+            bytes: HonestStatusTests.policies([
+                HonestStatusTests.policy(Array(name.utf8)),
+                HonestStatusTests.policy(Array("Small".utf8), document: small),
+            ]))
+        let (outcome, _) = try runAudit(snapshot, checks: [IoTPolicyOverlyPermissiveCheck.self])
+        let check = try #require(outcome.checks.first)
+        #expect(check.notEvaluableCount == 1)
+        #expect(
+            check.problems.map(\.description) == [
+                "policies.json: element 0 (byte 20): element is \(SnapshotStream.elementSizeLimit + 205) bytes, over "
+                    + "the 4 MiB element size limit; not evaluated"
+            ])
+        #expect(check.details.totalResourcesCount == 2)
+    }
+}
