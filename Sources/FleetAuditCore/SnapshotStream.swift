@@ -44,8 +44,9 @@ public struct SnapshotStream: Sendable {
     /// honest status"). A larger one is not evaluable: it is never parsed, so
     /// its text is not copied into values, findings or messages (a 150 MiB
     /// policy name took 1.25 GB). Real elements are a few KiB: an IoT policy
-    /// document is at most 2,048 characters, an IAM one 10,240.
-    public static let elementSizeLimit = 4 << 20
+    /// document is at most 2,048 characters, an IAM one 10,240; 16 MiB still
+    /// admits a document of 20,000 statements.
+    public static let elementSizeLimit = 16 << 20
     /// Raw bytes read ahead per wave, whatever the element count.
     static let waveByteBudget = 8 << 20
 

@@ -211,7 +211,7 @@ import Testing
         #expect(
             check.problems.map(\.description) == [
                 "policies.json: element 0 (byte 20): element is \(SnapshotStream.elementSizeLimit + 205) bytes, over "
-                    + "the 4 MiB element size limit; not evaluated"
+                    + "the 16 MiB element size limit; not evaluated"
             ])
         #expect(check.details.totalResourcesCount == 2)
     }
