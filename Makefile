@@ -2,7 +2,7 @@
 SWIFT ?= swift
 FLEET_AUDIT = .build/debug/fleet-audit
 
-.PHONY: run test build deps test-deps lint clean
+.PHONY: run test build deps test-deps lint clean bench
 
 deps:
 	@scripts/install-deps.sh
@@ -22,11 +22,17 @@ run: build
 test: test-deps lint
 	$(SWIFT) build
 	$(SWIFT) test
-	python3 -m pytest -q scripts
+	python3 -m pytest -q scripts Benchmarks/baseline
 
 # Style: swift-format with the committed .swift-format, warnings as errors.
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests
+
+# The fleet benchmark of docs/benchmarks.md: fleet-audit (2 and 1 workers), the parse-only
+# floor and the Python baseline, side by side on generated fleets cached in .build-bench/.
+# BENCH_SIZES="50000 100000 200000 1000000" make bench for the 1M run.
+bench:
+	@Benchmarks/scripts/fleet-bench.sh
 
 clean:
 	rm -rf .build out

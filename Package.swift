@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "FleetAuditPolicy", targets: ["FleetAuditPolicy"]),
         .library(name: "FleetAuditChecks", targets: ["FleetAuditChecks"]),
         .library(name: "FleetAuditMitigation", targets: ["FleetAuditMitigation"]),
+        .library(name: "FleetAuditX509", targets: ["FleetAuditX509"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -72,6 +73,7 @@ let package = Package(
             dependencies: [
                 "FleetAuditCore", "FleetAuditJSON", "FleetAuditPolicy", "FleetAuditX509",
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSwift
         ),
@@ -90,11 +92,20 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        // `fleet-audit generate`: deterministic fleet snapshots with planted violations (benchmarks, tests).
+        .target(
+            name: "FleetAuditGenerator",
+            dependencies: [
+                "FleetAuditCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSwift
+        ),
         // Argument parsing only.
         .executableTarget(
             name: "fleet-audit",
             dependencies: [
-                "FleetAuditFrontend", "FleetAuditJSON",
+                "FleetAuditFrontend", "FleetAuditGenerator", "FleetAuditJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -120,6 +131,14 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(
+            name: "FleetAuditGeneratorTests",
+            dependencies: [
+                "FleetAuditGenerator", "FleetAuditCore", "FleetAuditChecks", "FleetAuditFrontend",
+                "FleetAuditTestSupport",
+            ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
             name: "FleetAuditPolicyTests",
             dependencies: ["FleetAuditPolicy", "FleetAuditJSON"],
             swiftSettings: strictSwift
@@ -137,6 +156,8 @@ let package = Package(
             dependencies: [
                 "FleetAuditChecks", "FleetAuditCore", "FleetAuditJSON", "FleetAuditTestSupport", "FleetAuditX509",
                 .product(name: "BigInt", package: "BigInt"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],

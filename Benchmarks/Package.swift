@@ -51,6 +51,15 @@ let package = Package(
                 .product(name: "FleetAuditJSON", package: "FleetAudit"),
             ]
         ),
+        // The parse-only floor of `make bench`: every element of every snapshot JSON file
+        // through jansson on N threads, no checks (docs/benchmarks.md, "Fleet benchmark").
+        .executableTarget(
+            name: "parse-floor",
+            dependencies: [
+                "CJanssonWholeFile",
+                .product(name: "FleetAuditJSON", package: "FleetAudit"),
+            ]
+        ),
         .executableTarget(
             name: "ReaderBenchmarks",
             dependencies: [
@@ -71,6 +80,12 @@ let package = Package(
         .executableTarget(
             name: "policy-profile",
             dependencies: ["PolicyCorpus", .product(name: "FleetAuditPolicy", package: "FleetAudit")]
+        ),
+        // Certificate decoding: the full swift-certificates decode against the narrow walk
+        // the certificate checks use (issue 9), timed side by side; also a callgrind target.
+        .executableTarget(
+            name: "cert-decode-profile",
+            dependencies: [.product(name: "FleetAuditX509", package: "FleetAudit")]
         ),
         // The policy engine's hot paths: glob matching and policy classification.
         .executableTarget(

@@ -25,6 +25,8 @@ fi
 if [ $want_test = 1 ]; then
     python3 -c 'import botocore' 2>/dev/null || { echo "install-deps: installing botocore"; python3 -m pip install -q botocore; }
     python3 -c 'import pytest' 2>/dev/null || { echo "install-deps: installing pytest"; python3 -m pip install -q pytest; }
+    # The Python baseline of the fleet benchmark (Benchmarks/baseline) is tested too.
+    python3 -c 'import orjson' 2>/dev/null || { echo "install-deps: installing orjson"; python3 -m pip install -q orjson; }
     # The end-to-end test's expectations (which APIs moto lacks) are those of moto 5.2.1.
     python3 -c 'import moto, moto.server, flask, flask_cors, boto3, cryptography; assert moto.__version__ == "5.2.1"' 2>/dev/null || {
         echo "install-deps: installing moto[server]==5.2.1"; python3 -m pip install -q 'moto[server]==5.2.1'; }

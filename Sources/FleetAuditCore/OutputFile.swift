@@ -40,6 +40,15 @@ public final class OutputFile {
         }
     }
 
+    /// Writes bytes as they are (copied input, which need not be valid UTF-8).
+    public func write(bytes: ArraySlice<UInt8>) throws(SnapshotProblem) {
+        guard let handle, !bytes.isEmpty else { return }
+        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
+        if written != bytes.count {
+            throw SnapshotProblem(file: finalPath, reason: "write failed: \(String(cString: strerror(errno)))")
+        }
+    }
+
     /// Copies another file's bytes (a spool) into this one.
     public func append(contentsOf path: String) throws(SnapshotProblem) {
         guard let handle, let source = fopen(path, "r") else { return }
@@ -78,16 +87,25 @@ public final class OutputFile {
 
 /// Directory helpers for `--out`.
 public enum OutputDirectory {
-    /// Creates `path` (and parents) or accepts it when empty; a non-empty
-    /// directory is refused unless `force`.
-    public static func prepare(_ path: String, force: Bool) throws(SnapshotProblem) {
+    /// Creates `path` (and parents) or accepts it when empty. A non-empty
+    /// directory is refused unless `force`; with `force` it is emptied first, so
+    /// no stale file of an earlier run remains (an old `mitigations/`, a
+    /// `.tmp-PID` left by a killed run), but only when everything in it is
+    /// something FleetAudit writes there (`owned`): `--force` replaces a previous
+    /// output, it never deletes a user's other files.
+    public static func prepare(
+        _ path: String, force: Bool, owned: (String) -> Bool = OutputDirectory.isAuditOutputEntry
+    ) throws(SnapshotProblem) {
         var status = stat()
         if stat(path, &status) == 0 {
             guard (status.st_mode & S_IFMT) == S_IFDIR else {
                 throw SnapshotProblem(file: path, reason: "exists and is not a directory")
             }
-            if !force && !isEmpty(path) {
-                throw SnapshotProblem(file: path, reason: "directory is not empty (use --force to overwrite)")
+            if !isEmpty(path) {
+                guard force else {
+                    throw SnapshotProblem(file: path, reason: "directory is not empty (use --force to overwrite)")
+                }
+                try clear(path, owned: owned)
             }
         } else {
             try createDirectories(path)
@@ -95,6 +113,34 @@ public enum OutputDirectory {
         guard access(path, W_OK) == 0 else {
             throw SnapshotProblem(file: path, reason: "directory is not writable")
         }
+    }
+
+    /// Removes everything in `path` when every entry is `owned`; otherwise removes
+    /// nothing and names the first entry that is not.
+    public static func clear(_ path: String, owned: (String) -> Bool) throws(SnapshotProblem) {
+        let names = (FileSystem.entries(of: path) ?? []).sorted()
+        if let foreign = names.first(where: { !owned($0) }) {
+            throw SnapshotProblem(
+                file: path,
+                reason: "holds \(TerminalText.escape(foreign)), which fleet-audit did not write; --force only "
+                    + "replaces a previous output (remove it yourself or choose another directory)")
+        }
+        for name in names { FileSystem.removeTree(path + "/" + name) }
+    }
+
+    /// What `audit` writes in its `--out`: the two outputs, the records of
+    /// mitigation tasks run on it, unfinished outputs (`NAME.tmp-PID`) and spool folders.
+    public static func isAuditOutputEntry(_ name: String) -> Bool {
+        ["audit-task.json", "findings.json", AuditSource.fileName, "mitigations"].contains(name)
+            || isTemporaryName(name)
+            || name.hasPrefix(".fleet-audit-spool-")
+    }
+
+    /// `NAME.tmp-PID`, as `OutputFile` and the mitigation workspace name what they have not finished.
+    public static func isTemporaryName(_ name: String) -> Bool {
+        guard let dash = name.lastIndex(of: "-"), name[..<dash].hasSuffix(".tmp") else { return false }
+        let digits = name[name.index(after: dash)...]
+        return !digits.isEmpty && digits.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 
     public static func isEmpty(_ path: String) -> Bool {
@@ -110,5 +156,29 @@ public enum OutputDirectory {
             }
             prefix += "/"
         }
+    }
+}
+
+/// Where outputs may go: never into the input snapshot.
+public enum OutputLocation {
+    /// The usage error for `path` (given as `option`) when it would land inside the
+    /// snapshot at `snapshot`, or would contain it; nil when it is elsewhere.
+    /// `path` is resolved through its nearest existing ancestor, so a directory
+    /// still to be created (`S/new/out`) and a link into the snapshot are both
+    /// seen where they lead. Raised before anything is written.
+    public static func refusal(_ path: String, option: String, snapshot: String) -> String? {
+        // A snapshot that cannot be resolved is reported when it is opened.
+        guard let root = FileSystem.realPath(snapshot) else { return nil }
+        guard let resolved = FileSystem.resolvedThroughNearestAncestor(path) else {
+            return "\(option) \(path) cannot be resolved (a '..' after a directory that does not exist yet)"
+        }
+        if FileSystem.isInside(resolved, root: root) {
+            return
+                "\(option) \(path) is inside the input snapshot \(snapshot); outputs are never written into the input"
+        }
+        if FileSystem.isInside(root, root: resolved) {
+            return "\(option) \(path) contains the input snapshot \(snapshot); outputs are never written over the input"
+        }
+        return nil
     }
 }

@@ -33,6 +33,14 @@ extension Snapshot {
     /// The regular files of `directory`, sorted by name (hidden files skipped).
     /// Absent, not a folder, or listed `unavailable` in the manifest (as
     /// `crls`, `crls/` or `crls/*`) are problems that name the folder.
+    ///
+    /// The folder and every entry are resolved as `resolve` does: an entry that is
+    /// a link outside the snapshot, a link loop, a dangling link, a FIFO, socket or
+    /// device fails the whole listing with a problem naming it, so the checks that
+    /// read the folder FAIL rather than complete as if the file were not there.
+    /// Loops are found by device and inode: an entry that is the folder itself or
+    /// one of its ancestors inside the snapshot, or a second name for a file
+    /// already listed (which would be read twice). Other subfolders are not walked.
     public func files(in directory: SnapshotDirectory) -> Result<[DirectoryEntry], SnapshotProblem> {
         let display = directory.displayName
         for name in [directory.rawValue, display, display + "*"] {
@@ -40,24 +48,73 @@ extension Snapshot {
                 return .failure(SnapshotProblem(file: display, reason: "not collected by the exporter: \(reason)"))
             }
         }
-        let folder = path(of: directory.rawValue)
-        var status = stat()
-        guard stat(folder, &status) == 0 else {
+        let folderPath = path(of: directory.rawValue)
+        var linkStatus = stat()
+        guard lstat(folderPath, &linkStatus) == 0 else {
             return .failure(SnapshotProblem(file: display, reason: "folder not found in the snapshot"))
         }
-        guard (status.st_mode & S_IFMT) == S_IFDIR else {
+        let folder: String
+        let folderStatus: stat
+        switch resolveTarget(folderPath, name: display) {
+        case .failure(let problem): return .failure(problem)
+        case .success(let (real, status)):
+            folder = real
+            folderStatus = status
+        }
+        guard (folderStatus.st_mode & S_IFMT) == S_IFDIR else {
             return .failure(SnapshotProblem(file: display, reason: "not a folder"))
         }
-        guard let listed = FileSystem.entries(of: folder) else {
+        guard let rawListed = FileSystem.rawEntries(of: folder) else {
             return .failure(SnapshotProblem(file: display, reason: "cannot list: \(FileSystem.lastError)"))
         }
-        let names = listed.filter { !$0.hasPrefix(".") }
+        var listed: [String] = []
+        for raw in rawListed {
+            // A name that is not UTF-8 cannot be opened through a String path (the
+            // bytes would change): refused, and shown escaped rather than as U+FFFD.
+            guard let name = String(validating: raw, as: UTF8.self) else {
+                return .failure(
+                    SnapshotProblem(
+                        file: display + TerminalText.escape(bytes: raw), reason: "file name is not UTF-8; refused"))
+            }
+            listed.append(name)
+        }
+        // The folder and its ancestors up to the root: an entry leading back to one is a loop.
+        var ancestors: Set<FileIdentity> = [FileIdentity(folderStatus)]
+        var rootStatus = stat()
+        if stat(root, &rootStatus) == 0 { ancestors.insert(FileIdentity(rootStatus)) }
+        var seen: [FileIdentity: String] = [:]
         var entries: [DirectoryEntry] = []
-        for name in names.sorted() {
-            let path = folder + "/" + name
-            var fileStatus = stat()
-            guard stat(path, &fileStatus) == 0, (fileStatus.st_mode & S_IFMT) == S_IFREG else { continue }
-            entries.append(DirectoryEntry(name: display + name, path: path))
+        for name in listed.filter({ !$0.hasPrefix(".") }).sorted() {
+            let entryName = display + name
+            let real: String
+            let status: stat
+            switch resolveTarget(folder + "/" + name, name: entryName) {
+            case .failure(let problem): return .failure(problem)
+            case .success(let (resolved, resolvedStatus)):
+                real = resolved
+                status = resolvedStatus
+            }
+            let identity = FileIdentity(status)
+            switch status.st_mode & S_IFMT {
+            case S_IFREG:
+                if let first = seen[identity] {
+                    return .failure(
+                        SnapshotProblem(
+                            file: entryName,
+                            reason: "is the same file as \(first) (a link); refused so it is not read twice"))
+                }
+                seen[identity] = entryName
+                entries.append(DirectoryEntry(name: entryName, path: real))
+            case S_IFDIR:
+                if ancestors.contains(identity) {
+                    return .failure(SnapshotProblem(file: entryName, reason: "symbolic link loop; refused"))
+                }
+            default:
+                return .failure(
+                    SnapshotProblem(
+                        file: entryName,
+                        reason: "is \(FileSystem.kindDescription(status.st_mode)), not a regular file; refused"))
+            }
         }
         return .success(entries)
     }
@@ -68,12 +125,35 @@ extension Snapshot {
         return false
     }
 
-    /// The bytes of a (small) file such as a CRL or a PEM bundle.
-    public static func readBytes(_ entry: DirectoryEntry) throws(SnapshotProblem) -> [UInt8] {
-        guard let bytes = FileSystem.readFile(entry.path) else {
-            throw SnapshotProblem(file: entry.name, reason: "cannot read: \(FileSystem.lastError)")
+    /// Whether `directory` is neither in the snapshot (as a folder, link or anything else)
+    /// nor declared unavailable: only then may a caller treat it as optional and empty.
+    public func isAbsent(_ directory: SnapshotDirectory) -> Bool {
+        let display = directory.displayName
+        let listedUnavailable = [directory.rawValue, display, display + "*"].contains {
+            manifest.unavailable[$0] != nil
         }
-        return bytes
+        return !listedUnavailable && !hasEntry(directory.rawValue)
+    }
+
+    /// The bytes of a (small) file such as a CRL or a PEM bundle. `entry.path` is already
+    /// resolved; the open itself refuses anything that is not a regular file (a FIFO
+    /// swapped in since the listing), without reading from it.
+    public static func readBytes(_ entry: DirectoryEntry) throws(SnapshotProblem) -> [UInt8] {
+        switch FileSystem.readRegularFile(entry.path) {
+        case .success(let bytes): return bytes
+        case .failure(let refusal): throw SnapshotProblem(file: entry.name, reason: refusal.reason)
+        }
+    }
+}
+
+/// A file's device and inode: what identifies it across links, for loop detection.
+public struct FileIdentity: Hashable, Sendable {
+    public var device: UInt64
+    public var inode: UInt64
+
+    public init(_ status: stat) {
+        device = UInt64(truncatingIfNeeded: status.st_dev)
+        inode = UInt64(truncatingIfNeeded: status.st_ino)
     }
 }
 

@@ -112,7 +112,15 @@ public struct SnapshotStream: Sendable {
         workers: Int, members: JSONMemberSelection? = nil, _ transform: @escaping @Sendable (StreamedElement) -> Value,
         consume: (Value, SnapshotProblem) throws(SnapshotProblem) -> Void
     ) throws(SnapshotProblem) {
-        let waveLimit = max(1, workers) * Self.elementsPerWorker
+        // One worker is one thread: no reading ahead on another, so `--workers 1` is the
+        // single-threaded baseline that the parallel runs are measured against.
+        guard workers > 1 else {
+            return try forEachRaw { raw throws(SnapshotProblem) in
+                let element = streamed(raw, members: members)
+                try consume(transform(element), element.location)
+            }
+        }
+        let waveLimit = workers * Self.elementsPerWorker
         var wave: [RawElement] = []
         var waveBytes = 0
         var pending: (elements: [RawElement], group: DispatchGroup, slots: ResultSlots<Value>)?

@@ -28,6 +28,8 @@ public struct AuditOptions: Sendable {
     public var spillDirectory: String?
     /// Whether stderr shows progress: `--progress` forces it, `--quiet` silences it.
     public var progress: ProgressMode = .never
+    /// `--follow-links`: read through links that resolve outside the snapshot.
+    public var followLinks = false
 
     public enum ProgressMode: Sendable {
         /// On a terminal only.
@@ -112,6 +114,12 @@ public enum AuditCommandRunner {
             }
         }
         guard options.workers >= 1 else { throw UsageError("--workers must be at least 1") }
+        // Outputs never go into the input, checked before anything is written.
+        for (option, path) in [("--out", options.outputPath), ("--spill-dir", options.spillDirectory)] {
+            if let path, let refusal = OutputLocation.refusal(path, option: option, snapshot: options.snapshotPath) {
+                throw UsageError(refusal)
+            }
+        }
         var settings = AuditSettings()
         if let directory = options.weakKeyBlacklist {
             var status = stat()
@@ -167,13 +175,13 @@ public enum AuditCommandRunner {
         let (checks, now, settings, memoryBudget) = try validate(options)
         let snapshot: Snapshot
         do {
-            snapshot = try Snapshot.open(options.snapshotPath)
+            snapshot = try Snapshot.open(options.snapshotPath, followLinks: options.followLinks)
         } catch {
             return AuditReport(
-                exitStatus: exitNothingAudited, summary: "", errorLines: ["fleet-audit: \(error)"], outcome: nil)
+                exitStatus: exitNothingAudited, summary: "", errorLines: [error.terminalLine], outcome: nil)
         }
         for name in snapshot.unknownEntries {
-            logger.info("ignoring \(name): not a snapshot file")
+            logger.info("ignoring \(TerminalText.escape(name)): not a snapshot file")
         }
         let onTerminal = isatty(STDERR_FILENO) == 1
         let showProgress =
@@ -190,12 +198,12 @@ public enum AuditCommandRunner {
             outcome = try AuditExecutor.run(snapshot: snapshot, plan: plan, outputDirectory: options.outputPath)
         } catch {
             return AuditReport(
-                exitStatus: exitNothingAudited, summary: "", errorLines: ["fleet-audit: \(error)"], outcome: nil)
+                exitStatus: exitNothingAudited, summary: "", errorLines: [error.terminalLine], outcome: nil)
         }
         // Checks that read the same input report the same problem; say it once.
         var errorLines: [String] = []
         var seen: Set<String> = []
-        for line in outcome.checks.flatMap({ check in check.problems.map { "fleet-audit: \($0)" } })
+        for line in outcome.checks.flatMap({ check in check.problems.map(\.terminalLine) })
         where seen.insert(line).inserted {
             errorLines.append(line)
         }

@@ -1,14 +1,17 @@
 import FleetAuditCore
 import FleetAuditJSON
 
-/// The short, human summary of an audit printed on stdout.
+/// The short, human summary of an audit printed on stdout. Every value that
+/// comes from the snapshot (region, resource ids, reasons, messages) is
+/// escaped and shortened by `TerminalText`; findings.json keeps them exact.
 public enum AuditSummary {
     public static func render(_ outcome: AuditOutcome, snapshot: Snapshot) -> String {
         let manifest = snapshot.manifest
+        let escaped = TerminalText.escape
         var lines: [String] = []
         lines.append(
-            "Audit task \(outcome.task.taskId) (ON_DEMAND_AUDIT_TASK), account \(manifest.accountId) "
-                + "\(manifest.region), audit time \(outcome.task.taskStartTime.iso8601)")
+            "Audit task \(outcome.task.taskId) (ON_DEMAND_AUDIT_TASK), account \(escaped(manifest.accountId, 64)) "
+                + "\(escaped(manifest.region, 64)), audit time \(outcome.task.taskStartTime.iso8601)")
         lines.append("")
         let nameWidth = max(28, outcome.checks.map(\.name.count).max() ?? 0)
         lines.append(
@@ -24,9 +27,9 @@ public enum AuditSummary {
             for finding in check.preview {
                 lines.append(
                     "    \(finding.severity.rawValue) \(finding.nonCompliantResource.resourceType.rawValue) "
-                        + "\(finding.nonCompliantResource.resourceIdentifier.displayText): "
+                        + "\(escaped(finding.nonCompliantResource.resourceIdentifier.displayText, TerminalText.defaultLimit)): "
                         + finding.reasonForNonComplianceCode)
-                lines.append("        \(finding.reasonForNonCompliance)")
+                lines.append("        \(escaped(finding.reasonForNonCompliance, TerminalText.defaultLimit))")
             }
             let shown = check.preview.count
             let total = Int(details.nonCompliantResourcesCount)
@@ -34,7 +37,9 @@ public enum AuditSummary {
                 lines.append("    ... \(total - shown) more in findings.json")
             }
             if let message = details.message {
-                lines.append("    \(details.checkRunStatus == .failed ? "failed" : "note"): \(message)")
+                lines.append(
+                    "    \(details.checkRunStatus == .failed ? "failed" : "note"): "
+                        + escaped(message, TerminalText.defaultLimit))
             }
         }
         let task = outcome.task

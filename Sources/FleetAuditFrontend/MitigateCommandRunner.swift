@@ -13,6 +13,8 @@ public struct MitigateOptions: Sendable {
     public var reportDirectory: String?
     public var taskId: String?
     public var now: String?
+    /// `--force`: replace a previous output at `--out` and previous records at `--report`.
+    public var force = false
 
     public init(
         snapshotPath: String, auditDirectory: String, actionsPath: String? = nil, target: String? = nil,
@@ -40,8 +42,20 @@ public struct MitigateReport: Sendable {
 
 /// Runs `fleet-audit mitigate` (`aws iot start-audit-mitigation-actions-task`, offline).
 public enum MitigateCommandRunner {
-    /// Parses the JSON arguments; throws a usage error for malformed ones.
+    /// Makes SIGINT and SIGTERM remove the unfinished new snapshot and records before exiting.
+    public static func installInterruptCleanup() {
+        InterruptCleanup.shared.installSignalHandlers()
+    }
+
+    /// Parses the JSON arguments and checks where outputs go; throws a usage error
+    /// for malformed arguments or an output inside the input snapshot.
     public static func request(_ options: MitigateOptions) throws(UsageError) -> MitigationRequest {
+        let records = options.reportDirectory ?? options.auditDirectory + "/mitigations"
+        for (option, path) in [("--out", options.outputPath), ("--report", records)] {
+            if let refusal = OutputLocation.refusal(path, option: option, snapshot: options.snapshotPath) {
+                throw UsageError(refusal)
+            }
+        }
         do throws(MitigationRequestError) {
             var now: AuditTime? = nil
             if let text = options.now {
@@ -50,7 +64,7 @@ public enum MitigateCommandRunner {
                 }
                 now = parsed
             }
-            return MitigationRequest(
+            var request = MitigationRequest(
                 snapshotPath: options.snapshotPath, auditDirectory: options.auditDirectory,
                 actionsPath: options.actionsPath,
                 target: try options.target.map { text throws(MitigationRequestError) in
@@ -59,6 +73,8 @@ public enum MitigateCommandRunner {
                 mapping: try CLIJSONArgument.parse(options.mapping, option: "--audit-check-to-actions-mapping"),
                 outputPath: options.outputPath, reportDirectory: options.reportDirectory, taskId: options.taskId,
                 now: now)
+            request.force = options.force
+            return request
         } catch {
             throw UsageError(error.description)
         }
@@ -70,7 +86,7 @@ public enum MitigateCommandRunner {
         do {
             snapshot = try Snapshot.open(options.snapshotPath)
         } catch {
-            return MitigateReport(exitStatus: 2, summary: "", errorLines: ["fleet-audit: \(error)"], outcome: nil)
+            return MitigateReport(exitStatus: 2, summary: "", errorLines: [error.terminalLine], outcome: nil)
         }
         let outcome: MitigationOutcome
         do {
@@ -78,18 +94,23 @@ public enum MitigateCommandRunner {
         } catch {
             if error.isUsage { throw UsageError(error.description) }
             return MitigateReport(
-                exitStatus: 2, summary: "", errorLines: ["fleet-audit: \(error.description)"], outcome: nil)
+                exitStatus: 2, summary: "", errorLines: ["fleet-audit: " + TerminalText.escape(error.description)],
+                outcome: nil)
         }
+        // Action names, finding ids, error codes and messages come from the inputs
+        // (the actions file, the audit records, the snapshot): escaped and shortened.
+        let shown = { (text: String) in TerminalText.escape(text) }
         var lines = ["Mitigation task \(outcome.taskId): \(outcome.failed ? "FAILED" : "COMPLETED")"]
         for (check, statistics) in outcome.statistics {
             lines.append(
-                "  \(check): \(statistics.total) finding(s): \(statistics.succeeded) succeeded, \(statistics.failed) "
-                    + "failed, \(statistics.skipped) skipped")
+                "  \(shown(check)): \(statistics.total) finding(s): \(statistics.succeeded) succeeded, "
+                    + "\(statistics.failed) failed, \(statistics.skipped) skipped")
         }
         for execution in outcome.executions {
-            var line = "    \(execution.status.rawValue) \(execution.actionName) on finding \(execution.findingId)"
-            if let code = execution.errorCode { line += ": \(code)" }
-            if let message = execution.message { line += " (\(message))" }
+            var line =
+                "    \(execution.status.rawValue) \(shown(execution.actionName)) on finding \(shown(execution.findingId))"
+            if let code = execution.errorCode { line += ": \(shown(code))" }
+            if let message = execution.message { line += " (\(shown(message)))" }
             lines.append(line)
         }
         lines.append("New snapshot: \(outcome.outputPath) (the input is unchanged)")
@@ -97,7 +118,8 @@ public enum MitigateCommandRunner {
             "Records: \(outcome.reportDirectory)/mitigation-task.json, executions.json, sns-outbox.jsonl "
                 + "(\(outcome.publishedCount) notification(s))")
         let failures = outcome.executions.filter { $0.status == .failed }.map {
-            "fleet-audit: \($0.actionName) failed on finding \($0.findingId): \($0.errorCode ?? "") \($0.message ?? "")"
+            "fleet-audit: \(shown($0.actionName)) failed on finding \(shown($0.findingId)): "
+                + "\(shown($0.errorCode ?? "")) \(shown($0.message ?? ""))"
         }
         return MitigateReport(
             exitStatus: outcome.failed ? 1 : 0, summary: lines.joined(separator: "\n") + "\n", errorLines: failures,

@@ -175,7 +175,7 @@ public enum TestAuthorizationRunner {
 
     /// Things attached to the principal (`thing-principals.json`); none when the file is absent.
     static func thingsAttached(to principal: String, _ snapshot: Snapshot) throws(SnapshotProblem) -> [String] {
-        guard case .success = snapshot.locate(.thingPrincipals) else { return [] }
+        guard try snapshot.locateIfPresent(.thingPrincipals) != nil else { return [] }
         let object = try snapshot.readObject(.thingPrincipals)
         return (object["principalThings"]?.arrayValue ?? []).filter { $0["principal"]?.stringValue == principal }
             .flatMap { $0["things"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
@@ -187,7 +187,7 @@ public enum TestAuthorizationRunner {
     {
         let manifest = snapshot.manifest
         var targets: Set<String> = [principal]
-        if !things.isEmpty, case .success = snapshot.locate(.thingGroupMembers) {
+        if !things.isEmpty, try snapshot.locateIfPresent(.thingGroupMembers) != nil {
             let members = try snapshot.readObject(.thingGroupMembers)
             for group in members["thingGroupMembers"]?.arrayValue ?? [] {
                 guard let name = group["thingGroupName"]?.stringValue,
@@ -242,7 +242,7 @@ public enum TestAuthorizationRunner {
     }
 
     static func thing(named name: String, _ snapshot: Snapshot) throws(SnapshotProblem) -> JSONValue? {
-        guard case .success(let located) = snapshot.locate(.things) else { return nil }
+        guard let located = try snapshot.locateIfPresent(.things) else { return nil }
         do {
             let stream = try JSONElementStream(path: located.path, form: located.form)
             while let event = try stream.next() {

@@ -122,12 +122,38 @@ public final class JSONElementStream {
         self.chunkSize = max(chunkSize, 16)
         self.maxElementBytes = max(maxElementBytes, self.chunkSize)
         self.window = UnsafeMutableRawBufferPointer.allocate(byteCount: self.chunkSize * 2, alignment: 16)
-        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO must not wait for a writer (a FIFO named
+        // policies.json hung the audit); fstat on the descriptor then refuses
+        // anything that is not a regular file before a byte is read from it.
+        descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        var refusal: String? = nil
         if descriptor < 0 {
-            let reason = String(cString: strerror(errno))
+            refusal = "cannot open: \(String(cString: strerror(errno)))"
+        } else {
+            var status = stat()
+            if fstat(descriptor, &status) != 0 {
+                refusal = "cannot open: \(String(cString: strerror(errno)))"
+            } else if (status.st_mode & S_IFMT) != S_IFREG {
+                refusal = "not a regular file (\(Self.kind(status.st_mode))); refused"
+            }
+        }
+        if let refusal {
+            if descriptor >= 0 { close(descriptor) }
+            descriptor = -1
             window.deallocate()
             window = UnsafeMutableRawBufferPointer(start: nil, count: 0)
-            throw JSONStreamError(reason: "cannot open: \(reason)", byteOffset: 0)
+            throw JSONStreamError(reason: refusal, byteOffset: 0)
+        }
+    }
+
+    private static func kind(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: return "a directory"
+        case S_IFIFO: return "a FIFO"
+        case S_IFSOCK: return "a socket"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        default: return "mode \(String(mode & S_IFMT, radix: 8))"
         }
     }
 

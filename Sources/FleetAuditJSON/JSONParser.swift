@@ -40,12 +40,25 @@ public enum JSONParser {
         return text.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
     }
 
+    /// jansson's message without its `near '<token>'` tail: the token is bytes of
+    /// the input (a line of a text file linked into the snapshot, a secret), and
+    /// messages never quote input; the byte offset already says where.
     static func errorText(_ error: json_error_t) -> String {
-        withUnsafeBytes(of: error.text) { raw in
+        let text = withUnsafeBytes(of: error.text) { raw in
             let chars = raw.bindMemory(to: UInt8.self)
             let length = chars.firstIndex(of: 0) ?? chars.count
-            return String(decoding: chars[0..<length], as: UTF8.self)
+            return Array(chars[0..<length])
         }
+        let marker = Array(" near '".utf8)
+        var end = text.count
+        if text.count >= marker.count {
+            for start in 0...(text.count - marker.count) where text[start..<start + marker.count].elementsEqual(marker)
+            {
+                end = start
+                break
+            }
+        }
+        return String(decoding: text[0..<end], as: UTF8.self)
     }
 
     /// Copies a jansson tree into Swift values. jansson limits nesting to 2048,

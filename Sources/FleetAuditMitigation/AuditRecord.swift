@@ -39,17 +39,14 @@ public struct AuditRecord: Sendable {
         }
         var findings: [AuditedFinding] = []
         let path = directory + "/findings.json"
-        do throws(JSONStreamError) {
-            let stream = try JSONElementStream(path: path, form: .object)
-            while let event = try stream.next() {
-                guard case .element(let element) = event, element.key == "findings" else { continue }
-                let value = try element.parse().get()
+        do throws(SnapshotProblem) {
+            try SnapshotStream(name: path, path: path, form: .object, arrayKey: "findings").forEach {
+                element throws(SnapshotProblem) in
+                let value = try element.value.get()
                 guard let findingId = value["findingId"]?.stringValue, let check = value["checkName"]?.stringValue,
                     let code = value["reasonForNonComplianceCode"]?.stringValue
                 else {
-                    throw JSONStreamError(
-                        reason: "finding has no findingId, checkName or reasonForNonComplianceCode",
-                        byteOffset: element.byteOffset, elementIndex: element.index, key: element.key)
+                    throw element.problem("finding has no findingId, checkName or reasonForNonComplianceCode")
                 }
                 findings.append(
                     AuditedFinding(
@@ -57,29 +54,17 @@ public struct AuditRecord: Sendable {
                         isSuppressed: value["isSuppressed"]?.boolValue ?? false, json: value))
             }
         } catch {
-            throw .input(SnapshotProblem(file: path, error).description)
+            throw .input(error.description)
         }
         return AuditRecord(
             directory: directory, taskId: taskId, checkNames: checkNames, source: source, findings: findings)
     }
 
     private static func readObject(_ directory: String, _ name: String) throws(MitigationRequestError) -> JSONObject {
-        let path = directory + "/" + name
-        do throws(JSONStreamError) {
-            let stream = try JSONElementStream(path: path, form: .object)
-            var object = JSONObject()
-            var elements: [JSONValue] = []
-            while let event = try stream.next() {
-                switch event {
-                case .member(let key, let value, _): object[key] = value
-                case .arrayStart: elements = []
-                case .element(let element): elements.append(try element.parse().get())
-                case .arrayEnd(let key, _): object[key] = .array(elements)
-                }
-            }
-            return object
+        do throws(SnapshotProblem) {
+            return try Snapshot.readObject(at: directory + "/" + name)
         } catch {
-            throw .input(SnapshotProblem(file: path, error).description)
+            throw .input(error.description)
         }
     }
 }

@@ -20,6 +20,9 @@ public struct MitigationRequest: Sendable {
     public var reportDirectory: String?
     public var taskId: String?
     public var now: AuditTime?
+    /// `--force`: replace a previous new snapshot at `outputPath` and a previous task's records,
+    /// as `audit --force` replaces a previous audit output.
+    public var force = false
 
     public init(
         snapshotPath: String, auditDirectory: String, actionsPath: String? = nil, target: JSONValue? = nil,
@@ -125,7 +128,7 @@ public enum MitigationExecutor {
                 throw .usage("--task-id '\(taskId)' must be 1 to 128 characters of [a-zA-Z0-9_-] (the API's taskId)")
             }
         }
-        try validateOutput(request.outputPath, input: snapshot.directory)
+        try validateOutput(request.outputPath, input: snapshot.directory, force: request.force)
         let audit = try AuditRecord.load(request.auditDirectory)
         guard audit.source.accountId == snapshot.manifest.accountId, audit.source.region == snapshot.manifest.region
         else {
@@ -177,7 +180,16 @@ public enum MitigationExecutor {
         let taskId = request.taskId ?? FindingIdentity.randomTaskId()
         let reportDirectory = request.reportDirectory ?? (request.auditDirectory + "/mitigations/" + taskId)
         if exists(reportDirectory) && !OutputDirectory.isEmpty(reportDirectory) {
-            throw .input("report directory \(reportDirectory) is not empty (a task \(taskId) already exists?)")
+            guard request.force else {
+                throw .input(
+                    "report directory \(reportDirectory) is not empty (a task \(taskId) already exists? "
+                        + "--force replaces it)")
+            }
+            do {
+                try OutputDirectory.clear(reportDirectory, owned: isRecordEntry)
+            } catch {
+                throw .input(error.description)
+            }
         }
         return Plan(
             taskId: taskId, now: request.now ?? AuditTime.current(), target: target, mapping: canonicalMapping,
@@ -190,7 +202,7 @@ public enum MitigationExecutor {
     {
         let workspace: SnapshotWorkspace
         do {
-            workspace = try SnapshotWorkspace(copying: snapshot, to: request.outputPath)
+            workspace = try SnapshotWorkspace(copying: snapshot, to: request.outputPath, replacing: request.force)
         } catch {
             throw .input(error.description)
         }
@@ -317,11 +329,26 @@ public enum MitigationExecutor {
         return mapping
     }
 
-    static func validateOutput(_ output: String, input: String) throws(MitigationRequestError) {
+    /// What a task writes in its records directory (for `--force`).
+    static func isRecordEntry(_ name: String) -> Bool {
+        ["mitigation-task.json", "executions.json", "sns-outbox.jsonl"].contains(name)
+            || OutputDirectory.isTemporaryName(name)
+    }
+
+    static func validateOutput(_ output: String, input: String, force: Bool = false) throws(MitigationRequestError) {
+        if let refusal = OutputLocation.refusal(output, option: "--out", snapshot: input) { throw .usage(refusal) }
         let inputReal = realPath(input)
         if let outputReal = realPath(output) {
             if outputReal == inputReal { throw .usage("--out must not be the input snapshot") }
-            if !OutputDirectory.isEmpty(output) { throw .usage("--out \(output) exists and is not empty") }
+            if !OutputDirectory.isEmpty(output) {
+                // --force replaces a previous new snapshot (it has a manifest), never other files.
+                guard force else { throw .usage("--out \(output) exists and is not empty (--force replaces it)") }
+                guard exists(output + "/" + SnapshotFile.manifest.jsonName) else {
+                    throw .usage(
+                        "--out \(output) is not empty and holds no snapshot (no manifest.json); --force only "
+                            + "replaces a previous output")
+                }
+            }
         }
         // A new directory inside the input would change the input.
         let trimmed = output.hasSuffix("/") ? String(output.dropLast()) : output

@@ -11,15 +11,25 @@ import FleetAuditJSON
 /// temporary sibling directory and renamed to `--out` only when complete. The
 /// input is only ever read; edits replace whole files atomically inside the copy.
 ///
+/// The copy takes regular files only. A link inside the snapshot gives its
+/// target's content; a link that leads outside it, a link loop (found by device
+/// and inode), a dangling link, a FIFO, socket or device stops the task before
+/// anything is written, so another person's files never leave with the copy.
+///
 /// Small settings files are rewritten whole (`write`). Edits of large arrays
 /// (certificates, policy versions) are queued by resource key and applied in
-/// one streamed pass per file when the workspace is finished, copying every
-/// unchanged element byte for byte, so a task that touches a thousand
-/// certificates of a million reads `certificates.json` once.
+/// one streamed pass per file when the workspace is finished. That pass splices:
+/// every byte outside the edited elements is copied from the original file as
+/// it is (numbers such as `1.0e+2` or `-0`, escapes such as `\/`, bytes that
+/// are not UTF-8, whitespace), so a task that touches a thousand certificates of
+/// a million changes only those thousand elements.
 public final class SnapshotWorkspace {
     public let finalPath: String
     public let path: String
+    /// Whether `commit` replaces a previous output at `finalPath` (`--force`).
+    public let replacing: Bool
     private var committed = false
+    private let cleanupToken: Int
 
     /// Replaces one element by zero or more elements.
     public typealias ElementEdit = (JSONValue) -> [JSONValue]
@@ -27,19 +37,33 @@ public final class SnapshotWorkspace {
     private var appended: [SnapshotFile: [JSONValue]] = [:]
 
     /// Copies every file and folder of `input` into a temporary directory beside `finalPath`.
-    public init(copying input: Snapshot, to finalPath: String) throws(SnapshotProblem) {
+    public init(copying input: Snapshot, to finalPath: String, replacing: Bool = false) throws(SnapshotProblem) {
         self.finalPath = finalPath
+        self.replacing = replacing
         let trimmed = finalPath.hasSuffix("/") ? String(finalPath.dropLast()) : finalPath
         let slash = trimmed.lastIndex(of: "/")
         let parent = slash.map { String(trimmed[..<$0]) } ?? "."
         let base = slash.map { String(trimmed[trimmed.index(after: $0)...]) } ?? trimmed
-        try OutputDirectory.createDirectories(parent.isEmpty ? "/" : parent)
+        let parentPath = parent.isEmpty ? "/" : parent
         path = (parent.isEmpty ? "" : parent) + "/.\(base).tmp-\(getpid())"
+        cleanupToken = InterruptCleanup.shared.register(path)
+        // Everything is planned before anything is written: a refused entry stops the task here.
+        let plan = try Self.planCopy(of: input.root)
+        try OutputDirectory.createDirectories(parentPath)
+        Self.removeStaleCopies(in: parentPath, base: base)
         Self.remove(path)
-        try Self.copyTree(from: input.directory, to: path)
+        do {
+            try Self.execute(plan, into: path)
+        } catch {
+            Self.remove(path)
+            throw error
+        }
     }
 
-    deinit { if !committed { Self.remove(path) } }
+    deinit {
+        if !committed { Self.remove(path) }
+        InterruptCleanup.shared.unregister(cleanupToken)
+    }
 
     /// The copy as a snapshot, for reading what earlier actions wrote.
     public func snapshot() throws(SnapshotProblem) -> Snapshot { try Snapshot.open(path) }
@@ -55,7 +79,10 @@ public final class SnapshotWorkspace {
 
     private func dropUnavailable(_ file: SnapshotFile) throws(SnapshotProblem) {
         let current = try snapshot()
-        guard current.isListedUnavailable(file) else { return }
+        guard
+            current.manifest.unavailable[file.jsonName] != nil
+                || current.manifest.unavailable[file.jsonLinesName] != nil
+        else { return }
         var manifest = try current.readObject(.manifest)
         let remaining = (manifest["unavailable"]?.arrayValue ?? []).filter { entry in
             let name = entry["file"]?.stringValue
@@ -129,7 +156,7 @@ public final class SnapshotWorkspace {
             for edit in chain { results = results.flatMap(edit) }
             return results
         }
-        func edited(_ element: RawElement) throws(SnapshotProblem) -> [JSONValue]? {
+        func edited(_ element: RawElement) -> [JSONValue]? {
             guard !edits.isEmpty else { return nil }
             let value: JSONValue
             switch element.parse() {
@@ -143,60 +170,85 @@ public final class SnapshotWorkspace {
         }
         do {
             let stream = try JSONElementStream(path: located.path, form: located.form)
+            let original = try SplicedCopy(reading: located.path, into: output, name: located.name)
             if located.form == .lines {
+                var lastByte: UInt8? = nil
                 while let event = try stream.next() {
-                    guard case .element(let element) = event else { continue }
-                    if let replacement = try edited(element) {
-                        for value in replacement { try output.write(JSONWriter.compact(value) + "\n") }
+                    guard case .element(let element) = event, let replacement = edited(element) else { continue }
+                    let end = element.byteOffset + Int64(element.bytes.count)
+                    try original.copy(upTo: element.byteOffset)
+                    if replacement.isEmpty {
+                        // The element goes, with its line ending.
+                        original.skip(to: end + original.lineEndingLength(at: end))
                     } else {
-                        try output.write(String(decoding: element.bytes, as: UTF8.self) + "\n")
+                        try output.write(replacement.map(JSONWriter.compact).joined(separator: "\n"))
+                        original.skip(to: end)
                     }
                 }
-                for value in appending.flatMap(editedAppend) { try output.write(JSONWriter.compact(value) + "\n") }
-            } else {
-                try output.write("{")
-                var firstMember = true
-                var firstElement = true
-                func separator() throws(SnapshotProblem) {
-                    try output.write(firstElement ? "\n        " : ",\n        ")
-                    firstElement = false
+                try original.copyToEnd()
+                lastByte = original.lastByteCopied
+                let added = appending.flatMap(editedAppend)
+                if !added.isEmpty {
+                    if let lastByte, lastByte != 0x0A { try output.write("\n") }
+                    for value in added { try output.write(JSONWriter.compact(value) + "\n") }
                 }
+            } else {
+                // Where the primary array's bytes stand: its '[', the end of the last element kept.
+                var arrayOpen: Int64 = 0
+                var lastKeptEnd: Int64? = nil
+                var skipNextGap = false
                 while let event = try stream.next() {
                     switch event {
-                    case .member(let key, let value, _):
-                        try output.write(firstMember ? "\n    " : ",\n    ")
-                        firstMember = false
-                        var text = ""
-                        JSONWriter.writeString(key, into: &text)
-                        try output.write(text + ": " + JSONWriter.pretty(value, level: 1))
-                    case .arrayStart(let key, _):
-                        try output.write(firstMember ? "\n    " : ",\n    ")
-                        firstMember = false
-                        var text = ""
-                        JSONWriter.writeString(key, into: &text)
-                        try output.write(text + ": [")
-                        firstElement = true
+                    case .member: continue
+                    case .arrayStart(let key, let offset):
+                        guard key == arrayKey else { continue }
+                        arrayOpen = offset
+                        lastKeptEnd = nil
+                        skipNextGap = false
                     case .element(let element):
-                        if element.key == arrayKey, let replacement = try edited(element) {
-                            for value in replacement {
-                                try separator()
-                                try output.write(JSONWriter.pretty(value, level: 2))
-                            }
-                        } else {
-                            try separator()
-                            try output.write(String(decoding: element.bytes, as: UTF8.self))
+                        guard element.key == arrayKey else { continue }
+                        let end = element.byteOffset + Int64(element.bytes.count)
+                        let replacement = edited(element)
+                        if skipNextGap && replacement?.isEmpty != true {
+                            // The first elements were removed: the ", " before this one goes too.
+                            original.skip(to: element.byteOffset)
+                            skipNextGap = false
                         }
+                        guard let replacement else {
+                            lastKeptEnd = end
+                            continue
+                        }
+                        if replacement.isEmpty {
+                            if let kept = lastKeptEnd {
+                                // Drop the separator before it and the element itself.
+                                try original.copy(upTo: kept)
+                            } else if !skipNextGap {
+                                try original.copy(upTo: element.byteOffset)
+                                skipNextGap = true
+                            }
+                            original.skip(to: end)
+                            continue
+                        }
+                        try original.copy(upTo: element.byteOffset)
+                        try output.write(
+                            replacement.map { JSONWriter.pretty($0, level: 2) }.joined(separator: ",\n        "))
+                        original.skip(to: end)
+                        lastKeptEnd = end
                     case .arrayEnd(let key, _):
-                        if key == arrayKey {
-                            for value in appending.flatMap(editedAppend) {
-                                try separator()
-                                try output.write(JSONWriter.pretty(value, level: 2))
-                            }
+                        guard key == arrayKey else { continue }
+                        let added = appending.flatMap(editedAppend)
+                        guard !added.isEmpty else { continue }
+                        try original.copy(upTo: max(original.position, lastKeptEnd ?? arrayOpen + 1))
+                        var first = lastKeptEnd == nil
+                        for value in added {
+                            try output.write(
+                                (first ? "\n        " : ",\n        ") + JSONWriter.pretty(value, level: 2))
+                            first = false
                         }
-                        try output.write(firstElement ? "]" : "\n    ]")
+                        if lastKeptEnd == nil { try output.write("\n    ") }
                     }
                 }
-                try output.write(firstMember ? "}\n" : "\n}\n")
+                try original.copyToEnd()
             }
         } catch {
             throw SnapshotProblem(file: located.name, caught: error)
@@ -204,55 +256,230 @@ public final class SnapshotWorkspace {
         try output.commit()
     }
 
-    /// Moves the finished copy to `finalPath` (which is absent or an empty directory).
+    /// Moves the finished copy to `finalPath` (absent, an empty directory, or with
+    /// `replacing` a previous output, which is removed first so nothing stale remains).
     public func commit() throws(SnapshotProblem) {
         try applyQueuedEdits()
-        rmdir(finalPath)
+        if replacing {
+            var status = stat()
+            if lstat(finalPath, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR { Self.remove(finalPath) }
+        } else {
+            rmdir(finalPath)
+        }
         guard rename(path, finalPath) == 0 else {
             throw SnapshotProblem(file: finalPath, reason: "cannot create: \(String(cString: strerror(errno)))")
         }
         committed = true
     }
 
-    static func copyTree(from source: String, to target: String) throws(SnapshotProblem) {
-        guard mkdir(target, 0o755) == 0 else {
-            throw SnapshotProblem(file: target, reason: "cannot create: \(String(cString: strerror(errno)))")
+    /// One step of the copy: a folder to create or a regular file to copy (from its resolved path).
+    enum CopyStep: Equatable {
+        case folder(String)
+        case file(relative: String, source: String)
+    }
+
+    /// Walks the snapshot at `root` (canonical) and lists what the copy will do, or
+    /// stops at the first entry that must not be copied, naming it. Folders are
+    /// identified by device and inode: a folder reached a second time (a link back
+    /// to an ancestor, `ln -s . loop/a`, or a second link to one folder) is refused,
+    /// so the walk is bounded by the snapshot's real size.
+    static func planCopy(of root: String) throws(SnapshotProblem) -> [CopyStep] {
+        var steps: [CopyStep] = []
+        var visited: Set<FileIdentity> = []
+        var rootStatus = stat()
+        guard stat(root, &rootStatus) == 0 else {
+            throw SnapshotProblem(file: root, reason: "cannot examine: \(FileSystem.lastError)")
         }
-        guard let names = FileSystem.entries(of: source) else {
-            throw SnapshotProblem(file: source, reason: "cannot list: \(FileSystem.lastError)")
+        visited.insert(FileIdentity(rootStatus))
+        try planFolder(root, relative: "", root: root, steps: &steps, visited: &visited)
+        return steps
+    }
+
+    private static func planFolder(
+        _ folder: String, relative: String, root: String, steps: inout [CopyStep], visited: inout Set<FileIdentity>
+    ) throws(SnapshotProblem) {
+        let display = relative.isEmpty ? "the snapshot" : relative + "/"
+        guard let raw = FileSystem.rawEntries(of: folder) else {
+            throw SnapshotProblem(file: display, reason: "cannot list: \(FileSystem.lastError)")
+        }
+        var names: [String] = []
+        for bytes in raw {
+            guard let name = String(validating: bytes, as: UTF8.self) else {
+                throw refusal(relative + TerminalText.escape(bytes: bytes), "file name is not UTF-8")
+            }
+            names.append(name)
         }
         for name in names.sorted() {
-            let from = source + "/" + name
-            let to = target + "/" + name
+            let entryRelative = relative.isEmpty ? name : relative + "/" + name
+            let entryPath = folder + "/" + name
+            guard let real = FileSystem.realPath(entryPath) else {
+                switch errno {
+                case ELOOP: throw refusal(entryRelative, "is a symbolic link loop")
+                case ENOENT: throw refusal(entryRelative, "is a symbolic link to a missing file")
+                default: throw refusal(entryRelative, "cannot be resolved: \(FileSystem.lastError)")
+                }
+            }
+            guard FileSystem.isInside(real, root: root) else {
+                throw refusal(entryRelative, "is a symbolic link to a path outside the snapshot")
+            }
             var status = stat()
-            guard stat(from, &status) == 0 else { continue }
-            if (status.st_mode & S_IFMT) == S_IFDIR {
-                try copyTree(from: from, to: to)
-            } else if (status.st_mode & S_IFMT) == S_IFREG {
-                try copyFile(from: from, to: to)
+            guard stat(real, &status) == 0 else {
+                throw refusal(entryRelative, "cannot be examined: \(FileSystem.lastError)")
+            }
+            switch status.st_mode & S_IFMT {
+            case S_IFREG:
+                steps.append(.file(relative: entryRelative, source: real))
+            case S_IFDIR:
+                guard visited.insert(FileIdentity(status)).inserted else {
+                    throw refusal(entryRelative, "leads to a folder already copied (a symbolic link loop)")
+                }
+                steps.append(.folder(entryRelative))
+                try planFolder(real, relative: entryRelative, root: root, steps: &steps, visited: &visited)
+            default:
+                throw refusal(entryRelative, "is \(FileSystem.kindDescription(status.st_mode)), not a regular file")
             }
         }
     }
 
-    static func copyFile(from source: String, to target: String) throws(SnapshotProblem) {
-        guard let input = fopen(source, "r") else {
-            throw SnapshotProblem(file: source, reason: "cannot read: \(String(cString: strerror(errno)))")
+    private static func refusal(_ name: String, _ reason: String) -> SnapshotProblem {
+        SnapshotProblem(file: name, reason: reason + "; the copy stopped before anything was written")
+    }
+
+    static func execute(_ steps: [CopyStep], into target: String) throws(SnapshotProblem) {
+        guard mkdir(target, 0o755) == 0 else {
+            throw SnapshotProblem(file: target, reason: "cannot create: \(String(cString: strerror(errno)))")
         }
-        defer { fclose(input) }
-        guard let output = fopen(target, "w") else {
+        for step in steps {
+            switch step {
+            case .folder(let relative):
+                guard mkdir(target + "/" + relative, 0o755) == 0 else {
+                    throw SnapshotProblem(file: target, reason: "cannot create: \(String(cString: strerror(errno)))")
+                }
+            case .file(let relative, let source):
+                try copyFile(from: source, to: target + "/" + relative, name: relative)
+            }
+        }
+    }
+
+    /// Copies a regular file byte for byte; the open refuses a FIFO or device swapped
+    /// in since the plan (`O_NONBLOCK`, then `fstat` on the descriptor).
+    static func copyFile(from source: String, to target: String, name: String) throws(SnapshotProblem) {
+        let input = open(source, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        guard input >= 0 else {
+            throw SnapshotProblem(file: name, reason: "cannot read: \(String(cString: strerror(errno)))")
+        }
+        defer { close(input) }
+        var status = stat()
+        guard fstat(input, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+            throw refusal(name, "is not a regular file")
+        }
+        let output = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard output >= 0 else {
             throw SnapshotProblem(file: target, reason: "cannot write: \(String(cString: strerror(errno)))")
         }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        var failed = false
-        while !failed {
-            let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, input) }
+        var failure: String? = nil
+        copying: while true {
+            let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                failure = String(cString: strerror(errno))
+                break
+            }
             if count == 0 { break }
-            failed = buffer.withUnsafeBytes { fwrite($0.baseAddress, 1, count, output) } != count
+            var written = 0
+            while written < count {
+                let result = buffer[written..<count].withUnsafeBytes { Glibc.write(output, $0.baseAddress, $0.count) }
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno))
+                    break copying
+                }
+                written += result
+            }
         }
-        if fclose(output) != 0 || failed || ferror(input) != 0 {
-            throw SnapshotProblem(file: target, reason: "copy failed: \(String(cString: strerror(errno)))")
+        if close(output) != 0 && failure == nil { failure = String(cString: strerror(errno)) }
+        if let failure { throw SnapshotProblem(file: target, reason: "copy failed: \(failure)") }
+    }
+
+    /// Removes `.BASE.tmp-PID` copies left in `parent` by runs that no longer exist
+    /// (killed with SIGKILL, or a crash); a copy of a running process is left alone.
+    static func removeStaleCopies(in parent: String, base: String) {
+        let prefix = ".\(base).tmp-"
+        for name in FileSystem.entries(of: parent) ?? [] where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { remove(parent + "/" + name) }
         }
     }
 
     static func remove(_ path: String) { FileSystem.removeTree(path) }
+}
+
+/// The original bytes of a file being rewritten, copied through to the output
+/// between the parts that change.
+final class SplicedCopy {
+    private let descriptor: Int32
+    private let output: OutputFile
+    private let name: String
+    /// The next original byte not yet copied or skipped.
+    private(set) var position: Int64 = 0
+    private(set) var lastByteCopied: UInt8? = nil
+    private var buffer = [UInt8](repeating: 0, count: 1 << 16)
+
+    init(reading path: String, into output: OutputFile, name: String) throws(SnapshotProblem) {
+        descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        guard descriptor >= 0 else {
+            throw SnapshotProblem(file: name, reason: "cannot read: \(String(cString: strerror(errno)))")
+        }
+        self.output = output
+        self.name = name
+    }
+
+    deinit { close(descriptor) }
+
+    /// Copies the original bytes from `position` up to `end`.
+    func copy(upTo end: Int64) throws(SnapshotProblem) {
+        while position < end {
+            let wanted = Int(min(Int64(buffer.count), end - position))
+            let count = try readChunk(wanted)
+            if count == 0 {
+                throw SnapshotProblem(file: name, reason: "changed while it was being rewritten")
+            }
+            try output.write(bytes: buffer[0..<count])
+            lastByteCopied = buffer[count - 1]
+            position += Int64(count)
+        }
+    }
+
+    func copyToEnd() throws(SnapshotProblem) {
+        while true {
+            let count = try readChunk(buffer.count)
+            if count == 0 { return }
+            try output.write(bytes: buffer[0..<count])
+            lastByteCopied = buffer[count - 1]
+            position += Int64(count)
+        }
+    }
+
+    /// Leaves the original bytes up to `end` out of the output.
+    func skip(to end: Int64) { position = max(position, end) }
+
+    /// 2 for `\r\n`, 1 for `\n` at `offset`, 0 otherwise (the last line of a file).
+    func lineEndingLength(at offset: Int64) -> Int64 {
+        var pair: [UInt8] = [0, 0]
+        let count = pair.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, 2, off_t(offset)) }
+        if count >= 1 && pair[0] == 0x0A { return 1 }
+        if count == 2 && pair[0] == 0x0D && pair[1] == 0x0A { return 2 }
+        return 0
+    }
+
+    private func readChunk(_ wanted: Int) throws(SnapshotProblem) -> Int {
+        while true {
+            let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, wanted, off_t(position)) }
+            if count >= 0 { return count }
+            if errno != EINTR {
+                throw SnapshotProblem(file: name, reason: "read error: \(String(cString: strerror(errno)))")
+            }
+        }
+    }
 }

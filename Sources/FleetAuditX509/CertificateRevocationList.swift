@@ -8,6 +8,8 @@ import X509
 /// with their signature for verification.
 public struct CertificateRevocationList: Sendable {
     public var issuer: DistinguishedName
+    /// The issuer `Name` as DER: what is compared with a CA's subject.
+    public var issuerBytes: ArraySlice<UInt8>
     public var authorityKeyIdentifier: [UInt8]?
     public var thisUpdate: AuditTime
     public var nextUpdate: AuditTime?
@@ -20,11 +22,13 @@ public struct CertificateRevocationList: Sendable {
     var signature: ASN1BitString
 
     init(
-        issuer: DistinguishedName, authorityKeyIdentifier: [UInt8]?, thisUpdate: AuditTime, nextUpdate: AuditTime?,
+        issuer: DistinguishedName, issuerBytes: ArraySlice<UInt8>, authorityKeyIdentifier: [UInt8]?,
+        thisUpdate: AuditTime, nextUpdate: AuditTime?,
         revokedSerialNumbers: Set<[UInt8]>, signedBytes: ArraySlice<UInt8>, signatureAlgorithm: ASN1ObjectIdentifier,
         signature: ASN1BitString
     ) {
         self.issuer = issuer
+        self.issuerBytes = issuerBytes
         self.authorityKeyIdentifier = authorityKeyIdentifier
         self.thisUpdate = thisUpdate
         self.nextUpdate = nextUpdate
@@ -100,7 +104,8 @@ public struct CertificateRevocationList: Sendable {
             }
             guard let algorithmNode = next else { throw X509Problem("the TBSCertList has no signature algorithm") }
             let algorithm = try AlgorithmIdentifierValue(derEncoded: algorithmNode)
-            let issuer = try DistinguishedName.next(&nodes)
+            guard let issuerNode = nodes.next() else { throw X509Problem("a Name is missing") }
+            let issuer = try DistinguishedName(derEncoded: issuerNode)
             guard let thisUpdateNode = nodes.next() else { throw X509Problem("the CRL has no thisUpdate") }
             let thisUpdate = try AuditTime(asn1Time: thisUpdateNode)
             var nextUpdate: AuditTime? = nil
@@ -137,7 +142,8 @@ public struct CertificateRevocationList: Sendable {
             }
             guard next == nil else { throw X509Problem("unexpected field after the CRL extensions") }
             return CertificateRevocationList(
-                issuer: issuer, authorityKeyIdentifier: authorityKeyIdentifier, thisUpdate: thisUpdate,
+                issuer: issuer, issuerBytes: issuerNode.encodedBytes, authorityKeyIdentifier: authorityKeyIdentifier,
+                thisUpdate: thisUpdate,
                 nextUpdate: nextUpdate, revokedSerialNumbers: revoked, signedBytes: [],
                 signatureAlgorithm: algorithm.algorithm, signature: ASN1BitString(bytes: []))
         }

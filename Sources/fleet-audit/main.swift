@@ -1,5 +1,6 @@
 import ArgumentParser
 import FleetAuditFrontend
+import FleetAuditGenerator
 import FleetAuditJSON
 
 import struct Logging.Logger
@@ -15,7 +16,9 @@ struct FleetAudit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fleet-audit",
         abstract: "Offline AWS IoT Device Defender audit of exported configuration snapshots.",
-        subcommands: [Audit.self, Mitigate.self, Logging.self, TestAuthorization.self, Checks.self, Export.self])
+        subcommands: [
+            Audit.self, Mitigate.self, Logging.self, TestAuthorization.self, Checks.self, Export.self, Generate.self,
+        ])
 }
 
 struct Audit: ParsableCommand {
@@ -85,6 +88,11 @@ struct Audit: ParsableCommand {
     @Flag(name: .long, help: "Log notes (unknown snapshot files, ...) to stderr.")
     var verbose = false
 
+    @Flag(
+        name: .customLong("follow-links"),
+        help: "Read through symbolic links that lead outside the snapshot (refused by default).")
+    var followLinks = false
+
     var options: AuditOptions {
         var options = AuditOptions(
             snapshotPath: snapshot, outputPath: out,
@@ -93,6 +101,7 @@ struct Audit: ParsableCommand {
         options.memoryBudget = memoryBudget
         options.spillDirectory = spillDirectory
         options.progress = quiet ? .never : progress ? .always : .auto
+        options.followLinks = followLinks
         return options
     }
 
@@ -100,7 +109,7 @@ struct Audit: ParsableCommand {
         do {
             _ = try AuditCommandRunner.validate(options)
         } catch {
-            throw ValidationError(error.description)
+            throw ValidationError(TerminalOutput.escape(error.description))
         }
     }
 
@@ -112,7 +121,7 @@ struct Audit: ParsableCommand {
         do {
             report = try AuditCommandRunner.run(options, logger: logger)
         } catch {
-            throw ValidationError(error.description)
+            throw ValidationError(TerminalOutput.escape(error.description))
         }
         try finish(errorLines: report.errorLines, summary: report.summary, exitStatus: report.exitStatus)
     }
@@ -156,26 +165,32 @@ struct Mitigate: ParsableCommand {
     @Option(name: .long, help: "Task time, ISO 8601 (default: now).")
     var now: String?
 
+    @Flag(name: .long, help: "Replace a previous new snapshot at --out and previous records at --report.")
+    var force = false
+
     var options: MitigateOptions {
-        MitigateOptions(
+        var options = MitigateOptions(
             snapshotPath: snapshot, auditDirectory: audit, actionsPath: actions, target: target, mapping: mapping,
             outputPath: out, reportDirectory: report, taskId: taskId, now: now)
+        options.force = force
+        return options
     }
 
     func validate() throws {
         do {
             _ = try MitigateCommandRunner.request(options)
         } catch {
-            throw ValidationError(error.description)
+            throw ValidationError(TerminalOutput.escape(error.description))
         }
     }
 
     func run() throws {
+        MitigateCommandRunner.installInterruptCleanup()
         let report: MitigateReport
         do {
             report = try MitigateCommandRunner.run(options)
         } catch {
-            throw ValidationError(error.description)
+            throw ValidationError(TerminalOutput.escape(error.description))
         }
         try finish(errorLines: report.errorLines, summary: report.summary, exitStatus: report.exitStatus)
     }
@@ -190,7 +205,7 @@ struct Logging: ParsableCommand {
 
     func run() throws {
         switch LoggingCommand.run(snapshot) {
-        case .success(let text): print(text, terminator: "")
+        case .success(let text): print(TerminalOutput.escapeLines(text), terminator: "")
         case .failure(let line):
             printToStandardError([line.line])
             throw ExitCode(2)
@@ -234,7 +249,7 @@ struct TestAuthorization: ParsableCommand {
         do {
             _ = try TestAuthorizationRunner.parseAuthInfos(authInfos)
         } catch {
-            throw ValidationError(error.description)
+            throw ValidationError(TerminalOutput.escape(error.description))
         }
     }
 
@@ -247,12 +262,12 @@ struct TestAuthorization: ParsableCommand {
         do {
             result = try TestAuthorizationRunner.run(options)
         } catch {
-            throw ValidationError(error.description)
+            throw ValidationError(TerminalOutput.escape(error.description))
         }
         switch result {
-        case .success(let json): print(JSONWriter.pretty(json))
+        case .success(let json): print(TerminalOutput.jsonForTerminal(JSONWriter.pretty(json)))
         case .failure(let failure):
-            printToStandardError([failure.description])
+            printToStandardError([TerminalOutput.escape(failure.description)])
             throw ExitCode(2)
         }
     }
@@ -276,21 +291,62 @@ struct Export: ParsableCommand {
     }
 }
 
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a deterministic fleet snapshot with planted violations (for benchmarks and tests).",
+        discussion: """
+            Writes DIR as an exported snapshot of N devices (certificates with real PEMs, policies, things,
+            principals, groups, a day of connection logs) and DIR/expected-counts.json: what an audit of it
+            must report for every check. The same --seed gives the same bytes.
+            """)
+
+    @Option(name: .long, help: "Number of devices.")
+    var devices: Int
+
+    @Option(name: .long, help: "Random seed.")
+    var seed: UInt64 = 1
+
+    @Option(name: .long, help: "Output directory (created; must be empty).")
+    var out: String
+
+    @Option(name: .long, help: "Parallel workers (default: the core count).")
+    var workers: Int = defaultWorkerCount()
+
+    func validate() throws {
+        guard devices >= 1 else { throw ValidationError("--devices must be at least 1") }
+        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+    }
+
+    func run() throws {
+        do {
+            let fleet = try FleetGenerator(devices: devices, seed: seed, workers: workers).generate(into: out)
+            print(
+                "\(out): \(fleet.devices) devices, \(fleet.certificates) certificates, \(fleet.policies) policies "
+                    + "(\(fleet.policyVersions) versions), \(fleet.logLines) log lines; expected counts in "
+                    + "\(out)/expected-counts.json")
+        } catch {
+            try finish(errorLines: ["fleet-audit: \(error.description)"], summary: "", exitStatus: 2)
+        }
+    }
+}
+
 func defaultWorkerCount() -> Int {
     max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 }
 
 /// The output contract of every command: error lines on stderr, the summary
-/// on stdout, then the exit status.
+/// on stdout, then the exit status. Values from the snapshot were escaped where
+/// they were inserted; the final pass here (idempotent) keeps any that was
+/// missed from reaching the terminal raw.
 func finish(errorLines: [String], summary: String, exitStatus: Int32) throws {
     printToStandardError(errorLines)
-    print(summary, terminator: "")
+    print(TerminalOutput.escapeLines(summary), terminator: "")
     if exitStatus != 0 { throw ExitCode(exitStatus) }
 }
 
 func printToStandardError(_ lines: [String]) {
     for line in lines {
-        var text = line + "\n"
+        var text = TerminalOutput.escape(line) + "\n"
         text.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
     }
 }

@@ -123,12 +123,31 @@ func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: 
         let refused = try AuditCommandRunner.run(options(workshopSnapshot, out.path))
         #expect(refused.exitStatus == 2)
         #expect(refused.errorLines == ["fleet-audit: \(out.path): directory is not empty (use --force to overwrite)"])
+        // --force replaces a previous output; it never deletes files fleet-audit did not write.
         var forced = options(workshopSnapshot, out.path)
         forced.force = true
-        // Audited (0, or 1 where a check lacks an input the workshop does not export).
-        #expect(try AuditCommandRunner.run(forced).exitStatus <= 1)
-        #expect(!out.read("audit-task.json").isEmpty)
+        let kept = try AuditCommandRunner.run(forced)
+        #expect(kept.exitStatus == 2)
+        #expect(
+            kept.errorLines == [
+                "fleet-audit: \(out.path): holds keep.txt, which fleet-audit did not write; --force only replaces a "
+                    + "previous output (remove it yourself or choose another directory)"
+            ])
         #expect(out.read("keep.txt") == Array("mine".utf8))
+        #expect(out.read("audit-task.json").isEmpty)
+    }
+
+    @Test func forceClearsWhatItReplaces() throws {
+        let out = TemporaryDirectory()
+        #expect(try AuditCommandRunner.run(options(workshopSnapshot, out.path)).exitStatus <= 1)
+        // What an earlier run left: a mitigation task's records and an unfinished output of a killed run.
+        out.write("mitigations/old-task/mitigation-task.json", "{}")
+        out.write("findings.json.tmp-999999", "half")
+        var forced = options(workshopSnapshot, out.path)
+        forced.force = true
+        #expect(try AuditCommandRunner.run(forced).exitStatus <= 1)
+        #expect(
+            FileSystem.entries(of: out.path)?.sorted() == ["audit-source.json", "audit-task.json", "findings.json"])
     }
 
     @Test func aFailedCheckExitsOneAndStillWritesOutputs() throws {

@@ -88,7 +88,7 @@ func generatedPolicies(_ count: Int) -> [String] {
         let offset = Int64(body.utf8.count - elements[3].utf8.count - elements[2].utf8.count - 4)
         let problem = SnapshotProblem(
             file: "policies.json", elementIndex: 2, byteOffset: offset,
-            reason: "not valid JSON at byte \(offset + 37): duplicate object key near '\"policyName\"'")
+            reason: "not valid JSON at byte \(offset + 37): duplicate object key")
         #expect(result.problems == [problem])
         #expect(result.details.message == "1 of 4 resources not evaluable: \(problem)")
     }

@@ -261,7 +261,7 @@ func streamAll(
         #expect(
             element.parse().error
                 == JSONStreamError(
-                    reason: "duplicate object key near '\"k\"'", byteOffset: 20, elementIndex: 0, key: "xs"))
+                    reason: "duplicate object key", byteOffset: 20, elementIndex: 0, key: "xs"))
     }
 
     @Test func nonUTF8ByteInsideAnElementIsAnElementError() {
@@ -270,7 +270,7 @@ func streamAll(
         #expect(
             element.parse().error
                 == JSONStreamError(
-                    reason: "unable to decode byte 0xff near '\"a'", byteOffset: 108, elementIndex: 3, key: "xs"))
+                    reason: "unable to decode byte 0xff", byteOffset: 108, elementIndex: 3, key: "xs"))
     }
 
     @Test func nonUTF8ByteBetweenElements() {
@@ -293,7 +293,7 @@ func streamAll(
         #expect(
             element.parse().error
                 == JSONStreamError(
-                    reason: "maximum parsing depth reached near '['", byteOffset: 8 + 2049, elementIndex: 0, key: "xs"))
+                    reason: "maximum parsing depth reached", byteOffset: 8 + 2049, elementIndex: 0, key: "xs"))
     }
 
     @Test func nestingAtJanssonsLimitParses() {
@@ -316,7 +316,7 @@ func streamAll(
     @Test func malformedScalarMemberIsAFileError() {
         #expect(
             error(#"{"flag": tru, "xs": []}"#)
-                == JSONStreamError(reason: "value of 'flag': invalid token near 'tru'", byteOffset: 12, key: "flag"))
+                == JSONStreamError(reason: "value of 'flag': invalid token", byteOffset: 12, key: "flag"))
     }
 
     @Test func elementLargerThanTheBound() {

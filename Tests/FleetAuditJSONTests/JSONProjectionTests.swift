@@ -327,7 +327,7 @@ struct JSONProjectionCorpusTests {
     func errorsMatch() {
         let element = RawElement(key: "items", index: 3, byteOffset: 1000, bytes: Array(#"{"a":1,"a":2}"#.utf8))
         let expected = JSONStreamError(
-            reason: "duplicate object key near '\"a\"'", byteOffset: 1010, elementIndex: 3, key: "items")
+            reason: "duplicate object key", byteOffset: 1010, elementIndex: 3, key: "items")
         #expect(element.parse(members: Self.selection).failure == expected)
         #expect(element.parse(members: ["a"]).failure == expected)
         #expect(element.parse().failure == expected)

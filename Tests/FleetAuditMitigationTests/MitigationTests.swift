@@ -416,19 +416,24 @@ final class AuditedWorkshop: @unchecked Sendable {
     }
 
     @Test func outEqualToTheInput() {
-        #expect(usage(workshop.options(out: workshop.snapshot.path)) == "--out must not be the input snapshot")
+        let input = workshop.snapshot.path
+        #expect(
+            usage(workshop.options(out: input))
+                == "--out \(input) is inside the input snapshot \(input); outputs are never written into the input")
     }
 
     @Test func outInsideTheInput() {
+        let input = workshop.snapshot.path
         #expect(
-            usage(workshop.options(out: workshop.snapshot.path + "/mitigated"))
-                == "--out must not be inside the input snapshot")
+            usage(workshop.options(out: input + "/mitigated"))
+                == "--out \(input)/mitigated is inside the input snapshot \(input); outputs are never written into the input"
+        )
         #expect(!FileManager.default.fileExists(atPath: workshop.snapshot.path + "/mitigated"))
     }
 
     @Test func outNotEmpty() {
         workshop.scratch.write("new-snapshot/keep.txt", "x")
-        #expect(usage(workshop.options()) == "--out \(workshop.out) exists and is not empty")
+        #expect(usage(workshop.options()) == "--out \(workshop.out) exists and is not empty (--force replaces it)")
         #expect(tree(workshop.out).keys.sorted() == ["keep.txt"])
     }
 

@@ -30,3 +30,19 @@ int fa_bench_json_loadb(const char *buffer, size_t length) {
     json_decref(root);
     return 1;
 }
+
+int fa_bench_json_parse_element(const char *bytes, size_t length, char *error, size_t errorSize, long long *position) {
+    json_error_t jsonError;
+    json_t *root = json_loadb(bytes, length, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jsonError);
+    if (root == NULL) {
+        if (error != NULL && errorSize > 0) {
+            snprintf(error, errorSize, "%s", jsonError.text);
+        }
+        if (position != NULL) {
+            *position = (long long)jsonError.position;
+        }
+        return -1;
+    }
+    json_decref(root);
+    return 0;
+}

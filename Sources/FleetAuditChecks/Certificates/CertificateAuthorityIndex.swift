@@ -16,14 +16,26 @@ import X509
 /// used as it is, and the check's message says so.
 struct CertificateAuthorityIndex: Sendable {
     struct Authority: Sendable {
-        var certificate: DecodedCertificate
+        var certificate: CertificateFields
         /// Where it came from, for messages (`ca-chain/field-ca.pem`, `ca-certificates.json: element 0`).
         var source: String
+        /// The key as swift-certificates models it, to verify the CRLs this CA signed; nil when
+        /// swift-certificates does not accept the key. The one place the certificate checks need
+        /// swift-certificates (its signature verification), and only for the few CAs.
+        var verificationKey: Certificate.PublicKey?
+
+        init(certificate: CertificateFields, source: String) {
+            self.certificate = certificate
+            self.source = source
+            self.verificationKey = try? Certificate.PublicKey(derEncoded: certificate.subjectPublicKeyInfoBytes)
+        }
     }
 
     struct RevocationList: Sendable {
         var source: String
+        /// For messages; `issuerBytes` is what is compared.
         var issuer: DistinguishedName
+        var issuerBytes: ArraySlice<UInt8>
         var authorityKeyIdentifier: [UInt8]?
         var revoked: Set<[UInt8]>
         /// Why the list cannot be used; nil when it can.
@@ -60,7 +72,7 @@ struct CertificateAuthorityIndex: Sendable {
         var index = CertificateAuthorityIndex()
         let snapshot = context.snapshot
         try SnapshotElements.forEach(.caCertificates, in: snapshot) { element throws(SnapshotProblem) in
-            let decoded: Result<DecodedCertificate, NotEvaluable>
+            let decoded: Result<CertificateFields, NotEvaluable>
             switch element.value {
             case .failure(let problem):
                 decoded = .fail(problem.reason)
@@ -79,8 +91,8 @@ struct CertificateAuthorityIndex: Sendable {
             for file in files { try index.addChain(file) }
         case .failure(let problem):
             // The folder is optional (there may be no unregistered intermediates), unless the exporter
-            // says it could not collect it.
-            if problem.reason.hasPrefix("not collected") { throw problem }
+            // says it could not collect it or it is there but refused (a link outside, a loop).
+            if !snapshot.isAbsent(.caChain) { throw problem }
         }
         for file in try snapshot.files(in: .crls).get() { try index.addList(file) }
         return index
@@ -88,7 +100,7 @@ struct CertificateAuthorityIndex: Sendable {
 
     mutating func add(_ authority: Authority) {
         // The same certificate registered and in ca-chain/ is one CA.
-        guard !authorities.contains(where: { $0.certificate.fingerprint == authority.certificate.fingerprint }) else {
+        guard !authorities.contains(where: { $0.certificate.digest == authority.certificate.digest }) else {
             return
         }
         authorities.append(authority)
@@ -100,8 +112,8 @@ struct CertificateAuthorityIndex: Sendable {
             return
         }
         let text = String(decoding: try Snapshot.readBytes(file), as: UTF8.self)
-        let blocks: [Result<DecodedCertificate, X509Problem>]
-        switch DecodedCertificate.decodeBundle(pem: text) {
+        let blocks: [Result<CertificateFields, X509Problem>]
+        switch CertificateFields.decodeBundle(pem: text) {
         case .success(let decoded): blocks = decoded
         case .failure(let problem):
             remarks.skippedInputs.append(SnapshotProblem(file: file.name, reason: problem.reason))
@@ -126,9 +138,12 @@ struct CertificateAuthorityIndex: Sendable {
             return
         }
         var entry = RevocationList(
-            source: file.name, issuer: list.issuer, authorityKeyIdentifier: list.authorityKeyIdentifier,
+            source: file.name, issuer: list.issuer, issuerBytes: list.issuerBytes,
+            authorityKeyIdentifier: list.authorityKeyIdentifier,
             revoked: list.revokedSerialNumbers, problem: nil)
-        let issuers = authorities.filter { Self.matches(list.issuer, list.authorityKeyIdentifier, $0.certificate) }
+        let issuers = authorities.filter {
+            Self.matches(list.issuerBytes, list.authorityKeyIdentifier, $0.certificate)
+        }
         if issuers.isEmpty {
             entry.problem = "its issuer \(list.issuer) is neither a registered CA nor in ca-chain/"
         } else {
@@ -136,7 +151,7 @@ struct CertificateAuthorityIndex: Sendable {
             var verified = false
             for issuer in issuers {
                 switch list.verifySignature(
-                    issuerKey: issuer.certificate.verificationKey,
+                    issuerKey: issuer.verificationKey,
                     issuerKeyDescription: "\(issuer.certificate.publicKey)")
                 {
                 case .valid: verified = true
@@ -162,18 +177,21 @@ struct CertificateAuthorityIndex: Sendable {
         lists.append(entry)
     }
 
-    /// Whether `authority` may have issued something named `issuer` with authority key id `keyId`.
-    static func matches(_ issuer: DistinguishedName, _ keyId: [UInt8]?, _ authority: DecodedCertificate) -> Bool {
-        guard authority.subject == issuer else { return false }
+    /// Whether `authority` may have issued something whose issuer `Name` is `issuer` (DER) with
+    /// authority key id `keyId`.
+    static func matches<KeyId: Collection<UInt8>>(
+        _ issuer: ArraySlice<UInt8>, _ keyId: KeyId?, _ authority: CertificateFields
+    ) -> Bool {
+        guard authority.subjectBytes.elementsEqual(issuer) else { return false }
         guard let keyId, let subjectKeyId = authority.subjectKeyIdentifier else { return true }
-        return keyId == subjectKeyId
+        return keyId.elementsEqual(subjectKeyId)
     }
 
     /// The known CAs that may have issued `certificate`.
-    func issuers(of certificate: DecodedCertificate) -> [Authority] {
+    func issuers(of certificate: CertificateFields) -> [Authority] {
         authorities.filter {
-            $0.certificate.fingerprint != certificate.fingerprint
-                && Self.matches(certificate.issuer, certificate.authorityKeyIdentifier, $0.certificate)
+            $0.certificate.digest != certificate.digest
+                && Self.matches(certificate.issuerBytes, certificate.authorityKeyIdentifier, $0.certificate)
         }
     }
 
@@ -184,17 +202,20 @@ struct CertificateAuthorityIndex: Sendable {
     /// names no CRL distribution point (its issuer publishes no CRL for it).
     /// Unknown: the issuer's CRLs are all unusable, or the certificate names a
     /// distribution point whose CRL is not in `crls/`.
-    func revocation(of certificate: DecodedCertificate) -> Revocation {
-        let candidates = lists.filter {
-            $0.issuer == certificate.issuer
-                && ($0.authorityKeyIdentifier == nil || certificate.authorityKeyIdentifier == nil
-                    || $0.authorityKeyIdentifier == certificate.authorityKeyIdentifier)
+    func revocation(of certificate: CertificateFields) -> Revocation {
+        let candidates = lists.filter { list in
+            guard list.issuerBytes.elementsEqual(certificate.issuerBytes) else { return false }
+            guard let listKeyId = list.authorityKeyIdentifier, let keyId = certificate.authorityKeyIdentifier else {
+                return true
+            }
+            return listKeyId.elementsEqual(keyId)
         }
         let usable = candidates.filter { $0.problem == nil }
-        if let list = usable.first(where: { $0.revoked.contains(certificate.serialNumber) }) {
-            return .revoked(list: list.source)
+        if !usable.isEmpty {
+            let serial = certificate.serialNumber
+            if let list = usable.first(where: { $0.revoked.contains(serial) }) { return .revoked(list: list.source) }
+            return .notRevoked
         }
-        if !usable.isEmpty { return .notRevoked }
         if let unusable = candidates.first, let problem = unusable.problem {
             return .unknown("the CRL of its issuer (\(unusable.source)) is not usable: \(problem)")
         }

@@ -83,13 +83,10 @@ struct CertificateElement: Sendable {
         self.caCertificateId = caCertificateId
     }
 
-    /// Decodes `certificatePem` and cross-checks the snapshot's `certificateId`
-    /// (SHA-256 of the DER) and `validity` against it. The failure says what
-    /// is wrong or what disagrees.
     /// The preamble every certificate check shares: read the element, leave
     /// certificates outside the status scope out, decode the PEM, then `judge`.
     static func evaluateInScope(
-        _ resource: JSONValue, _ judge: (CertificateElement, DecodedCertificate) -> ResourceVerdict
+        _ resource: JSONValue, _ judge: (CertificateElement, CertificateFields) -> ResourceVerdict
     ) -> ResourceVerdict {
         let element: CertificateElement
         switch read(resource) {
@@ -103,14 +100,17 @@ struct CertificateElement: Sendable {
         }
     }
 
-    func decode() -> Result<DecodedCertificate, NotEvaluable> {
+    /// Decodes `certificatePem` and cross-checks the snapshot's `certificateId`
+    /// (SHA-256 of the DER) and `validity` against it. The failure says what
+    /// is wrong or what disagrees.
+    func decode() -> Result<CertificateFields, NotEvaluable> {
         guard let pem = certificatePem else { return .fail("certificate \(certificateId): no certificatePem") }
-        let certificate: DecodedCertificate
+        let certificate: CertificateFields
         switch LastDecodedCertificate.decode(pem: pem) {
         case .success(let decoded): certificate = decoded
         case .failure(let problem): return .fail("certificate \(certificateId): certificatePem: \(problem.reason)")
         }
-        guard certificate.fingerprint == certificateId.lowercased() else {
+        guard certificate.hasFingerprint(hex: certificateId) else {
             return .fail(
                 "certificateId \(certificateId) disagrees with the certificate: the SHA-256 of its DER is "
                     + certificate.fingerprint)
@@ -160,11 +160,12 @@ extension Result where Failure == NotEvaluable {
 
 /// The last certificate decoded on this thread. The executor runs every check
 /// of a streamed file on one element after another on the same worker thread,
-/// so the four checks over `certificates.json` decode each PEM once, not four
-/// times. One entry per thread: memory does not grow with the fleet.
+/// so the checks over `certificates.json` share one narrow decode per element
+/// (`CertificateFields`), not one each. One entry per thread: memory does not
+/// grow with the fleet.
 final class LastDecodedCertificate {
     var pem = ""
-    var result: Result<DecodedCertificate, X509Problem>?
+    var result: Result<CertificateFields, X509Problem>?
 
     private static let key: pthread_key_t = {
         var key = pthread_key_t()
@@ -178,8 +179,8 @@ final class LastDecodedCertificate {
         return key
     }()
 
-    /// `DecodedCertificate.decode(pem:)`, reusing this thread's last result for the same PEM.
-    static func decode(pem: String) -> Result<DecodedCertificate, X509Problem> {
+    /// `CertificateFields.decode(pem:)`, reusing this thread's last result for the same PEM.
+    static func decode(pem: String) -> Result<CertificateFields, X509Problem> {
         let cache: LastDecodedCertificate
         if let existing = pthread_getspecific(key) {
             cache = Unmanaged<LastDecodedCertificate>.fromOpaque(existing).takeUnretainedValue()
@@ -188,7 +189,7 @@ final class LastDecodedCertificate {
             pthread_setspecific(key, Unmanaged.passRetained(cache).toOpaque())
         }
         if let result = cache.result, cache.pem == pem { return result }
-        let result = DecodedCertificate.decode(pem: pem)
+        let result = CertificateFields.decode(pem: pem)
         cache.pem = pem
         cache.result = result
         return result

@@ -52,7 +52,7 @@ enum CertificateExpiry {
     static let past = "CERTIFICATE_PAST_EXPIRATION"
 
     static func verdict(
-        _ certificate: DecodedCertificate, thresholdDays: Int64, auditTime: AuditTime, resource: AuditResource
+        _ certificate: CertificateFields, thresholdDays: Int64, auditTime: AuditTime, resource: AuditResource
     ) -> ResourceVerdict {
         let notAfter = certificate.notAfter
         var resource = resource

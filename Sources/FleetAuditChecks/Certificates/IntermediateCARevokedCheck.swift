@@ -1,3 +1,4 @@
+import Crypto
 import FleetAuditCore
 import FleetAuditJSON
 import FleetAuditX509
@@ -44,16 +45,32 @@ public struct IntermediateCARevokedCheck: ReducingCheck {
         let intermediates:
             [(authority: CertificateAuthorityIndex.Authority, revocation: CertificateAuthorityIndex.Revocation)]
         let revoked: Set<Int>
-        let positionByFingerprint: [String: Int]
+        let positionByDigest: [SHA256Digest: Int]
+        /// For each authority of the index, the revoked intermediates in the chain that starts
+        /// at it: computed once, so a device certificate only finds its issuers.
+        var chainFromAuthority: [[Int]] = []
+
+        /// The revoked intermediates in the chain of a certificate with this issuer.
+        func revokedAbove(_ certificate: CertificateFields) -> [Int] {
+            var found: Set<Int> = []
+            for (position, authority) in index.authorities.enumerated()
+            where authority.certificate.digest != certificate.digest
+                && CertificateAuthorityIndex.matches(
+                    certificate.issuerBytes, certificate.authorityKeyIdentifier, authority.certificate)
+            {
+                found.formUnion(chainFromAuthority[position])
+            }
+            return found.sorted()
+        }
 
         /// The revoked intermediates in the chain that starts at `issuers` (itself included).
         func revokedInChain(_ issuers: [CertificateAuthorityIndex.Authority]) -> [Int] {
             var found: Set<Int> = []
-            var visited: Set<String> = []
+            var visited: Set<SHA256Digest> = []
             var queue = issuers
             while let next = queue.popLast() {
-                guard visited.insert(next.certificate.fingerprint).inserted else { continue }
-                if let position = positionByFingerprint[next.certificate.fingerprint], revoked.contains(position) {
+                guard visited.insert(next.certificate.digest).inserted else { continue }
+                if let position = positionByDigest[next.certificate.digest], revoked.contains(position) {
                     found.insert(position)
                 }
                 queue += index.issuers(of: next.certificate)
@@ -79,9 +96,11 @@ public struct IntermediateCARevokedCheck: ReducingCheck {
                 return false
             })
         let positions = Dictionary(
-            intermediates.enumerated().map { ($1.authority.certificate.fingerprint, $0) },
+            intermediates.enumerated().map { ($1.authority.certificate.digest, $0) },
             uniquingKeysWith: { first, _ in first })
-        return Facts(index: index, intermediates: intermediates, revoked: revoked, positionByFingerprint: positions)
+        var facts = Facts(index: index, intermediates: intermediates, revoked: revoked, positionByDigest: positions)
+        facts.chainFromAuthority = index.authorities.map { facts.revokedInChain([$0]) }
+        return facts
     }
 
     /// `certificates.json` is read only when some intermediate is revoked.
@@ -99,13 +118,13 @@ public struct IntermediateCARevokedCheck: ReducingCheck {
         case .failure(let problem): return .skipped(element.problem(problem.reason))
         }
         guard device.isInScope else { return .none }
-        let certificate: DecodedCertificate
+        let certificate: CertificateFields
         switch device.decode() {
         case .success(let decoded): certificate = decoded
         case .failure(let problem):
             return .skipped(element.problem(problem.reason + " (its issuing chain is unknown)"))
         }
-        let positions = facts.revokedInChain(facts.index.issuers(of: certificate))
+        let positions = facts.revokedAbove(certificate)
         guard !positions.isEmpty, let id = CertificateKey(hex: device.certificateId) else { return .none }
         return .affected(positions: positions, id: id, arn: device.certificateArn)
     }

@@ -55,10 +55,11 @@ struct ConnectionLog {
         var sourcePort: Int64
         var disconnectReason: String?
 
-        func encoded(order: Int64) -> [UInt8] {
+        /// The record without its input position, which only the reading thread knows
+        /// (`record(order:)` puts it in front); encoded on the worker that read the line.
+        func encoded() -> [UInt8] {
             var writer = SpillRecordWriter()
             writer.write(time)
-            writer.write(order)
             writer.write(isConnect)
             writer.write(client)
             writer.write(principal)
@@ -71,6 +72,24 @@ struct ConnectionLog {
         }
     }
 
+    /// An entry encoded on a worker, with the hash of its client ID (its bucket).
+    struct EncodedEntry: Sendable {
+        var bytes: [UInt8]
+        var clientHash: UInt64
+
+        init(_ entry: Entry) {
+            bytes = entry.encoded()
+            clientHash = stableHash(entry.client.utf8)
+        }
+
+        /// The bucket record: the input position, then the entry.
+        func record(order: Int64) -> [UInt8] {
+            var writer = SpillRecordWriter()
+            writer.write(order)
+            return writer.bytes + bytes
+        }
+    }
+
     /// The members `line` reads of an entry, and of a `filter-log-events` event.
     static let entryMembers = JSONMemberSelection([
         "eventType", "status", "timestamp", "clientId", "principalId", "sourceIp", "sourcePort", "disconnectReason",
@@ -79,7 +98,7 @@ struct ConnectionLog {
 
     /// What one log line holds for the connection checks.
     enum Line: Sendable {
-        case entry(Entry)
+        case entry(EncodedEntry)
         /// Not a Connect/Disconnect, a failed Connect, or after the audit time.
         case ignored
         case skipped(SnapshotProblem)
@@ -135,10 +154,11 @@ struct ConnectionLog {
         var port: Int64 = -1
         if case .integer(let number)? = entry["sourcePort"] { port = number }
         return .entry(
-            Entry(
-                time: time, isConnect: isConnect, client: client, principal: principal,
-                sourceIp: entry["sourceIp"]?.stringValue, sourcePort: port,
-                disconnectReason: entry["disconnectReason"]?.stringValue))
+            EncodedEntry(
+                Entry(
+                    time: time, isConnect: isConnect, client: client, principal: principal,
+                    sourceIp: entry["sourceIp"]?.stringValue, sourcePort: port,
+                    disconnectReason: entry["disconnectReason"]?.stringValue)))
     }
 
     /// The events of one client bucket, decoded into a log of their own.
@@ -149,8 +169,8 @@ struct ConnectionLog {
         log.events.reserveCapacity(records.count)
         for record in records {
             var reader = SpillRecordReader(record)
-            let time = reader.readInt()
             let order = reader.readInt()
+            let time = reader.readInt()
             let isConnect = reader.readBool()
             let client = log.strings.intern(reader.readString())
             let principal = log.strings.intern(reader.readString())

@@ -74,7 +74,7 @@ struct ConnectionLogPartitions: Sendable {
                 case .ignored: break
                 case .skipped(let problem): skip(problem)
                 case .entry(let entry):
-                    byClient.append(entry.encoded(order: order), hash: stableHash(entry.client.utf8))
+                    byClient.append(entry.record(order: order), hash: entry.clientHash)
                     order += 1
                 }
             }

@@ -153,7 +153,7 @@ enum ThingVariableFacts {
     private static func read(_ context: AuditContext) throws(SnapshotProblem) -> ThingVariableScope {
         let manifest = context.snapshot.manifest
         var result = ThingVariableScope(scope: PolicyScope(region: manifest.region, accountId: manifest.accountId))
-        guard case .success(let located) = context.snapshot.locate(.things) else { return result }
+        guard let located = try context.snapshot.locateIfPresent(.things) else { return result }
         var typeCounts: [String: Int] = [:]
         var attributeValues: [String: Set<Int>] = [:]
         var shared: Set<String> = []
@@ -174,9 +174,14 @@ enum ThingVariableFacts {
                 typeCounts[type, default: 0] += 1
                 if typeCounts[type] == 2 { shared.insert("iot:Connection.Thing.ThingTypeName") }
             }
-            for (name, valueHash) in thing.attributes
-            where !attributeValues[name, default: []].insert(valueHash).inserted {
-                shared.insert("iot:Connection.Thing.Attributes[\(name)]")
+            for (name, valueHash) in thing.attributes {
+                let variable = "iot:Connection.Thing.Attributes[\(name)]"
+                // Once a value repeats the attribute is shared: its hashes are no longer needed.
+                guard !shared.contains(variable) else { continue }
+                if !attributeValues[name, default: []].insert(valueHash).inserted {
+                    shared.insert(variable)
+                    attributeValues[name] = nil
+                }
             }
         }
         // A skipped thing's values are unknown: every thing variable may be shared.

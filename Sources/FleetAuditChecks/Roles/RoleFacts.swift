@@ -35,7 +35,7 @@ public struct RoleFacts: Sendable {
         var facts = RoleFacts(things: try ThingVariableFacts.scope(context), roles: [:], usedServices: nil)
         guard !roleArns.isEmpty else { return facts }
         facts.roles = try readRoles(context.snapshot, roleArns: roleArns)
-        if case .success = context.snapshot.locate(.iamServiceLastAccessed) {
+        if try context.snapshot.locateIfPresent(.iamServiceLastAccessed) != nil {
             facts.usedServices = try readUsage(context, roleArns: roleArns)
         }
         return facts

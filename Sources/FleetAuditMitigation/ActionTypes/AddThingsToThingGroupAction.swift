@@ -156,7 +156,7 @@ final class ThingGroupIndex {
             let dynamic = value["queryString"]?.stringValue != nil
             groups[name] = Group(isDynamic: dynamic, root: root)
         }
-        if case .success = snapshot.locate(.thingGroupMembers) {
+        if try snapshot.locateIfPresent(.thingGroupMembers) != nil {
             try SnapshotElements.forEach(.thingGroupMembers, in: snapshot) { element throws(SnapshotProblem) in
                 guard case .success(let value) = element.value, let group = value["thingGroupName"]?.stringValue else {
                     return

@@ -16,4 +16,10 @@ long long fa_bench_json_load_file(const char *path, const char *arrayKey, char *
 /// when the buffer parses, 0 otherwise.
 int fa_bench_json_loadb(const char *buffer, size_t length);
 
+/// Parses one streamed element with jansson's json_loadb (JSON_DECODE_ANY |
+/// JSON_REJECT_DUPLICATES, the flags the audit gives each element) and frees the
+/// tree: the parse alone, without any conversion to Swift values. Returns 0, or
+/// -1 when the bytes do not parse (jansson's text and byte position are copied out).
+int fa_bench_json_parse_element(const char *bytes, size_t length, char *error, size_t errorSize, long long *position);
+
 #endif
