@@ -51,7 +51,7 @@ import Testing
         #expect(
             check.details.message
                 == "1 of 2 resources not evaluable: policies.json: element 0 (byte 20): not valid JSON at byte 39: "
-                + "unable to decode byte 0xff near '\"Bad'")
+                + "unable to decode byte 0xff")
         #expect(
             report.summary.contains(
                 "IOT_POLICY_OVERLY_PERMISSIVE_CHECK  COMPLETED_COMPLIANT               2              0              1")
@@ -73,7 +73,7 @@ import Testing
         #expect(
             check.details.message
                 == "none of the resources could be evaluated: 1 of 1 resources not evaluable: policies.json: element 0 "
-                + "(byte 20): not valid JSON at byte 39: unable to decode byte 0xff near '\"Bad'")
+                + "(byte 20): not valid JSON at byte 39: unable to decode byte 0xff")
         #expect(report.outcome?.task.failedChecks == 1)
     }
 
@@ -99,7 +99,7 @@ import Testing
             snapshot, checks: [IoTPolicyOverlyPermissiveCheck.self, IoTPolicyPotentialMisconfigurationCheck.self])
         let skipped =
             "1 input(s) skipped: things.json: element 1 (byte 54): not valid JSON at byte 2135: maximum parsing depth "
-            + "reached near '['"
+            + "reached"
         let permissive = try #require(outcome.checks.first)
         #expect(permissive.details.checkRunStatus == .completedNonCompliant)
         #expect(
@@ -163,8 +163,7 @@ import Testing
         #expect(
             check.problems.map(\.reason) == [
                 "identity pool \(Self.poolId): role \(Self.roleArn) is not among the readable roles of iam.json's "
-                    + "RoleDetailList; unreadable: iam.json: element 0 (byte 2137): maximum parsing depth reached "
-                    + "near '['"
+                    + "RoleDetailList; unreadable: iam.json: element 0 (byte 2137): maximum parsing depth reached"
             ])
     }
 
