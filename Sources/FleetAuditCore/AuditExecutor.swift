@@ -57,6 +57,8 @@ public struct CheckOutcome: Sendable {
     public var problems: [SnapshotProblem]
     /// The first findings, up to the plan's preview limit.
     public var preview: [AuditFinding]
+    /// Resources that could not be evaluated: the audit is incomplete (exit 1) when any is.
+    public var notEvaluableCount: Int64 = 0
 }
 
 public struct AuditOutcome: Sendable {
@@ -578,6 +580,17 @@ final class CheckRun: @unchecked Sendable {
         }
         parts += notes
         let message: String? = parts.isEmpty ? nil : parts.joined(separator: ". ")
+        if totalResources > 0 && Int64(notEvaluableCount) == totalResources {
+            // Nothing was judged: COMPLIANT would claim what was never tested.
+            return CheckOutcome(
+                name: name, severity: severity,
+                details: AuditCheckDetails(
+                    checkRunStatus: .failed, checkCompliant: false, totalResourcesCount: totalResources,
+                    nonCompliantResourcesCount: 0, suppressedNonCompliantResourcesCount: 0,
+                    message: "none of the resources could be evaluated: " + (message ?? "")),
+                problems: notEvaluable + resourceNotes + skippedInputs, preview: [],
+                notEvaluableCount: Int64(notEvaluableCount))
+        }
         let compliant = nonCompliantResources == 0
         return CheckOutcome(
             name: name, severity: severity,
@@ -585,6 +598,7 @@ final class CheckRun: @unchecked Sendable {
                 checkRunStatus: compliant ? .completedCompliant : .completedNonCompliant, checkCompliant: compliant,
                 totalResourcesCount: totalResources, nonCompliantResourcesCount: nonCompliantResources,
                 suppressedNonCompliantResourcesCount: 0, message: message),
-            problems: notEvaluable + resourceNotes + skippedInputs, preview: preview)
+            problems: notEvaluable + resourceNotes + skippedInputs, preview: preview,
+            notEvaluableCount: Int64(notEvaluableCount))
     }
 }

@@ -13,21 +13,27 @@ public struct AuditTime: Sendable, Hashable, Comparable, CustomStringConvertible
         self.microsecondsSinceEpoch = microsecondsSinceEpoch
     }
 
+    /// Saturates at the ends of the representable range: epochs come from
+    /// snapshots, and no value in one may trap (a time beyond 292,000 years
+    /// from 1970 compares as the farthest time there is).
     public init(millisecondsSinceEpoch: Int64) {
-        self.microsecondsSinceEpoch = millisecondsSinceEpoch * 1000
+        let (product, overflow) = millisecondsSinceEpoch.multipliedReportingOverflow(by: 1000)
+        self.microsecondsSinceEpoch = overflow ? (millisecondsSinceEpoch < 0 ? .min : .max) : product
     }
 
     public static func < (lhs: AuditTime, rhs: AuditTime) -> Bool {
         lhs.microsecondsSinceEpoch < rhs.microsecondsSinceEpoch
     }
 
-    public var millisecondsSinceEpoch: Int64 {
-        microsecondsSinceEpoch >= 0
-            ? microsecondsSinceEpoch / 1000 : -((-microsecondsSinceEpoch + 999) / 1000)
-    }
+    public var millisecondsSinceEpoch: Int64 { AuditTime.floorDivide(microsecondsSinceEpoch, 1000).quotient }
 
+    /// Saturating, as `init(millisecondsSinceEpoch:)`.
     public func adding(days: Int64) -> AuditTime {
-        AuditTime(microsecondsSinceEpoch: microsecondsSinceEpoch + days * 86_400_000_000)
+        let (offset, overflow) = days.multipliedReportingOverflow(by: 86_400_000_000)
+        guard !overflow else { return AuditTime(microsecondsSinceEpoch: days < 0 ? .min : .max) }
+        let (sum, sumOverflow) = microsecondsSinceEpoch.addingReportingOverflow(offset)
+        guard !sumOverflow else { return AuditTime(microsecondsSinceEpoch: offset < 0 ? .min : .max) }
+        return AuditTime(microsecondsSinceEpoch: sum)
     }
 
     /// A UTC calendar time; nil when a field is out of range (month 13, February 30, ...).
@@ -110,7 +116,7 @@ public struct AuditTime: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// The form the AWS CLI v2 prints with `TZ=UTC`: `2026-11-26T12:00:00.000000+00:00`.
     public var iso8601: String {
-        let (days, microsecondOfDay) = floorDivide(microsecondsSinceEpoch, 86_400_000_000)
+        let (days, microsecondOfDay) = AuditTime.floorDivide(microsecondsSinceEpoch, 86_400_000_000)
         let (year, month, day) = AuditTime.civilFromDays(days)
         let secondOfDay = microsecondOfDay / 1_000_000
         let fraction = microsecondOfDay % 1_000_000
@@ -131,9 +137,12 @@ public struct AuditTime: Sendable, Hashable, Comparable, CustomStringConvertible
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 
-    private func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
-        let quotient = value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor)
-        return (quotient, value - quotient * divisor)
+    /// Floor division for a positive divisor, without negating `value`
+    /// (`-Int64.min` traps).
+    static func floorDivide(_ value: Int64, _ divisor: Int64) -> (quotient: Int64, remainder: Int64) {
+        let quotient = value / divisor
+        let remainder = value % divisor
+        return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
     }
 
     static func daysIn(month: Int64, year: Int64) -> Int64 {

@@ -39,6 +39,14 @@ public struct SnapshotStream: Sendable {
     /// Elements per wave per worker: large enough to amortise the dispatch, small
     /// enough that a wave's raw bytes and parsed values stay a few megabytes.
     static let elementsPerWorker = 256
+
+    /// The largest element evaluated, in bytes (docs/security.md, "Limits and
+    /// honest status"). A larger one is not evaluable: it is never parsed, so
+    /// its text is not copied into values, findings or messages (a 150 MiB
+    /// policy name took 1.25 GB). Real elements are a few KiB: an IoT policy
+    /// document is at most 2,048 characters, an IAM one 10,240; 16 MiB still
+    /// admits a document of 20,000 statements.
+    public static let elementSizeLimit = 16 << 20
     /// Raw bytes read ahead per wave, whatever the element count.
     static let waveByteBudget = 8 << 20
 
@@ -80,6 +88,13 @@ public struct SnapshotStream: Sendable {
     /// The element parsed, with its location.
     public func streamed(_ raw: RawElement, members: JSONMemberSelection? = nil) -> StreamedElement {
         let location = SnapshotProblem(file: name, elementIndex: raw.index, byteOffset: raw.byteOffset, reason: "")
+        guard raw.bytes.count <= Self.elementSizeLimit else {
+            var problem = location
+            problem.reason =
+                "element is \(raw.bytes.count) bytes, over the \(Self.elementSizeLimit >> 20) MiB element size limit; "
+                + "not evaluated"
+            return StreamedElement(location: location, value: .failure(problem))
+        }
         let parsed = members.map { raw.parse(members: $0) } ?? raw.parse()
         let value = parsed.mapError { error in
             SnapshotProblem(

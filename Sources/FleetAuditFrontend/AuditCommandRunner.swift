@@ -207,7 +207,9 @@ public enum AuditCommandRunner {
         where seen.insert(line).inserted {
             errorLines.append(line)
         }
-        let status = outcome.task.failedChecks > 0 ? exitCheckFailed : exitCompleted
+        // A resource that could not be evaluated leaves the audit incomplete, as a FAILED check does.
+        let incomplete = outcome.task.failedChecks > 0 || outcome.checks.contains { $0.notEvaluableCount > 0 }
+        let status = incomplete ? exitCheckFailed : exitCompleted
         return AuditReport(
             exitStatus: status, summary: AuditSummary.render(outcome, snapshot: snapshot), errorLines: errorLines,
             outcome: outcome)

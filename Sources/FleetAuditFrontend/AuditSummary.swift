@@ -16,13 +16,14 @@ public enum AuditSummary {
         let nameWidth = max(28, outcome.checks.map(\.name.count).max() ?? 0)
         lines.append(
             pad("CHECK", nameWidth) + "  " + pad("STATUS", 24) + "  " + leftPad("RESOURCES", 9) + "  "
-                + leftPad("NON-COMPLIANT", 13))
+                + leftPad("NON-COMPLIANT", 13) + "  " + leftPad("NOT EVALUABLE", 13))
         for check in outcome.checks {
             let details = check.details
             lines.append(
                 pad(check.name, nameWidth) + "  " + pad(details.checkRunStatus.rawValue, 24) + "  "
                     + leftPad(String(details.totalResourcesCount), 9) + "  "
-                    + leftPad(String(details.nonCompliantResourcesCount), 13))
+                    + leftPad(String(details.nonCompliantResourcesCount), 13) + "  "
+                    + leftPad(String(check.notEvaluableCount), 13))
             for finding in check.preview {
                 lines.append(
                     "    \(finding.severity.rawValue) \(finding.nonCompliantResource.resourceType.rawValue) "
@@ -46,6 +47,12 @@ public enum AuditSummary {
         lines.append(
             "\(task.auditDetails.count) check(s): \(task.compliantChecks) compliant, \(task.nonCompliantChecks) "
                 + "non-compliant, \(task.failedChecks) failed; \(outcome.findingsCount) finding(s).")
+        let notEvaluable = outcome.checks.reduce(Int64(0)) { $0 + $1.notEvaluableCount }
+        if notEvaluable > 0 {
+            let checks = outcome.checks.filter { $0.notEvaluableCount > 0 }.count
+            lines.append(
+                "Incomplete: \(notEvaluable) resource(s) of \(checks) check(s) could not be evaluated (exit status 1).")
+        }
         lines.append("Wrote \(outcome.auditTaskPath) and \(outcome.findingsPath)")
         return lines.joined(separator: "\n") + "\n"
     }

@@ -95,7 +95,10 @@ public enum Authorizer {
         action: String, resources: [String], policies: [AttachedPolicy], context: AuthorizationContext
     ) -> AuthorizationResult {
         var missing: [String] = []
-        func note(_ key: String) { if !missing.contains(key) { missing.append(key) } }
+        // A set beside the ordered list: one lookup per key, not a scan of
+        // every key noted so far (quadratic in a document of many conditions).
+        var missingSet: Set<String> = []
+        func note(_ key: String) { if missingSet.insert(key).inserted { missing.append(key) } }
         var allowing: [(AttachedPolicy, PolicyStatement)] = []
         var denying: [(AttachedPolicy, PolicyStatement)] = []
         var allowedResources: Set<String> = []
@@ -151,7 +154,8 @@ public enum Authorizer {
                 decision: .allowed, allowedBy: allowedBy, explicitlyDeniedBy: [], implicitlyDeniedBy: [],
                 missingContextValues: missing, decidingStatement: deciding(allowing.first))
         }
-        let silent = policies.filter { policy in !allowedBy.contains { $0.name == policy.name } }
+        let allowingNames = Set(allowedBy.map(\.name))
+        let silent = policies.filter { !allowingNames.contains($0.name) }
         return AuthorizationResult(
             decision: .implicitDeny, allowedBy: allowedBy, explicitlyDeniedBy: [], implicitlyDeniedBy: silent,
             missingContextValues: missing, decidingStatement: nil)

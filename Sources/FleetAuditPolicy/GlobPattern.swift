@@ -51,10 +51,13 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
         source.withUTF8 { bytes in
             tokens.reserveCapacity(bytes.count)
             var index = 0
+            // Where the search for a variable's `}` last failed: no `}` follows,
+            // so later `${` need not search again (`${${${...` was quadratic).
+            var noCloseFrom = bytes.count
             while index < bytes.count {
                 let byte = bytes[index]
-                if byte == UInt8(ascii: "$"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "{"),
-                    let close = bytes[(index + 2)...].firstIndex(of: UInt8(ascii: "}"))
+                if byte == UInt8(ascii: "$"), index + 2 < noCloseFrom, bytes[index + 1] == UInt8(ascii: "{"),
+                    let close = GlobPattern.closingBrace(bytes, from: index + 2, noCloseFrom: &noCloseFrom)
                 {
                     let name = GlobPattern.variableName(bytes[(index + 2)..<close])
                     if symbolic && variables.count < 32 {
@@ -87,6 +90,14 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
         self.tokens = tokens
         self.variables = variables
         literalPrefixCount = tokens.firstIndex { $0 >= GlobPattern.star } ?? tokens.count
+    }
+
+    /// The first `}` at or after `start`; when there is none, records `start`
+    /// so that no later search repeats the scan.
+    static func closingBrace(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, noCloseFrom: inout Int) -> Int? {
+        if let close = bytes[start...].firstIndex(of: UInt8(ascii: "}")) { return close }
+        noCloseFrom = start
+        return nil
     }
 
     /// The common policy variables, so compiling a pattern reuses one string

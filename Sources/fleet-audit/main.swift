@@ -26,7 +26,9 @@ struct Audit: ParsableCommand {
         abstract: "Run an on-demand audit (like `aws iot start-on-demand-audit-task`) on a snapshot.",
         discussion: """
             Writes DIR/audit-task.json (describe-audit-task) and DIR/findings.json (list-audit-findings).
-            Exit status: 0 every check completed, 1 a check FAILED, 2 nothing could be audited, 64 usage error.
+            Exit status: 0 every check completed and every resource was evaluated; 1 the audit is incomplete
+            (a check FAILED, or a resource could not be evaluated; outputs are written); 2 nothing could be
+            audited; 64 usage error.
             """)
 
     @Argument(help: "The snapshot directory.")

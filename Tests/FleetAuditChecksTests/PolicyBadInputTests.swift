@@ -125,7 +125,8 @@ import Testing
         ])
         let (outcome, _) = try runAudit(snapshot, checks: [RoleAliasOverlyPermissiveCheck.self])
         let result = try #require(outcome.checks.first)
-        #expect(result.details.checkRunStatus == .completedCompliant)
+        // Its only resource could not be evaluated: the check judged nothing.
+        #expect(result.details.checkRunStatus == .failed)
         #expect(
             result.problems.map(\.description) == [
                 "role-aliases.json: element 0 (byte 27): role alias Ghost: role arn:aws:iam::123456789012:role/Missing is not in iam.json's RoleDetailList"

@@ -125,10 +125,12 @@ func generatedPolicies(_ count: Int) -> [String] {
         let snapshot = TemporarySnapshot(["policies.json": #"{"policyVersions": [["not", "an", "object"]]}"#])
         let (outcome, _) = try runAudit(snapshot, checks: check)
         let result = try #require(outcome.checks.first)
-        #expect(result.details.checkRunStatus == .completedCompliant)
+        // Its only resource could not be evaluated: the check judged nothing, so it FAILS.
+        #expect(result.details.checkRunStatus == .failed)
         #expect(
             result.details.message
-                == "1 of 1 resources not evaluable: policies.json: element 0 (byte 20): no policyName or policyVersionId"
+                == "none of the resources could be evaluated: 1 of 1 resources not evaluable: policies.json: element 0 "
+                + "(byte 20): no policyName or policyVersionId"
         )
     }
 

@@ -38,3 +38,29 @@ import Testing
         #expect(AuditTime(json: ["a": 1]) == nil)
     }
 }
+
+/// Issue 10, numbers: epoch conversions saturate at the ends of the range
+/// instead of trapping (`* 1000` on 2^63-1, `-Int64.min`).
+@Suite struct AuditTimeExtremesTests {
+    @Test func millisecondsSaturate() {
+        #expect(AuditTime(millisecondsSinceEpoch: .max).microsecondsSinceEpoch == .max)
+        #expect(AuditTime(millisecondsSinceEpoch: .min).microsecondsSinceEpoch == .min)
+        #expect(AuditTime(millisecondsSinceEpoch: -1).microsecondsSinceEpoch == -1000)
+    }
+
+    @Test func theMostNegativeTimeHasMillisecondsAndText() {
+        let earliest = AuditTime(microsecondsSinceEpoch: .min)
+        #expect(earliest.millisecondsSinceEpoch == -9_223_372_036_854_776)
+        #expect(AuditTime(microsecondsSinceEpoch: -1).millisecondsSinceEpoch == -1)
+        #expect(earliest.iso8601 == "-290308-12-21T19:59:05.224192+00:00")
+        #expect(AuditTime(microsecondsSinceEpoch: .max).iso8601 == "294247-01-10T04:00:54.775807+00:00")
+    }
+
+    @Test func addingDaysSaturates() {
+        let now = AuditTime(microsecondsSinceEpoch: 0)
+        #expect(now.adding(days: .max).microsecondsSinceEpoch == .max)
+        #expect(now.adding(days: .min).microsecondsSinceEpoch == .min)
+        #expect(AuditTime(microsecondsSinceEpoch: .max - 1).adding(days: 1).microsecondsSinceEpoch == .max)
+        #expect(now.adding(days: 1).microsecondsSinceEpoch == 86_400_000_000)
+    }
+}

@@ -229,3 +229,33 @@ final class AuditedSnapshot: @unchecked Sendable {
         }
     }
 }
+
+/// Issue 10, numbers: a `customerVersion` that cannot be incremented fails the
+/// execution with an API-style error (2^63-1 used to trap), and nothing is edited.
+@Suite struct CustomerVersionNumberTests {
+    typealias Fixtures = CertificateFixtures
+
+    @Test(arguments: [
+        (JSONValue.integer(Int64.max), "customerVersion 9223372036854775807 cannot be incremented"),
+        (JSONValue.integer(-1), "customerVersion -1 is negative"),
+        (JSONValue.string("7"), #"customerVersion is string "7"; expected an integer"#),
+        (JSONValue.real(1.5), "customerVersion is number 1.5; expected an integer"),
+    ])
+    func anUnusableCustomerVersionFailsTheExecution(version: JSONValue, reason: String) throws {
+        guard case .object(var device) = Fixtures.expired.device() else { return }
+        device["customerVersion"] = version
+        let audited = try AuditedSnapshot(
+            ["certificates.json": CertificateFixture.file([.object(device)])],
+            checks: ["DEVICE_CERTIFICATE_EXPIRING_CHECK"])
+        let report = try audited.mitigate(
+            #"{"DEVICE_CERTIFICATE_EXPIRING_CHECK": ["DeactivateDeviceCertificateAction"]}"#)
+        #expect(report.exitStatus == 1)
+        let execution = try #require(report.outcome?.executions.first)
+        #expect(execution.status == .failed)
+        #expect(execution.errorCode == "InvalidRequestException")
+        #expect(execution.message == "certificate \(Fixtures.expired.id): \(reason)")
+        let after = try audited.certificates(audited.out + "/certificates.json")
+        #expect(after[Fixtures.expired.id]?["status"] == "ACTIVE")
+        #expect(after[Fixtures.expired.id]?["customerVersion"] == version)
+    }
+}

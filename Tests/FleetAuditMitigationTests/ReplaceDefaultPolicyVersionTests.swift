@@ -120,3 +120,43 @@ import Testing
         }
     }
 }
+
+/// Issue 10, numbers: version ids from the snapshot at 2^63-1, negative or not
+/// numeric end the execution FAILED with an API-style error; 2^63-1 used to trap.
+@Suite struct PolicyVersionIdNumberTests {
+    @Test(arguments: [
+        (
+            "9223372036854775807",
+            "policy Huge has policyVersionId 9223372036854775807; no higher version id can be created"
+        ),
+        ("-3", #"policy Huge has policyVersionId "-3", not a positive integer"#),
+        ("v2", #"policy Huge has policyVersionId "v2", not a positive integer"#),
+        ("99999999999999999999", #"policy Huge has policyVersionId "99999999999999999999", not a positive integer"#),
+    ])
+    func anUnusableVersionIdFailsTheExecution(id: String, message: String) throws {
+        var quoted = ""
+        JSONWriter.writeString(ReplaceDefaultPolicyVersionTests.broad, into: &quoted)
+        var files = disabledLoggingFiles
+        files["policies.json"] =
+            #"{"policyVersions": [{"policyName": "Huge", "policyDocument": \#(quoted), "policyVersionId": "\#(id)", "#
+            + #""isDefaultVersion": true}]}"#
+        let snapshot = TemporarySnapshot(files)
+        let audit = TemporaryDirectory()
+        _ = try AuditCommandRunner.run(
+            AuditOptions(
+                snapshotPath: snapshot.path, outputPath: audit.path, checkNames: ["IOT_POLICY_OVERLY_PERMISSIVE_CHECK"],
+                taskId: "audit-p", workers: 1))
+        let scratch = TemporaryDirectory()
+        let report = try ReplaceDefaultPolicyVersionTests().mitigate(snapshot, audit, scratch)
+        #expect(report.exitStatus == 1)
+        let executions = try #require(report.outcome?.executions)
+        #expect(
+            executions.map { "\($0.actionName) \($0.status.rawValue) \($0.errorCode ?? "-")" } == [
+                "BlankPolicyAction FAILED InvalidRequestException", "PublishFindingToSnsAction SKIPPED -",
+            ])
+        #expect(executions.first?.message == message)
+        // No temporary directory is left behind.
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: scratch.path)) ?? []
+        #expect(left.filter { $0.hasPrefix(".") }.isEmpty)
+    }
+}

@@ -44,8 +44,9 @@ extension CACertificateExpiringCheck {
                 "ca-certificates.json": #"{"certificateDescriptions": [{"certificateId": "0000", "status": "ACTIVE", "#
                     + #""certificatePem": \#(JSONWriter.compact(.string(Fixtures.rootCA.pem)))}]}"#,
             ],
-            expect: .compliant,
-            message: "1 of 1 resources not evaluable: ca-certificates.json: element 0 (byte 29): certificateId 0000 "
-                + "disagrees with the certificate: the SHA-256 of its DER is \(Fixtures.rootCA.id)"),
+            expect: .failed(
+                message:
+                    "none of the resources could be evaluated: 1 of 1 resources not evaluable: ca-certificates.json: element 0 (byte 29): certificateId 0000 "
+                    + "disagrees with the certificate: the SHA-256 of its DER is \(Fixtures.rootCA.id)")),
     ]
 }

@@ -150,8 +150,12 @@ struct CertificateElement: Sendable {
 
 extension AuditTime {
     /// Whole days from `self` to `later` (negative when `later` is earlier), rounded toward zero.
+    /// Saturates when the two are farther apart than Int64 microseconds hold
+    /// (both come from the snapshot, so the difference must not trap).
     func days(until later: AuditTime) -> Int64 {
-        (later.microsecondsSinceEpoch - microsecondsSinceEpoch) / 86_400_000_000
+        let (difference, overflow) = later.microsecondsSinceEpoch.subtractingReportingOverflow(microsecondsSinceEpoch)
+        guard !overflow else { return later > self ? .max / 86_400_000_000 : .min / 86_400_000_000 }
+        return difference / 86_400_000_000
     }
 }
 

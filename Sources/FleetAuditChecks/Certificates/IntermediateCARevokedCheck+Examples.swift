@@ -38,13 +38,14 @@ extension IntermediateCARevokedCheck {
                 "crls/fixture-root.crl": Fixtures.otherCRL,
                 "certificates.json": CertificateFixture.file([Fixtures.viaIntermediate.device()]),
             ],
-            expect: .compliant,
-            message: "1 of 1 resources not evaluable: ca-certificates.json: element 1 (byte 1439): intermediate CA "
-                + "CN=Fixture Intermediate CA,O=FleetAudit Fixtures: revocation unknown: no CRL of its issuer "
-                + "CN=Fixture Root CA,O=FleetAudit Fixtures in crls/ (its CRL distribution point: "
-                + "http://crl.fleetaudit.example/fixture-root.crl). 1 input(s) skipped: crls/fixture-root.crl: its "
-                + "issuer CN=Fixture Other CA,O=FleetAudit Fixtures is neither a registered CA nor in ca-chain/; not used"
-        ),
+            expect: .failed(
+                message:
+                    "none of the resources could be evaluated: 1 of 1 resources not evaluable: ca-certificates.json: element 1 (byte 1439): intermediate CA "
+                    + "CN=Fixture Intermediate CA,O=FleetAudit Fixtures: revocation unknown: no CRL of its issuer "
+                    + "CN=Fixture Root CA,O=FleetAudit Fixtures in crls/ (its CRL distribution point: "
+                    + "http://crl.fleetaudit.example/fixture-root.crl). 1 input(s) skipped: crls/fixture-root.crl: its "
+                    + "issuer CN=Fixture Other CA,O=FleetAudit Fixtures is neither a registered CA nor in ca-chain/; not used"
+            )),
         CheckExample(
             "only roots: no intermediate to evaluate",
             files: [

@@ -74,11 +74,13 @@ extension DeviceCertificateKeyQualityCheck {
                     + #"{"certificateId": "\#(Fixtures.rsa2048.id)", "status": "ACTIVE", "certificatePem": \#(JSONWriter.compact(.string(Fixtures.truncatedCertificatePEM)))}"#
                     + "]}"
             ],
-            expect: .compliant,
-            message: "2 of 2 resources not evaluable: certificates.json: element 0 (byte 29): certificate "
-                + "\(Fixtures.rsa2048.id): certificatePem: PEM block is 'PUBLIC KEY', not a CERTIFICATE; "
-                + "certificates.json: element 1 (byte 615): certificate \(Fixtures.rsa2048.id): certificatePem: "
-                + "not a valid DER certificate: truncated (a field runs past the end of the data). " + noBlacklistNote),
+            expect: .failed(
+                message:
+                    "none of the resources could be evaluated: 2 of 2 resources not evaluable: certificates.json: element 0 (byte 29): certificate "
+                    + "\(Fixtures.rsa2048.id): certificatePem: PEM block is 'PUBLIC KEY', not a CERTIFICATE; "
+                    + "certificates.json: element 1 (byte 615): certificate \(Fixtures.rsa2048.id): certificatePem: "
+                    + "not a valid DER certificate: truncated (a field runs past the end of the data). "
+                    + noBlacklistNote)),
         CheckExample(
             "a malformed blacklist line fails the check",
             files: [

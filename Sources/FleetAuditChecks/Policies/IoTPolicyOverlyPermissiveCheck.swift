@@ -24,13 +24,15 @@ public struct IoTPolicyOverlyPermissiveCheck: ResourceCheck {
         summary: "An IoT policy lets a device reach other devices' clients, topics, shadows or jobs.",
         examples: IoTPolicyOverlyPermissiveCheck.examples)
 
-    public func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> PolicyScope {
+    public func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> ThingVariableScope {
         try ThingVariableFacts.scope(context)
     }
 
-    public func evaluate(_ resource: JSONValue, facts: PolicyScope, context: AuditContext) -> ResourceVerdict {
+    public func remarks(_ facts: ThingVariableScope) -> CheckRemarks { facts.remarks }
+
+    public func evaluate(_ resource: JSONValue, facts: ThingVariableScope, context: AuditContext) -> ResourceVerdict {
         PolicyVersionResource.evaluateDefault(resource) { version, document in
-            let grants = PolicyAnalysis(document, scope: facts).broadDataPlaneGrants()
+            let grants = PolicyAnalysis(document, scope: facts.scope).broadDataPlaneGrants()
             guard !grants.isEmpty else { return .compliant }
             return .nonCompliant([
                 FindingDraft(
@@ -67,13 +69,15 @@ public struct IoTPolicyPotentialMisconfigurationCheck: ResourceCheck {
         summary: "An IoT policy's Deny statement does not deny what it appears to (MQTT wildcards in policies).",
         examples: IoTPolicyPotentialMisconfigurationCheck.examples)
 
-    public func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> PolicyScope {
+    public func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> ThingVariableScope {
         try ThingVariableFacts.scope(context)
     }
 
-    public func evaluate(_ resource: JSONValue, facts: PolicyScope, context: AuditContext) -> ResourceVerdict {
+    public func remarks(_ facts: ThingVariableScope) -> CheckRemarks { facts.remarks }
+
+    public func evaluate(_ resource: JSONValue, facts: ThingVariableScope, context: AuditContext) -> ResourceVerdict {
         PolicyVersionResource.evaluateDefault(resource) { version, document in
-            let found = PolicyAnalysis(document, scope: facts).misconfigurations()
+            let found = PolicyAnalysis(document, scope: facts.scope).misconfigurations()
             guard !found.isEmpty else { return .compliant }
             var drafts: [FindingDraft] = []
             for kind in [PolicyMisconfiguration.Kind.mqttWildcardsInDeny, .deniedTopicsAllowedThroughWildcards] {

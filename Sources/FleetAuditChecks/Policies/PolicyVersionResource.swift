@@ -85,13 +85,36 @@ struct PolicyVersionResource {
     }
 }
 
+/// The policy scope of a run, and the `things.json` elements it could not use.
+public struct ThingVariableScope: Sendable {
+    var scope: PolicyScope
+    /// The first few things skipped, located, and how many in all.
+    var skipped: [SnapshotProblem] = []
+    var skippedCount = 0
+
+    static let listedSkips = 20
+
+    /// A skipped thing is an input of every check that uses the scope, not one of its resources.
+    var remarks: CheckRemarks {
+        CheckRemarks(skippedInputs: skipped, unlistedSkippedCount: skippedCount - skipped.count)
+    }
+}
+
 /// What `${iot:Connection.Thing.ThingTypeName}` and `${iot:Connection.Thing.Attributes[...]}`
 /// can bind to, from `things.json`: a variable whose value some things share
 /// reaches other devices' resources. Keeps one hash per thing and attribute,
 /// never the things themselves.
+///
+/// A thing that cannot be read (not JSON, too deep, not an object, a
+/// `thingTypeName` that is not a string, `attributes` that are not an object)
+/// is skipped and named in the message of every check that uses the scope; it
+/// fails none of them. Its type and attributes are unknown, so any of them
+/// might be shared with another thing: the scope then treats every thing
+/// variable as shared (`thingsKnown` false), as when `things.json` is absent.
+/// That can only add findings, never hide one.
 enum ThingVariableFacts {
     /// The scope of the run, read once for the six policy and role checks that need it.
-    static func scope(_ context: AuditContext) throws(SnapshotProblem) -> PolicyScope {
+    static func scope(_ context: AuditContext) throws(SnapshotProblem) -> ThingVariableScope {
         try context.resources.shared("thing-variable-scope") { () throws(SnapshotProblem) in try read(context) }
     }
 
@@ -101,27 +124,52 @@ enum ThingVariableFacts {
         var attributes: [(name: String, valueHash: Int)]
     }
 
-    private static func read(_ context: AuditContext) throws(SnapshotProblem) -> PolicyScope {
+    private static func values(_ thing: JSONValue) -> Result<ThingValues, ResourceDecodeError> {
+        guard thing.objectValue != nil else {
+            return .failure(ResourceDecodeError("element is \(thing.typeName); expected an object"))
+        }
+        var type: String? = nil
+        switch thing["thingTypeName"] {
+        case nil, .null?: break
+        case .string(let name)?: type = name
+        case let other?:
+            return .failure(ResourceDecodeError("thingTypeName is \(other.typeName); expected a string"))
+        }
+        var attributes: [(String, Int)] = []
+        switch thing["attributes"] {
+        case nil, .null?: break
+        case .object(let members)?:
+            attributes = members.members.map { name, value in
+                var hasher = Hasher()
+                hasher.combine(JSONWriter.compact(value))
+                return (name, hasher.finalize())
+            }
+        case let other?:
+            return .failure(ResourceDecodeError("attributes is \(other.typeName); expected an object"))
+        }
+        return .success(ThingValues(type: type, attributes: attributes))
+    }
+
+    private static func read(_ context: AuditContext) throws(SnapshotProblem) -> ThingVariableScope {
         let manifest = context.snapshot.manifest
-        var scope = PolicyScope(region: manifest.region, accountId: manifest.accountId)
-        guard let located = try context.snapshot.locateIfPresent(.things) else { return scope }
+        var result = ThingVariableScope(scope: PolicyScope(region: manifest.region, accountId: manifest.accountId))
+        guard let located = try context.snapshot.locateIfPresent(.things) else { return result }
         var typeCounts: [String: Int] = [:]
         var attributeValues: [String: Set<Int>] = [:]
         var shared: Set<String> = []
         try SnapshotStream(located, progress: context.resources.progress).forEachParallel(
             workers: context.resources.workers, members: JSONMemberSelection(["thingTypeName", "attributes"])
         ) { element -> Result<ThingValues, SnapshotProblem> in
-            element.value.map { thing in
-                ThingValues(
-                    type: thing["thingTypeName"]?.stringValue,
-                    attributes: (thing["attributes"]?.objectValue?.members ?? []).map { name, value in
-                        var hasher = Hasher()
-                        hasher.combine(JSONWriter.compact(value))
-                        return (name, hasher.finalize())
-                    })
+            element.value.flatMap { thing in values(thing).mapError { element.problem($0.reason) } }
+        } consume: { outcome, _ in
+            let thing: ThingValues
+            switch outcome {
+            case .success(let values): thing = values
+            case .failure(let problem):
+                result.skippedCount += 1
+                if result.skipped.count < ThingVariableScope.listedSkips { result.skipped.append(problem) }
+                return
             }
-        } consume: { result, _ throws(SnapshotProblem) in
-            let thing = try result.get()
             if let type = thing.type {
                 typeCounts[type, default: 0] += 1
                 if typeCounts[type] == 2 { shared.insert("iot:Connection.Thing.ThingTypeName") }
@@ -136,9 +184,10 @@ enum ThingVariableFacts {
                 }
             }
         }
-        scope.thingsKnown = true
-        scope.sharedVariables = shared
-        return scope
+        // A skipped thing's values are unknown: every thing variable may be shared.
+        result.scope.thingsKnown = result.skippedCount == 0
+        result.scope.sharedVariables = shared
+        return result
     }
 }
 

@@ -18,7 +18,21 @@ enum CognitoPoolResource {
         guard let poolId = element["IdentityPoolId"]?.stringValue else {
             return .notEvaluable("no IdentityPoolId string")
         }
-        guard let roleArn = element["Roles"]?[kind]?.stringValue else { return .outOfScope }
+        // A pool without roles, or without a role of this kind, has nothing to judge; a
+        // member of the wrong type is named, never taken for an absent role.
+        let roleArn: String
+        switch element["Roles"] {
+        case nil, .null?: return .outOfScope
+        case .object?:
+            switch element["Roles"]?[kind] {
+            case nil, .null?: return .outOfScope
+            case .string(let arn)?: roleArn = arn
+            case let other?:
+                return .notEvaluable("identity pool \(poolId): Roles.\(kind) is \(other.typeName); expected a string")
+            }
+        case let other?:
+            return .notEvaluable("identity pool \(poolId): Roles is \(other.typeName); expected an object")
+        }
         switch facts.policy(of: roleArn) {
         case .failure(let error): return .notEvaluable("identity pool \(poolId): \(error.reason)")
         case .success(let policy):
@@ -56,8 +70,12 @@ public struct UnauthenticatedCognitoRoleCheck: ResourceCheck {
         examples: UnauthenticatedCognitoRoleCheck.examples)
 
     public func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> RoleFacts {
-        try RoleFacts.gather(context, roleArns: try CognitoPoolResource.roleArns(context, kind: "unauthenticated"))
+        try RoleFacts.gather(
+            context, roleArns: try CognitoPoolResource.roleArns(context, kind: "unauthenticated"), usage: .ignored)
     }
+
+    /// Skipped things.json elements, named in the message.
+    public func remarks(_ facts: RoleFacts) -> CheckRemarks { facts.things.remarks }
 
     public func evaluate(_ resource: JSONValue, facts: RoleFacts, context: AuditContext) -> ResourceVerdict {
         CognitoPoolResource.evaluate(resource, kind: "unauthenticated", facts: facts) { poolId, roleArn, policy in
@@ -111,8 +129,12 @@ public struct AuthenticatedCognitoRoleCheck: ResourceCheck {
         examples: AuthenticatedCognitoRoleCheck.examples)
 
     public func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> RoleFacts {
-        try RoleFacts.gather(context, roleArns: try CognitoPoolResource.roleArns(context, kind: "authenticated"))
+        try RoleFacts.gather(
+            context, roleArns: try CognitoPoolResource.roleArns(context, kind: "authenticated"), usage: .ignored)
     }
+
+    /// Skipped things.json elements, named in the message.
+    public func remarks(_ facts: RoleFacts) -> CheckRemarks { facts.things.remarks }
 
     public func evaluate(_ resource: JSONValue, facts: RoleFacts, context: AuditContext) -> ResourceVerdict {
         CognitoPoolResource.evaluate(resource, kind: "authenticated", facts: facts) { poolId, roleArn, policy in

@@ -71,8 +71,11 @@ public struct RoleAliasOverlyPermissiveCheck: ResourceCheck {
         examples: RoleAliasOverlyPermissiveCheck.examples)
 
     public func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> RoleFacts {
-        try RoleFacts.gather(context, roleArns: try RoleAliasResource.roleArns(context))
+        try RoleFacts.gather(context, roleArns: try RoleAliasResource.roleArns(context), usage: .ifReadable)
     }
+
+    /// Skipped things.json elements, named in the message.
+    public func remarks(_ facts: RoleFacts) -> CheckRemarks { facts.things.remarks }
 
     public func evaluate(_ resource: JSONValue, facts: RoleFacts, context: AuditContext) -> ResourceVerdict {
         RoleAliasResource.evaluate(resource, facts: facts) { alias, policy in
@@ -136,8 +139,11 @@ public struct RoleAliasUnusedServicesCheck: ResourceCheck {
             problem.reason += " (it tells which services each role used in the last year)"
             throw problem
         }
-        return try RoleFacts.gather(context, roleArns: try RoleAliasResource.roleArns(context), readsUsage: true)
+        return try RoleFacts.gather(context, roleArns: try RoleAliasResource.roleArns(context), usage: .required)
     }
+
+    /// Skipped things.json elements, named in the message.
+    public func remarks(_ facts: RoleFacts) -> CheckRemarks { facts.things.remarks }
 
     public func evaluate(_ resource: JSONValue, facts: RoleFacts, context: AuditContext) -> ResourceVerdict {
         RoleAliasResource.evaluate(resource, facts: facts) { alias, policy in

@@ -21,7 +21,8 @@ struct RolePolicy: Sendable {
 /// effective policies of only the roles they name, and which services each
 /// role used in the year before the audit.
 public struct RoleFacts: Sendable {
-    var scope: PolicyScope
+    var things: ThingVariableScope
+    var scope: PolicyScope { things.scope }
     /// Role ARN → its effective policy, or why it cannot be evaluated.
     var roles: [String: Result<RolePolicy, ResourceDecodeError>]
     /// Role ARN → service namespaces used within 365 days; nil when the file is absent.
@@ -29,17 +30,35 @@ public struct RoleFacts: Sendable {
 
     static let usageWindowDays: Int64 = 365
 
-    /// Reads `iam.json` for `roleArns`, and, for the check that uses it
-    /// (`readsUsage`), `iam-service-last-accessed.json` when present. The other
-    /// checks never look at that file, so its absence or refusal is not theirs to report.
-    static func gather(_ context: AuditContext, roleArns: Set<String>, readsUsage: Bool = false)
-        throws(SnapshotProblem) -> RoleFacts
+    /// How a check uses `iam-service-last-accessed.json`.
+    enum UsageData {
+        /// Not at all (the Cognito checks).
+        case ignored
+        /// When it can be read; otherwise every service is taken as used, which
+        /// can only add findings (IOT_ROLE_ALIAS_OVERLY_PERMISSIVE_CHECK).
+        case ifReadable
+        /// It must be there (IOT_ROLE_ALIAS_ALLOWS_ACCESS_TO_UNUSED_SERVICES_CHECK).
+        case required
+    }
+
+    /// Reads `iam.json` for `roleArns`, and `iam-service-last-accessed.json` as `usage` says.
+    static func gather(_ context: AuditContext, roleArns: Set<String>, usage: UsageData) throws(SnapshotProblem)
+        -> RoleFacts
     {
-        var facts = RoleFacts(scope: try ThingVariableFacts.scope(context), roles: [:], usedServices: nil)
+        var facts = RoleFacts(things: try ThingVariableFacts.scope(context), roles: [:], usedServices: nil)
         guard !roleArns.isEmpty else { return facts }
         facts.roles = try readRoles(context.snapshot, roleArns: roleArns)
-        if readsUsage, try context.snapshot.locateIfPresent(.iamServiceLastAccessed) != nil {
-            facts.usedServices = try readUsage(context, roleArns: roleArns)
+        switch usage {
+        case .ignored:
+            break
+        case .ifReadable:
+            if case .success = context.snapshot.locate(.iamServiceLastAccessed) {
+                facts.usedServices = try readUsage(context, roleArns: roleArns)
+            }
+        case .required:
+            if try context.snapshot.locateIfPresent(.iamServiceLastAccessed) != nil {
+                facts.usedServices = try readUsage(context, roleArns: roleArns)
+            }
         }
         return facts
     }
@@ -51,21 +70,46 @@ public struct RoleFacts: Sendable {
         var inline: [String: [(String, JSONValue)]] = [:]
         var attached: [String: [String]] = [:]
         var managed: [String: (name: String, document: JSONValue?)] = [:]
+        // Roles named by a resource but malformed, and RoleDetailList elements
+        // whose Arn cannot be read: a role missing from the list is then
+        // reported with the real parse error, not as absent.
+        var malformed: [String: String] = [:]
+        var unreadable: [SnapshotProblem] = []
+        var unreadableCount = 0
         do {
             let stream = try JSONElementStream(path: located.path, form: located.form)
             while let event = try stream.next() {
                 guard case .element(let raw) = event else { continue }
                 switch raw.key {
                 case "RoleDetailList", nil:
-                    guard case .success(let role) = raw.parse(), let arn = role["Arn"]?.stringValue,
-                        roleArns.contains(arn)
-                    else { continue }
-                    inline[arn] =
-                        role["RolePolicyList"]?.arrayValue?.map {
-                            ($0["PolicyName"]?.stringValue ?? "inline", $0["PolicyDocument"] ?? .null)
-                        } ?? []
-                    attached[arn] =
-                        role["AttachedManagedPolicies"]?.arrayValue?.compactMap { $0["PolicyArn"]?.stringValue } ?? []
+                    let location = SnapshotProblem(
+                        file: located.name, elementIndex: raw.index, byteOffset: raw.byteOffset, reason: "")
+                    let role: JSONValue
+                    switch raw.parse() {
+                    case .success(let parsed): role = parsed
+                    case .failure(let error):
+                        unreadableCount += 1
+                        if unreadable.isEmpty { unreadable.append(SnapshotProblem(file: located.name, error)) }
+                        continue
+                    }
+                    guard let arn = role["Arn"]?.stringValue else {
+                        unreadableCount += 1
+                        var problem = location
+                        problem.reason =
+                            role.objectValue == nil
+                            ? "RoleDetailList element is \(role.typeName); expected an object"
+                            : "role has no Arn string"
+                        if unreadable.isEmpty { unreadable.append(problem) }
+                        continue
+                    }
+                    guard roleArns.contains(arn) else { continue }
+                    switch Self.policyReferences(role) {
+                    case .success(let references):
+                        inline[arn] = references.inline
+                        attached[arn] = references.attached
+                    case .failure(let error):
+                        malformed[arn] = "role \(arn) (\(location.location)): \(error.reason)"
+                    }
                 case "Policies":
                     guard case .success(let policy) = raw.parse(), let arn = policy["Arn"]?.stringValue else {
                         continue
@@ -84,7 +128,20 @@ public struct RoleFacts: Sendable {
         }
         var result: [String: Result<RolePolicy, ResourceDecodeError>] = [:]
         for arn in roleArns {
-            guard let inlinePolicies = inline[arn] else { continue }
+            if let reason = malformed[arn] {
+                result[arn] = .failure(ResourceDecodeError(reason))
+                continue
+            }
+            guard let inlinePolicies = inline[arn] else {
+                if let first = unreadable.first {
+                    let more = unreadableCount > 1 ? " (and \(unreadableCount - 1) more)" : ""
+                    result[arn] = .failure(
+                        ResourceDecodeError(
+                            "role \(arn) is not among the readable roles of iam.json's RoleDetailList; "
+                                + "unreadable: \(first.description)\(more)"))
+                }
+                continue
+            }
             var statements: [PolicyStatement] = []
             var origins: [(String, Int)] = []
             var failure: ResourceDecodeError? = nil
@@ -119,6 +176,35 @@ public struct RoleFacts: Sendable {
             }
         }
         return result
+    }
+
+    /// A role's inline policies and attached policy ARNs, or which member has the wrong type.
+    static func policyReferences(_ role: JSONValue) -> Result<
+        (inline: [(String, JSONValue)], attached: [String]), ResourceDecodeError
+    > {
+        var inline: [(String, JSONValue)] = []
+        switch role["RolePolicyList"] {
+        case nil, .null?: break
+        case .array(let list)?:
+            // A missing document is reported by the policy parser ("policy document is null").
+            inline = list.map { ($0["PolicyName"]?.stringValue ?? "inline", $0["PolicyDocument"] ?? .null) }
+        case let other?:
+            return .failure(ResourceDecodeError("RolePolicyList is \(other.typeName); expected an array"))
+        }
+        var attached: [String] = []
+        switch role["AttachedManagedPolicies"] {
+        case nil, .null?: break
+        case .array(let list)?:
+            for (position, entry) in list.enumerated() {
+                guard let arn = entry["PolicyArn"]?.stringValue else {
+                    return .failure(ResourceDecodeError("AttachedManagedPolicies[\(position)] has no PolicyArn string"))
+                }
+                attached.append(arn)
+            }
+        case let other?:
+            return .failure(ResourceDecodeError("AttachedManagedPolicies is \(other.typeName); expected an array"))
+        }
+        return .success((inline, attached))
     }
 
     static func readUsage(_ context: AuditContext, roleArns: Set<String>) throws(SnapshotProblem)

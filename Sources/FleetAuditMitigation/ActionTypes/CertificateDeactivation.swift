@@ -7,19 +7,40 @@ import FleetAuditJSON
 final class CertificateStatusIndex {
     let file: SnapshotFile
     private var statuses: [CertificateKey: String] = [:]
+    /// Certificates whose `customerVersion` cannot be incremented (2^63-1,
+    /// negative, not an integer): deactivating one fails instead of trapping.
+    private var versionProblems: [CertificateKey: String] = [:]
 
     init(file: SnapshotFile, snapshot: Snapshot) throws(SnapshotProblem) {
         self.file = file
         var statuses: [CertificateKey: String] = [:]
+        var versionProblems: [CertificateKey: String] = [:]
         try SnapshotElements.forEach(file, in: snapshot) { element throws(SnapshotProblem) in
             // A malformed element names no certificate an action could target.
             guard case .success(let value) = element.value, let id = value["certificateId"]?.stringValue,
                 let key = CertificateKey(hex: id), let status = value["status"]?.stringValue
             else { return }
             statuses[key] = status
+            if let problem = Self.versionProblem(value["customerVersion"]) { versionProblems[key] = problem }
         }
         self.statuses = statuses
+        self.versionProblems = versionProblems
     }
+
+    /// Why `customerVersion` cannot be incremented, or nil (absent or null: nothing to increment).
+    static func versionProblem(_ version: JSONValue?) -> String? {
+        switch version {
+        case nil, .null?: return nil
+        case .integer(let number)?:
+            if number < 0 { return "customerVersion \(number) is negative" }
+            if number == Int64.max { return "customerVersion \(number) cannot be incremented" }
+            return nil
+        case let other?:
+            return "customerVersion is \(other.typeName) \(JSONWriter.compact(other)); expected an integer"
+        }
+    }
+
+    func versionProblem(of key: CertificateKey) -> String? { versionProblems[key] }
 
     static func shared(_ file: SnapshotFile, in session: MitigationSession) throws(SnapshotProblem)
         -> CertificateStatusIndex
@@ -63,6 +84,9 @@ enum CertificateDeactivation {
                     errorCode: "CertificateStateException",
                     message: "\(kind) \(id) is \(status); its status cannot be changed to INACTIVE")
             }
+            if let problem = index.versionProblem(of: key) {
+                return .failed(errorCode: "InvalidRequestException", message: "\(kind) \(id): \(problem)")
+            }
             keys.append((id, key))
         }
         let now = session.now
@@ -85,7 +109,8 @@ enum CertificateDeactivation {
             object["lastModifiedDate"] = .string(now.iso8601)
         }
         if case .integer(let version)? = object["customerVersion"] {
-            object["customerVersion"] = .integer(version + 1)
+            // Checked before the edit was queued; saturate rather than trap all the same.
+            object["customerVersion"] = .integer(version < Int64.max ? version + 1 : version)
         }
         return .object(object)
     }

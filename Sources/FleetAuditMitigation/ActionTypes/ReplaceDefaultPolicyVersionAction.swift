@@ -68,7 +68,12 @@ public struct ReplaceDefaultPolicyVersionAction: MitigationActionType {
                 errorCode: "VersionsLimitExceededException",
                 message: "policy \(name) already has \(versions.versionIds.count) versions, the most a policy can hold")
         }
-        let newId = String((versions.versionIds.compactMap { Int($0) }.max() ?? 0) + 1)
+        let newId: String
+        switch Self.nextVersionId(after: versions.versionIds) {
+        case .success(let id): newId = id
+        case .failure(let error):
+            return .failed(errorCode: "InvalidRequestException", message: "policy \(name) \(error.description)")
+        }
         let now = session.now
         let generationId = FindingIdentity.uuidV5(name: "policy-version\n\(session.taskId)\n\(name)\n\(newId)")
         session.workspace.queueEdit(.policies, key: name) { element in
@@ -91,6 +96,31 @@ public struct ReplaceDefaultPolicyVersionAction: MitigationActionType {
         versions.replacedByThisTask = true
         index.policies[name] = versions
         return .completed
+    }
+
+    /// One above the highest version id. Ids come from the snapshot: one that
+    /// is not a positive decimal integer, or a highest id with no successor
+    /// below 2^63, fails the execution instead of trapping or being skipped.
+    static func nextVersionId(after ids: [String]) -> Result<String, VersionIdError> {
+        var highest: Int64 = 0
+        for id in ids {
+            guard !id.isEmpty, id.utf8.count <= 19, id.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+                let number = Int64(id), number > 0
+            else {
+                return .failure(
+                    VersionIdError("has policyVersionId \(JSONWriter.compact(.string(id))), not a positive integer"))
+            }
+            highest = max(highest, number)
+        }
+        guard highest < Int64.max else {
+            return .failure(VersionIdError("has policyVersionId \(highest); no higher version id can be created"))
+        }
+        return .success(String(highest + 1))
+    }
+
+    struct VersionIdError: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
     }
 
     /// Policy name → version ids, from one pass over `policies.json`.
