@@ -128,24 +128,32 @@ public struct SnapshotStream: Sendable {
         // Work still in flight when reading fails must not outlive this call.
         defer { pending?.group.wait() }
 
-        func finishPending() throws(SnapshotProblem) {
-            guard let (elements, group, slots) = pending else { return }
-            pending = nil
-            group.wait()
-            for (position, element) in elements.enumerated() {
-                guard let value = slots.take(position) else { continue }
+        typealias Wave = (elements: [RawElement], group: DispatchGroup, slots: ResultSlots<Value>)
+        func consumeWave(_ finished: Wave) throws(SnapshotProblem) {
+            finished.group.wait()
+            for (position, element) in finished.elements.enumerated() {
+                guard let value = finished.slots.take(position) else { continue }
                 try consume(
                     value,
                     SnapshotProblem(file: name, elementIndex: element.index, byteOffset: element.byteOffset, reason: "")
                 )
             }
         }
+        func finishPending() throws(SnapshotProblem) {
+            guard let finished = pending else { return }
+            pending = nil
+            try consumeWave(finished)
+        }
+        /// Starts the wave just read, then consumes the one before it while the
+        /// workers are busy with the new one: the merge in element order never
+        /// leaves the workers idle.
         func launch() throws(SnapshotProblem) {
             guard !wave.isEmpty else { return }
             let elements = wave
             wave = []
             waveBytes = 0
-            try finishPending()
+            let previous = pending
+            previous?.group.wait()
             let slots = ResultSlots<Value>(count: elements.count)
             let group = DispatchGroup()
             let threads = min(max(1, workers), elements.count)
@@ -160,6 +168,7 @@ public struct SnapshotStream: Sendable {
                 }
             }
             pending = (elements, group, slots)
+            if let previous { try consumeWave(previous) }
         }
 
         try forEachRaw { raw throws(SnapshotProblem) in

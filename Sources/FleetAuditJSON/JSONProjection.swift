@@ -14,12 +14,20 @@ public struct JSONMemberSelection: Sendable, Hashable {
     /// The selected names, without repeats, in the order given.
     public let names: [String]
     let utf8Names: [[UInt8]]
+    /// The names' bytes back to back, and where each starts (one extra end offset):
+    /// a key is looked up in two flat buffers, so parallel workers do not bump the
+    /// shared reference counts of one array per name for every key they scan.
+    let flatNames: [UInt8]
+    let nameStarts: [Int]
 
     public init(_ names: some Sequence<String>) {
         var unique: [String] = []
         for name in names where !unique.contains(name) { unique.append(name) }
         self.names = unique
         self.utf8Names = unique.map { Array($0.utf8) }
+        flatNames = utf8Names.flatMap { $0 }
+        nameStarts = utf8Names.reduce(into: [0]) { starts, name in starts.append(starts[starts.count - 1] + name.count)
+        }
     }
 
     /// The index in `names` of the key the scanner found, or -1.
@@ -28,14 +36,15 @@ public struct JSONMemberSelection: Sendable, Hashable {
             let decoded = scanner.decodedKey(key)
             return utf8Names.firstIndex(of: decoded) ?? -1
         }
-        for (index, name) in utf8Names.enumerated() where name.count == key.length {
-            let equal = name.withUnsafeBufferPointer { bytes in
-                guard let start = bytes.baseAddress else { return true }
-                return memcmp(start, scanner.base + key.start, key.length) == 0
+        return flatNames.withUnsafeBufferPointer { flat in
+            nameStarts.withUnsafeBufferPointer { starts in
+                for index in 0..<(starts.count - 1) where starts[index + 1] - starts[index] == key.length {
+                    guard let base = flat.baseAddress else { return key.length == 0 ? index : -1 }
+                    if memcmp(base + starts[index], scanner.base + key.start, key.length) == 0 { return index }
+                }
+                return -1
             }
-            if equal { return index }
         }
-        return -1
     }
 }
 
