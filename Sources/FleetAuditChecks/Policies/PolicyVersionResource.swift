@@ -50,13 +50,35 @@ struct PolicyVersionResource {
     }
 
     /// The parsed document, or a not-evaluable reason naming the policy version.
+    /// Both policy checks evaluate the same element one after the other on one
+    /// worker: the second reuses the first's parse and compile (the strings
+    /// compare in constant time when they share storage, as they do here).
     func document() -> Result<PolicyDocument, ResourceDecodeError> {
-        do {
-            return .success(try PolicyDocument(text: documentText))
-        } catch {
-            return .failure(ResourceDecodeError("policy \(policyName) version \(policyVersionId): \(error.reason)"))
+        let last = Self.lastParsed.value
+        if let result = last.result, last.name == policyName, last.version == policyVersionId,
+            last.text == documentText
+        {
+            return result
         }
+        let result: Result<PolicyDocument, ResourceDecodeError>
+        do {
+            result = .success(try PolicyDocument(text: documentText))
+        } catch {
+            result = .failure(ResourceDecodeError("policy \(policyName) version \(policyVersionId): \(error.reason)"))
+        }
+        (last.name, last.version, last.text, last.result) = (policyName, policyVersionId, documentText, result)
+        return result
     }
+
+    /// The last document parsed on this thread.
+    final class LastParsed {
+        var name = ""
+        var version = ""
+        var text = ""
+        var result: Result<PolicyDocument, ResourceDecodeError>?
+    }
+
+    static let lastParsed = PerThread { LastParsed() }
 
     /// A note when the document exceeds AWS IoT's size limit (evaluated as written anyway).
     func sizeNote(_ document: PolicyDocument) -> String? {
