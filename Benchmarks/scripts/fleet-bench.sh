@@ -99,7 +99,7 @@ for size in $sizes; do
     fi
     # Every run reads from the page cache: read the snapshot once before the first.
     find "$snapshot" -type f -exec cat {} + >/dev/null
-    bytes=$(find "$snapshot" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
+    bytes=$(find "$snapshot" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f\n", s }')
     printf '%s\tsnapshot\t%s\t%s\n' "$size" "$bytes" "$snapshot" >>"$scratch/snapshots.tsv"
     measure audit-2 "$size" "$snapshot" "$fleet_audit" audit "$snapshot" --out "$scratch/audit-2-$size" \
         --workers 2 --task-id "$task_id" ${audit_flags[@]+"${audit_flags[@]}"}
@@ -110,6 +110,9 @@ for size in $sizes; do
 done
 
 mkdir -p "$(dirname "$report")"
+# The raw measurements outlive the scratch folder, so a report can be remade from them.
+cp "$results" "$bench_dir/last-results.tsv"
+cp "$scratch/snapshots.tsv" "$bench_dir/last-snapshots.tsv"
 "$python" Benchmarks/scripts/bench-report.py "$results" "$scratch/snapshots.tsv" "$scratch" \
     --commit "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources Benchmarks || echo '+changes')" |
     tee "$report"
