@@ -2,7 +2,7 @@
 SWIFT ?= swift
 FLEET_AUDIT = .build/debug/fleet-audit
 
-.PHONY: run test build deps test-deps lint clean bench
+.PHONY: run test build deps test-deps lint clean bench fuzz
 
 deps:
 	@scripts/install-deps.sh
@@ -34,5 +34,10 @@ lint:
 bench:
 	@Benchmarks/scripts/fleet-bench.sh
 
+# libFuzzer targets (Fuzz/), SECONDS seconds each, two at a time: make fuzz SECONDS=600
+SECONDS ?= 60
+fuzz:
+	@scripts/fuzz.sh $(SECONDS)
+
 clean:
-	rm -rf .build out
+	rm -rf .build .build-fuzz .fuzz out

@@ -164,6 +164,11 @@ public struct StreamedElement: Sendable {
     /// The element, or why it is not valid JSON.
     public var value: Result<JSONValue, SnapshotProblem>
 
+    public init(location: SnapshotProblem, value: Result<JSONValue, SnapshotProblem>) {
+        self.location = location
+        self.value = value
+    }
+
     /// `location` with `reason`.
     public func problem(_ reason: String) -> SnapshotProblem {
         var problem = location

@@ -1,0 +1,34 @@
+// The log-line reader of the connection checks (iot-logs/). Input: byte 0
+// picks the shape (bit 0: a `filter-log-events` event wrapping the entry) and
+// the window's end (bit 1: the largest epoch, else 2026-12-01); the rest is the line.
+import FleetAuditChecks
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    guard size > 0 else { return 0 }
+    let line = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
+    let windowEnd: Int64 = data[0] & 2 == 0 ? 1_764_547_200_000 : Int64.max
+    _ = ConnectionLogLines.read(line, wrapped: data[0] & 1 == 1, windowEnd: windowEnd)
+    return 0
+}
+
+// SwiftPM links an executable's entry point as `<module>_main`, so libFuzzer's
+// own `main` is not used: this one hands the arguments to libFuzzer's driver.
+@_silgen_name("LLVMFuzzerRunDriver")
+private func runDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ body: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+@_cdecl("FuzzLogLine_main")
+public func entry(
+    _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> CInt {
+    var count = argc
+    var arguments = argv
+    return runDriver(&count, &arguments) { data, size in
+        guard let data else { return 0 }
+        return fuzz(data, size)
+    }
+}
