@@ -34,7 +34,7 @@ lint:
 bench:
 	@Benchmarks/scripts/fleet-bench.sh
 
-# libFuzzer targets (Fuzz/), SECONDS seconds each, two at a time: make fuzz SECONDS=600
+# libFuzzer targets (Tests/Fuzz/), SECONDS seconds each, two at a time: make fuzz SECONDS=600
 SECONDS ?= 60
 fuzz:
 	@scripts/fuzz.sh $(SECONDS)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every libFuzzer target of Fuzz/ for SECONDS seconds each (default 60), two at a
+# Runs every libFuzzer target of Tests/Fuzz/ for SECONDS seconds each (default 60), two at a
 # time, with a seed corpus drawn from snapshots/. `make fuzz SECONDS=600`.
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     (targets: json-stream policy x509 log-line)
 # Crashing inputs land in .fuzz/<target>/artifacts/; keep each one as a regression
@@ -14,9 +14,9 @@ TARGETS=("$@")
 JOBS="${FUZZ_JOBS:-2}"
 BUILD=.build-fuzz
 
-# The targets are a package of their own (Fuzz/Package.swift): `-sanitize=fuzzer` never
+# The targets are a package of their own (Tests/Fuzz/Package.swift): `-sanitize=fuzzer` never
 # reaches the main package's build.
-(cd Fuzz && swift build --build-path "../$BUILD" -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library)
+(cd Tests/Fuzz && swift build --build-path "../../$BUILD" -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library)
 
 python3 - <<'PY'
 # Seed corpora, one file per seed, from the bundled snapshots.

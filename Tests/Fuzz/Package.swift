@@ -8,7 +8,7 @@ import PackageDescription
 let package = Package(
     name: "FleetAuditFuzz",
     platforms: [.macOS(.v14)],
-    dependencies: [.package(name: "FleetAudit", path: "..")],
+    dependencies: [.package(name: "FleetAudit", path: "../..")],
     targets: [
         .executableTarget(
             name: "FuzzJSONStream",
