@@ -30,17 +30,19 @@ let package = Package(
         // Writes the large files for the resident-memory measurement.
         .executableTarget(
             name: "generate-policies",
-            dependencies: ["PolicyFixtures"]
+            dependencies: ["PolicyFixtures", "ToolOutput"]
         ),
         // Streams (or loads whole) one file and prints what it saw; run under
         // /usr/bin/time -v for the maximum resident set size.
         .executableTarget(
             name: "stream-rss",
             dependencies: [
-                "CJanssonWholeFile",
+                "CJanssonWholeFile", "ToolOutput",
                 .product(name: "FleetAuditJSON", package: "FleetAudit"),
             ]
         ),
+        // Error output shared by the command-line tools.
+        .target(name: "ToolOutput"),
         // Full element parse against the projected parse (selected top-level members only),
         // MB/s over certificate- and policy-shaped elements; plain wall clock, no interposer.
         .executableTarget(
@@ -56,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "parse-floor",
             dependencies: [
-                "CJanssonWholeFile",
+                "CJanssonWholeFile", "ToolOutput",
                 .product(name: "FleetAuditJSON", package: "FleetAudit"),
             ]
         ),

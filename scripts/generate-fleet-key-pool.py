@@ -31,27 +31,7 @@ COUNTS = {"rsa2048": 16, "p256": 16, "rsa1024": 4, "roca2048": 2}
 
 
 def probable_prime(n, rng, rounds=32):
-    if n < 2:
-        return False
-    for p in pki.first_primes(100):
-        if n % p == 0:
-            return n == p
-    d, s = n - 1, 0
-    while d % 2 == 0:
-        d //= 2
-        s += 1
-    for _ in range(rounds):
-        a = 2 + rng.randrange(n - 3)
-        x = pow(a, d, n)
-        if x in (1, n - 1):
-            continue
-        for _ in range(s - 1):
-            x = pow(x, 2, n)
-            if x == n - 1:
-                break
-        else:
-            return False
-    return True
+    return pki.is_probable_prime(n, rounds=rounds, rng=rng, trial_primes=100)
 
 
 def random_prime(bits, rng):

@@ -40,10 +40,12 @@ def first_primes(count):
     return primes
 
 
-def is_probable_prime(n, rounds=40):
+def is_probable_prime(n, rounds=40, rng=None, trial_primes=60):
+    """Miller-Rabin after trial division. Witnesses come from `rng` (a seeded
+    random.Random, for reproducible output) or, without one, from `secrets`."""
     if n < 2:
         return False
-    for p in first_primes(60):
+    for p in first_primes(trial_primes):
         if n % p == 0:
             return n == p
     d, s = n - 1, 0
@@ -51,7 +53,7 @@ def is_probable_prime(n, rounds=40):
         d //= 2
         s += 1
     for _ in range(rounds):
-        a = 2 + secrets.randbelow(n - 3)
+        a = 2 + (rng.randrange(n - 3) if rng is not None else secrets.randbelow(n - 3))
         x = pow(a, d, n)
         if x in (1, n - 1):
             continue

@@ -1,3 +1,5 @@
+import FleetAuditCore
+
 /// The byte-level building blocks of the generator: a seeded random source,
 /// DER encoding, dates, and appending text to output buffers. Everything the
 /// generator writes is ASCII it produced itself, so no JSON escaping is needed
@@ -151,7 +153,7 @@ enum DER {
     }
 }
 
-/// A UTC calendar time from epoch seconds (Howard Hinnant's civil_from_days).
+/// A UTC calendar time from epoch seconds (the calendar arithmetic is Core's `AuditTime`).
 struct CivilTime {
     var year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64
 
@@ -161,25 +163,12 @@ struct CivilTime {
         hour = rest / 3600
         minute = rest / 60 % 60
         second = rest % 60
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthPrime = (5 * dayOfYear + 2) / 153
-        day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
-        month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
-        year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        (year, month, day) = AuditTime.civilFromDays(days)
     }
 
     /// Epoch seconds of a UTC calendar date.
     static func seconds(year: Int64, month: Int64, day: Int64, hour: Int64 = 0) -> Int64 {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return (era * 146_097 + dayOfEra - 719_468) * 86_400 + hour * 3600
+        AuditTime.daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600
     }
 }
 
@@ -287,24 +276,29 @@ enum Text {
     /// (`fraction` false: `2026-01-12T09:00:00+00:00`).
     static func iso(milliseconds: Int64, fraction: Bool, into out: inout [UInt8]) {
         let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
-        let date = CivilTime(seconds: seconds)
-        digits(date.year, width: 4, into: &out)
-        out.append(UInt8(ascii: "-"))
-        digits(date.month, width: 2, into: &out)
-        out.append(UInt8(ascii: "-"))
-        digits(date.day, width: 2, into: &out)
-        out.append(UInt8(ascii: "T"))
-        digits(date.hour, width: 2, into: &out)
-        out.append(UInt8(ascii: ":"))
-        digits(date.minute, width: 2, into: &out)
-        out.append(UInt8(ascii: ":"))
-        digits(date.second, width: 2, into: &out)
+        dateTime(seconds: seconds, separator: "T", into: &out)
         if fraction {
             out.append(UInt8(ascii: "."))
             digits(milliseconds - seconds * 1000, width: 3, into: &out)
             out.append(contentsOf: "000".utf8)
         }
         out.append(contentsOf: "+00:00".utf8)
+    }
+
+    /// `YYYY-MM-DD<separator>HH:MM:SS` in UTC: the part both timestamp forms share.
+    static func dateTime(seconds: Int64, separator: Unicode.Scalar, into out: inout [UInt8]) {
+        let date = CivilTime(seconds: seconds)
+        digits(date.year, width: 4, into: &out)
+        out.append(UInt8(ascii: "-"))
+        digits(date.month, width: 2, into: &out)
+        out.append(UInt8(ascii: "-"))
+        digits(date.day, width: 2, into: &out)
+        out.append(UInt8(ascii: separator))
+        digits(date.hour, width: 2, into: &out)
+        out.append(UInt8(ascii: ":"))
+        digits(date.minute, width: 2, into: &out)
+        out.append(UInt8(ascii: ":"))
+        digits(date.second, width: 2, into: &out)
     }
 
     static func iso(milliseconds: Int64, fraction: Bool) -> String {
@@ -316,18 +310,7 @@ enum Text {
     /// `2026-11-25 05:58:00.000`: the timestamp of AWS IoT log entries.
     static func logTimestamp(milliseconds: Int64, into out: inout [UInt8]) {
         let seconds = milliseconds / 1000
-        let date = CivilTime(seconds: seconds)
-        digits(date.year, width: 4, into: &out)
-        out.append(UInt8(ascii: "-"))
-        digits(date.month, width: 2, into: &out)
-        out.append(UInt8(ascii: "-"))
-        digits(date.day, width: 2, into: &out)
-        out.append(UInt8(ascii: " "))
-        digits(date.hour, width: 2, into: &out)
-        out.append(UInt8(ascii: ":"))
-        digits(date.minute, width: 2, into: &out)
-        out.append(UInt8(ascii: ":"))
-        digits(date.second, width: 2, into: &out)
+        dateTime(seconds: seconds, separator: " ", into: &out)
         out.append(UInt8(ascii: "."))
         digits(milliseconds % 1000, width: 3, into: &out)
     }

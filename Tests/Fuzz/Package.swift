@@ -10,24 +10,33 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [.package(name: "FleetAudit", path: "../..")],
     targets: [
+        // libFuzzer's driver, called from each target's entry point.
+        .target(name: "FuzzDriver"),
         .executableTarget(
             name: "FuzzJSONStream",
-            dependencies: [.product(name: "FleetAuditJSON", package: "FleetAudit")]
+            dependencies: [
+                "FuzzDriver", .product(name: "FleetAuditJSON", package: "FleetAudit"),
+            ]
         ),
         .executableTarget(
             name: "FuzzPolicy",
             dependencies: [
+                "FuzzDriver",
                 .product(name: "FleetAuditPolicy", package: "FleetAudit"),
                 .product(name: "FleetAuditJSON", package: "FleetAudit"),
             ]
         ),
         .executableTarget(
             name: "FuzzX509",
-            dependencies: [.product(name: "FleetAuditX509", package: "FleetAudit")]
+            dependencies: [
+                "FuzzDriver", .product(name: "FleetAuditX509", package: "FleetAudit"),
+            ]
         ),
         .executableTarget(
             name: "FuzzLogLine",
-            dependencies: [.product(name: "FleetAuditChecks", package: "FleetAudit")]
+            dependencies: [
+                "FuzzDriver", .product(name: "FleetAuditChecks", package: "FleetAudit"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -4,6 +4,7 @@
 //
 // Sizes are powers of 1024 (10M = 10 MiB). The same arguments give the same bytes.
 import PolicyFixtures
+import ToolOutput
 
 #if canImport(Glibc)
     import Glibc
@@ -12,12 +13,6 @@ import PolicyFixtures
 #elseif canImport(Darwin)
     import Darwin
 #endif
-
-/// Writes to standard error without touching the C `stderr` global (not concurrency-safe in Swift 6).
-func printError(_ text: String) {
-    var line = text + "\n"
-    line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
-}
 
 func usage(_ message: String) -> Never {
     printError("generate-policies: \(message)")

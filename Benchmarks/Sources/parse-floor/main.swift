@@ -15,6 +15,7 @@
 import CJanssonWholeFile
 import Dispatch
 import FleetAuditJSON
+import ToolOutput
 
 #if canImport(Glibc)
     import Glibc
@@ -23,17 +24,6 @@ import FleetAuditJSON
 #elseif canImport(Darwin)
     import Darwin
 #endif
-
-/// Writes to standard error without touching the C `stderr` global (not concurrency-safe in Swift 6).
-func printError(_ text: String) {
-    var line = text + "\n"
-    line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
-}
-
-func fail(_ message: String, status: Int32 = 1) -> Never {
-    printError("parse-floor: \(message)")
-    exit(status)
-}
 
 enum Mode: String {
     case jansson

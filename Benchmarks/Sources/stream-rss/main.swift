@@ -6,6 +6,7 @@
 //   stream-rss parse-whole PATH                   read the whole file, JSONParser.parse (jansson + JSONValue)
 import CJanssonWholeFile
 import FleetAuditJSON
+import ToolOutput
 
 #if canImport(Glibc)
     import Glibc
@@ -14,17 +15,6 @@ import FleetAuditJSON
 #elseif canImport(Darwin)
     import Darwin
 #endif
-
-/// Writes to standard error without touching the C `stderr` global (not concurrency-safe in Swift 6).
-func printError(_ text: String) {
-    var line = text + "\n"
-    line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
-}
-
-func fail(_ message: String, status: Int32 = 1) -> Never {
-    printError("stream-rss: \(message)")
-    exit(status)
-}
 
 func seconds(since start: ContinuousClock.Instant) -> Double {
     let elapsed = ContinuousClock.now - start

@@ -2,14 +2,6 @@ import FleetAuditCore
 import FleetAuditJSON
 import FleetAuditX509
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// One element of `certificates.json` or `ca-certificates.json`
 /// (`describe-certificate` / `describe-ca-certificate`), with the fields the
 /// certificate checks use.
@@ -182,27 +174,10 @@ final class LastDecodedCertificate {
     var elementJSON: JSONValue = .null
     var element: Result<CertificateElement, NotEvaluable>?
 
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        #if canImport(Darwin)
-            pthread_key_create(&key) { pointer in Unmanaged<LastDecodedCertificate>.fromOpaque(pointer).release() }
-        #else
-            pthread_key_create(&key) { pointer in
-                if let pointer { Unmanaged<LastDecodedCertificate>.fromOpaque(pointer).release() }
-            }
-        #endif
-        return key
-    }()
+    private static let perThread = PerThread { LastDecodedCertificate() }
 
     /// This thread's memo.
-    static var current: LastDecodedCertificate {
-        if let existing = pthread_getspecific(key) {
-            return Unmanaged<LastDecodedCertificate>.fromOpaque(existing).takeUnretainedValue()
-        }
-        let cache = LastDecodedCertificate()
-        pthread_setspecific(key, Unmanaged.passRetained(cache).toOpaque())
-        return cache
-    }
+    static var current: LastDecodedCertificate { perThread.value }
 
     /// `CertificateFields.decode(pem:)`, reusing this thread's last result for the same PEM.
     static func decode(pem: String) -> Result<CertificateFields, X509Problem> {

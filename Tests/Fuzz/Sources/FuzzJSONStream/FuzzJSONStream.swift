@@ -1,8 +1,9 @@
+import FleetAuditJSON
 // The stream reader over a file holding the input, then every element parsed
 // in full and projected; the projection must agree with the full parse.
 // Input: byte 0 picks the form (bit 0: object / lines) and the window size
 // (16 << (bits 1-3)), so windows slide and grow inside elements; the rest is the file.
-import FleetAuditJSON
+import FuzzDriver
 
 #if canImport(Glibc)
     import Glibc
@@ -78,23 +79,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-// SwiftPM links an executable's entry point as `<module>_main`, so libFuzzer's
-// own `main` is not used: this one hands the arguments to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-private func runDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ body: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzJSONStream_main")
-public func entry(
-    _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
-) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runDriver(&count, &arguments) { data, size in
-        guard let data else { return 0 }
-        return fuzz(data, size)
-    }
+public func entry(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    LibFuzzer.run(argc, argv) { data, size in data.map { fuzz($0, size) } ?? 0 }
 }

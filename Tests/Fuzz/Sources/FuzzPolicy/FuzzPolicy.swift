@@ -1,8 +1,9 @@
+import FleetAuditJSON
+import FleetAuditPolicy
 // The policy document parser, the analysis behind the policy checks, and the
 // authorizer behind `test-authorization`, on one document.
 // Input: the document text (IoT `policyDocument` string, or URL-encoded IAM text).
-import FleetAuditJSON
-import FleetAuditPolicy
+import FuzzDriver
 
 private let scope = PolicyScope(region: "us-east-1", accountId: "123456789012", thingsKnown: true)
 private let contexts = [
@@ -45,23 +46,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-// SwiftPM links an executable's entry point as `<module>_main`, so libFuzzer's
-// own `main` is not used: this one hands the arguments to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-private func runDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ body: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzPolicy_main")
-public func entry(
-    _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
-) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runDriver(&count, &arguments) { data, size in
-        guard let data else { return 0 }
-        return fuzz(data, size)
-    }
+public func entry(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    LibFuzzer.run(argc, argv) { data, size in data.map { fuzz($0, size) } ?? 0 }
 }

@@ -1,7 +1,8 @@
+import FleetAuditX509
 // The certificate and CRL decoders. Input: byte 0 picks the decoder
 // (0: one PEM certificate, 1: DER certificate, 2: CRL file, PEM or DER,
 // 3: a PEM bundle as in ca-chain/); the rest is what it decodes.
-import FleetAuditX509
+import FuzzDriver
 
 private func touch(_ fields: CertificateFields) {
     _ = fields.fingerprint
@@ -38,23 +39,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-// SwiftPM links an executable's entry point as `<module>_main`, so libFuzzer's
-// own `main` is not used: this one hands the arguments to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-private func runDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ body: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzX509_main")
-public func entry(
-    _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
-) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runDriver(&count, &arguments) { data, size in
-        guard let data else { return 0 }
-        return fuzz(data, size)
-    }
+public func entry(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    LibFuzzer.run(argc, argv) { data, size in data.map { fuzz($0, size) } ?? 0 }
 }
