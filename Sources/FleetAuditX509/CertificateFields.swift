@@ -15,12 +15,16 @@ import X509
 /// byte fields are slices of the one DER buffer, and the key is decoded from
 /// the SubjectPublicKeyInfo once.
 ///
-/// The walk is strict about the structure of the fields it reads and of the
-/// whole DER (swift-asn1 parses every TLV and rejects trailing bytes, lengths
-/// past the end and non-minimal encodings). What it does not do is judge what
-/// the audit never reads: the signature's inner encoding, the contents of other
-/// extensions. `DecodedCertificate` (the full swift-certificates decode) is the
-/// reference the equivalence tests compare it with.
+/// The walk (`DERWalk`) locates the fields by offset instead of building
+/// swift-asn1's node tree for the whole certificate, and hands each leaf it
+/// reads (times, the public key, algorithm identifiers, extension values) to
+/// swift-asn1 on its own few bytes. It is strict about the structure of the
+/// fields it reads and of the whole DER: every TLV is checked as `DER.parse`
+/// checks it (trailing bytes, lengths past the end, non-minimal encodings, depth).
+/// What it does not do is judge what the audit never reads: the signature's
+/// inner encoding, the contents of other extensions. `DecodedCertificate` (the
+/// full swift-certificates decode) is the reference the equivalence tests
+/// compare it with.
 public struct CertificateFields: Sendable {
     /// The certificate's DER; the slices below share its storage.
     public let der: [UInt8]
@@ -132,9 +136,6 @@ extension CertificateFields {
         }
     }
 
-    static let subjectKeyIdentifierOID: ASN1ObjectIdentifier = [2, 5, 29, 14]
-    static let basicConstraintsOID: ASN1ObjectIdentifier = [2, 5, 29, 19]
-    static let authorityKeyIdentifierOID: ASN1ObjectIdentifier = [2, 5, 29, 35]
     /// swift-certificates' limit, kept so both decoders accept the same certificates
     /// (and a hostile certificate cannot make the duplicate test quadratic).
     static let maximumExtensions = 32
@@ -142,65 +143,205 @@ extension CertificateFields {
     /// `Certificate ::= SEQUENCE { tbsCertificate TBSCertificate, signatureAlgorithm AlgorithmIdentifier,
     /// signatureValue BIT STRING }` (RFC 5280 §4.1).
     init(der: [UInt8]) throws {
-        let root = try DER.parse(der)
-        let tbsNode = try DER.sequence(root, identifier: .sequence) { nodes in
-            guard let tbs = nodes.next() else { throw X509Problem("the certificate has no TBSCertificate") }
-            guard tbs.identifier == .sequence else { throw ASN1Error.unexpectedFieldType(tbs.identifier) }
-            guard let algorithm = nodes.next(), let signature = nodes.next() else {
+        let layout = try der.withUnsafeBufferPointer { buffer throws -> Layout in
+            var top = DERWalk(buffer, range: 0..<buffer.count, depth: 1)
+            guard let certificate = try top.next() else { throw ASN1Error.truncatedASN1Field() }
+            // swift-asn1 refuses bytes after the outermost TLV the same way.
+            guard top.isAtEnd else { throw ASN1Error.invalidASN1Object(reason: "Trailing unparsed data is present") }
+            guard certificate.identifier == .sequence, certificate.isConstructed else {
+                throw ASN1Error.unexpectedFieldType(certificate.identifier)
+            }
+            var fields = try top.children(of: certificate)
+            let tbs = try fields.required("the certificate's TBSCertificate")
+            guard tbs.identifier == .sequence, tbs.isConstructed else {
+                throw ASN1Error.unexpectedFieldType(tbs.identifier)
+            }
+            guard let algorithm = try fields.next(), let signature = try fields.next() else {
                 throw ASN1Error.invalidASN1Object(reason: "a certificate has three fields")
             }
-            _ = try AlgorithmIdentifierValue(derEncoded: algorithm)
-            _ = try ASN1BitString(derEncoded: signature)
-            return tbs
+            try fields.finish()
+            // Both are checked whole when swift-asn1 decodes them below.
+            var layout = try Layout(tbs: tbs, in: fields)
+            layout.outerAlgorithm = algorithm.range
+            layout.signature = signature.range
+            return layout
         }
-        self = try Self.tbs(tbsNode, der: der)
+        // The leaves, decoded by swift-asn1 from their few bytes.
+        _ = try AlgorithmIdentifierValue(derEncoded: DER.parse(der[layout.outerAlgorithm]))
+        _ = try ASN1BitString(derEncoded: DER.parse(der[layout.signature]))
+        _ = try AlgorithmIdentifierValue(derEncoded: DER.parse(der[layout.tbsAlgorithm]))
+        let (notBefore, notAfter) = try DER.sequence(DER.parse(der[layout.validity]), identifier: .sequence) { times in
+            guard let before = times.next(), let after = times.next() else {
+                throw X509Problem("the validity has fewer than two times")
+            }
+            return (try AuditTime(asn1Time: before), try AuditTime(asn1Time: after))
+        }
+        let spki = der[layout.subjectPublicKeyInfo]
+        let key = try PublicKeyInfo(try SubjectPublicKeyInfoValue(derEncoded: DER.parse(spki)))
+        var extensions = Extensions()
+        for (oid, value) in layout.extensions { try extensions.read(oid, der[value]) }
+        self.init(
+            der: der, digest: SHA256.hash(data: der), serialNumberBytes: Self.normalized(der[layout.serial]),
+            issuerBytes: der[layout.issuer], subjectBytes: der[layout.subject], notBefore: notBefore,
+            notAfter: notAfter, subjectPublicKeyInfoBytes: spki, publicKey: key,
+            subjectKeyIdentifier: extensions.subjectKeyIdentifier,
+            authorityKeyIdentifier: extensions.authorityKeyIdentifier,
+            isCertificateAuthority: extensions.isCertificateAuthority,
+            crlDistributionPointsValue: extensions.crlDistributionPoints)
     }
 
-    /// `TBSCertificate ::= SEQUENCE { version [0] EXPLICIT Version DEFAULT v1, serialNumber INTEGER, signature
-    /// AlgorithmIdentifier, issuer Name, validity Validity, subject Name, subjectPublicKeyInfo
-    /// SubjectPublicKeyInfo, issuerUniqueID [1], subjectUniqueID [2], extensions [3] EXPLICIT Extensions }`.
-    static func tbs(_ node: ASN1Node, der: [UInt8]) throws -> CertificateFields {
-        try DER.sequence(node, identifier: .sequence) {
-            (nodes: inout ASN1NodeCollection.Iterator) throws -> CertificateFields in
-            let version = try DER.decodeDefaultExplicitlyTagged(
-                &nodes, tagNumber: 0, tagClass: .contextSpecific, defaultValue: Int(0))
-            guard (0...2).contains(version) else { throw X509Problem("invalid X.509 version \(version)") }
-            let serial = try ArraySlice<UInt8>(derEncoded: &nodes)
-            _ = try AlgorithmIdentifierValue(derEncoded: &nodes)
-            let issuer = try Self.name(&nodes)
-            guard let validity = nodes.next() else { throw X509Problem("the TBSCertificate ends before its validity") }
-            let (notBefore, notAfter) = try DER.sequence(validity, identifier: .sequence) { times in
-                guard let before = times.next(), let after = times.next() else {
-                    throw X509Problem("the validity has fewer than two times")
-                }
-                return (try AuditTime(asn1Time: before), try AuditTime(asn1Time: after))
+    /// Where the fields the checks read lie in the DER, found by one `DERWalk`
+    /// that also checks the structure of everything else.
+    struct Layout {
+        var serial: Range<Int> = 0..<0
+        var tbsAlgorithm: Range<Int> = 0..<0
+        var issuer: Range<Int> = 0..<0
+        var validity: Range<Int> = 0..<0
+        var subject: Range<Int> = 0..<0
+        var subjectPublicKeyInfo: Range<Int> = 0..<0
+        var outerAlgorithm: Range<Int> = 0..<0
+        var signature: Range<Int> = 0..<0
+        /// The extensions the checks read: which one, and its extnValue's contents.
+        var extensions: [(KnownExtension, Range<Int>)] = []
+
+        /// `TBSCertificate ::= SEQUENCE { version [0] EXPLICIT Version DEFAULT v1, serialNumber INTEGER, signature
+        /// AlgorithmIdentifier, issuer Name, validity Validity, subject Name, subjectPublicKeyInfo
+        /// SubjectPublicKeyInfo, issuerUniqueID [1], subjectUniqueID [2], extensions [3] EXPLICIT Extensions }`.
+        init(tbs: DERField, in parent: DERWalk) throws {
+            var nodes = try parent.children(of: tbs)
+            var first = try nodes.required("the TBSCertificate's serial number")
+            if first.identifier == ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific) {
+                try Self.version(first, nodes)
+                first = try nodes.required("the TBSCertificate's serial number")
             }
-            let subject = try Self.name(&nodes)
-            guard let spkiNode = nodes.next() else { throw X509Problem("the TBSCertificate has no public key") }
-            let key = try PublicKeyInfo(try SubjectPublicKeyInfoValue(derEncoded: spkiNode))
+            serial = try nodes.unsignedInteger(first)
+            tbsAlgorithm = try nodes.constructed(.sequence, "the TBSCertificate's signature algorithm").range
+            issuer = try Self.name(&nodes)
+            // Validity and SubjectPublicKeyInfo are checked whole when swift-asn1 decodes them.
+            validity = try nodes.constructed(.sequence, "the TBSCertificate's validity").range
+            subject = try Self.name(&nodes)
+            subjectPublicKeyInfo = try nodes.constructed(.sequence, "the TBSCertificate's public key").range
             // issuerUniqueID [1], subjectUniqueID [2] (not read), then extensions [3] EXPLICIT, in that order.
-            var extensions = Extensions()
             var lastTag: UInt = 0
-            while let next = nodes.next() {
+            while let next = try nodes.next() {
                 let tag = next.identifier.tagNumber
                 guard next.identifier.tagClass == .contextSpecific, (1...3).contains(tag), tag > lastTag else {
                     throw ASN1Error.unexpectedFieldType(next.identifier)
                 }
                 lastTag = tag
                 if tag == 3 {
-                    extensions = try DER.explicitlyTagged(next, tagNumber: 3, tagClass: .contextSpecific) {
-                        try Extensions($0)
-                    }
+                    guard next.isConstructed else { throw ASN1Error.unexpectedFieldType(next.identifier) }
+                    var explicit = try nodes.children(of: next)
+                    let list = try explicit.constructed(.sequence, "the extensions")
+                    try explicit.finish()
+                    extensions = try Self.extensions(list, explicit)
+                } else {
+                    try nodes.validate(next)
                 }
             }
-            return CertificateFields(
-                der: der, digest: SHA256.hash(data: der), serialNumberBytes: Self.normalized(serial),
-                issuerBytes: issuer, subjectBytes: subject, notBefore: notBefore, notAfter: notAfter,
-                subjectPublicKeyInfoBytes: spkiNode.encodedBytes, publicKey: key,
-                subjectKeyIdentifier: extensions.subjectKeyIdentifier,
-                authorityKeyIdentifier: extensions.authorityKeyIdentifier,
-                isCertificateAuthority: extensions.isCertificateAuthority,
-                crlDistributionPointsValue: extensions.crlDistributionPoints)
+        }
+
+        /// `version [0] EXPLICIT INTEGER DEFAULT v1`: DER leaves out v1, so only 1 (v2) or 2 (v3) may be written.
+        static func version(_ field: DERField, _ parent: DERWalk) throws {
+            guard field.isConstructed else { throw ASN1Error.unexpectedFieldType(field.identifier) }
+            var inner = try parent.children(of: field)
+            let value = try inner.unsignedInteger(try inner.required("the version"))
+            try inner.finish()
+            guard value.count == 1, (1...2).contains(parent.bytes[value.lowerBound]) else {
+                let shown = value.count == 1 ? "\(parent.bytes[value.lowerBound])" : "of \(value.count) bytes"
+                throw X509Problem("invalid X.509 version \(shown)")
+            }
+        }
+
+        /// `Name ::= SEQUENCE OF RelativeDistinguishedName`, `RelativeDistinguishedName ::= SET SIZE (1..MAX) OF
+        /// SEQUENCE { type OBJECT IDENTIFIER, value ANY }`: its structure checked, its DER located.
+        static func name(_ nodes: inout DERWalk) throws -> Range<Int> {
+            let name = try nodes.constructed(.sequence, "a Name")
+            var relatives = try nodes.children(of: name)
+            while let relative = try relatives.next() {
+                guard relative.identifier == .set, relative.isConstructed else {
+                    throw ASN1Error.unexpectedFieldType(relative.identifier)
+                }
+                var attributes = try relatives.children(of: relative)
+                var empty = true
+                while let attribute = try attributes.next() {
+                    empty = false
+                    guard attribute.identifier == .sequence, attribute.isConstructed else {
+                        throw ASN1Error.unexpectedFieldType(attribute.identifier)
+                    }
+                    var parts = try attributes.children(of: attribute)
+                    _ = try parts.objectIdentifier(try parts.required("a name attribute's type"))
+                    guard let value = try parts.next() else { throw X509Problem("a name attribute has no value") }
+                    try parts.validate(value)
+                    try parts.finish()
+                }
+                if empty { throw X509Problem("a name has an empty set of attributes") }
+            }
+            return name.range
+        }
+
+        /// `Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension`, `Extension ::= SEQUENCE { extnID OBJECT IDENTIFIER,
+        /// critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }`.
+        static func extensions(_ list: DERField, _ parent: DERWalk) throws -> [(KnownExtension, Range<Int>)] {
+            var items = try parent.children(of: list)
+            var seen: [DERField] = []
+            var known: [(KnownExtension, Range<Int>)] = []
+            let bytes = parent.bytes
+            while let item = try items.next() {
+                guard item.identifier == .sequence, item.isConstructed else {
+                    throw ASN1Error.unexpectedFieldType(item.identifier)
+                }
+                var parts = try items.children(of: item)
+                let oid = try parts.required("an extension's identifier")
+                let oidBytes = UnsafeBufferPointer(rebasing: bytes[try parts.objectIdentifier(oid)])
+                var value = try parts.required("an extension's value")
+                if value.identifier == .boolean {
+                    // DER leaves out the DEFAULT FALSE: present, it must be TRUE.
+                    guard !value.isConstructed, value.contentCount == 1 else {
+                        throw ASN1Error.invalidASN1Object(reason: "Invalid content for ASN1Bool")
+                    }
+                    switch bytes[value.contentStart] {
+                    case 0xFF: break
+                    case 0x00:
+                        throw ASN1Error.invalidASN1Object(
+                            reason: "DEFAULT for Bool present in DER but encoded at default value false")
+                    default: throw ASN1Error.invalidASN1Object(reason: "Invalid byte for ASN1Bool")
+                    }
+                    value = try parts.required("an extension's value")
+                }
+                guard value.identifier == .octetString else { throw ASN1Error.unexpectedFieldType(value.identifier) }
+                guard !value.isConstructed else {
+                    throw ASN1Error.invalidASN1Object(reason: "ASN1OctetString encoded with constructed encoding")
+                }
+                try parts.finish()
+                guard seen.count < CertificateFields.maximumExtensions else {
+                    throw X509Problem("more than \(CertificateFields.maximumExtensions) extensions")
+                }
+                guard !seen.contains(where: { bytes[$0.contentRange].elementsEqual(oidBytes) }) else {
+                    let name = (try? ASN1ObjectIdentifier(derEncoded: Array(bytes[oid.range]))).map { "\($0)" } ?? "?"
+                    throw X509Problem("duplicate extension \(name)")
+                }
+                seen.append(oid)
+                if let which = KnownExtension(oid: oidBytes) { known.append((which, value.contentRange)) }
+            }
+            return known
+        }
+    }
+
+    /// The extensions the checks read, by the contents of their OBJECT IDENTIFIER.
+    enum KnownExtension {
+        case subjectKeyIdentifier, authorityKeyIdentifier, basicConstraints, cRLDistributionPoints
+
+        init?(oid: UnsafeBufferPointer<UInt8>) {
+            // 2.5.29.x is 55 1D x.
+            guard oid.count == 3, oid[0] == 0x55, oid[1] == 0x1D else { return nil }
+            switch oid[2] {
+            case 14: self = .subjectKeyIdentifier
+            case 35: self = .authorityKeyIdentifier
+            case 19: self = .basicConstraints
+            case 31: self = .cRLDistributionPoints
+            default: return nil
+            }
         }
     }
 
@@ -208,29 +349,6 @@ extension CertificateFields {
     static func normalized(_ serial: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         let trimmed = serial.drop(while: { $0 == 0 })
         return trimmed.isEmpty ? serial.suffix(1) : trimmed
-    }
-
-    /// `Name ::= SEQUENCE OF RelativeDistinguishedName`, `RelativeDistinguishedName ::= SET SIZE (1..MAX) OF
-    /// SEQUENCE { type OBJECT IDENTIFIER, value ANY }`: its structure checked, its DER returned.
-    static func name(_ nodes: inout ASN1NodeCollection.Iterator) throws -> ArraySlice<UInt8> {
-        guard let node = nodes.next() else { throw X509Problem("a Name is missing") }
-        try DER.sequence(node, identifier: .sequence) { names in
-            while let relative = names.next() {
-                guard relative.identifier == .set, case .constructed(let attributes) = relative.content else {
-                    throw ASN1Error.unexpectedFieldType(relative.identifier)
-                }
-                var empty = true
-                for attribute in attributes {
-                    empty = false
-                    try DER.sequence(attribute, identifier: .sequence) { parts in
-                        _ = try ASN1ObjectIdentifier(derEncoded: &parts)
-                        guard parts.next() != nil else { throw X509Problem("a name attribute has no value") }
-                    }
-                }
-                if empty { throw X509Problem("a name has an empty set of attributes") }
-            }
-        }
-        return node.encodedBytes
     }
 
     /// The extensions the checks read, from `Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension`,
@@ -243,30 +361,11 @@ extension CertificateFields {
 
         init() {}
 
-        init(_ node: ASN1Node) throws {
-            var seen: [ASN1ObjectIdentifier] = []
-            try DER.sequence(node, identifier: .sequence) { list in
-                while let item = list.next() {
-                    let (oid, value) = try DER.sequence(item, identifier: .sequence) { parts in
-                        let oid = try ASN1ObjectIdentifier(derEncoded: &parts)
-                        _ = try DER.decodeDefault(&parts, defaultValue: false)
-                        return (oid, try ASN1OctetString(derEncoded: &parts).bytes)
-                    }
-                    guard seen.count < CertificateFields.maximumExtensions else {
-                        throw X509Problem("more than \(CertificateFields.maximumExtensions) extensions")
-                    }
-                    guard !seen.contains(oid) else { throw X509Problem("duplicate extension \(oid)") }
-                    seen.append(oid)
-                    try read(oid, value)
-                }
-            }
-        }
-
-        mutating func read(_ oid: ASN1ObjectIdentifier, _ value: ArraySlice<UInt8>) throws {
+        mutating func read(_ oid: KnownExtension, _ value: ArraySlice<UInt8>) throws {
             switch oid {
-            case CertificateFields.subjectKeyIdentifierOID:
+            case .subjectKeyIdentifier:
                 subjectKeyIdentifier = try ASN1OctetString(derEncoded: value).bytes
-            case CertificateFields.authorityKeyIdentifierOID:
+            case .authorityKeyIdentifier:
                 // SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING OPTIONAL, authorityCertIssuer [1]
                 // GeneralNames OPTIONAL, authorityCertSerialNumber [2] IMPLICIT INTEGER OPTIONAL }
                 authorityKeyIdentifier = try DER.sequence(try DER.parse(value), identifier: .sequence) { parts in
@@ -283,7 +382,7 @@ extension CertificateFields {
                     }
                     return key?.bytes
                 }
-            case CertificateFields.basicConstraintsOID:
+            case .basicConstraints:
                 // SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER (0..MAX) OPTIONAL }
                 isCertificateAuthority = try DER.sequence(try DER.parse(value), identifier: .sequence) { parts in
                     let isCA = try DER.decodeDefault(&parts, defaultValue: false)
@@ -293,11 +392,9 @@ extension CertificateFields {
                     }
                     return isCA
                 }
-            case DecodedCertificate.cRLDistributionPointsOID:
+            case .cRLDistributionPoints:
                 _ = try CertificateFields.distributionPointURIs(value, collect: false)
                 crlDistributionPoints = value
-            default:
-                break
             }
         }
     }

@@ -244,16 +244,22 @@ import X509
     /// Every byte of a certificate replaced by each of a few values: an error or a
     /// certificate, never a trap; and a success always agrees with swift-certificates
     /// where swift-certificates accepts the same bytes.
-    @Test(arguments: [UInt8(0x00), 0x05, 0x30, 0x80, 0xFF])
+    @Test(arguments: [UInt8(0x00), 0x01, 0x05, 0x1F, 0x30, 0x31, 0x7F, 0x80, 0x81, 0x82, 0xA0, 0xA3, 0xFF])
     func corruptedBytes(_ value: UInt8) throws {
-        let der = try #require(try? PEMDocument(pemString: Fixtures.ecP256.pem).derBytes)
+        let der = try #require(try? PEMDocument(pemString: Fixtures.rsa2048.pem).derBytes)
         var failures = 0
         for position in der.indices where der[position] != value {
             var corrupted = der
             corrupted[position] = value
+            // The walk refuses whatever swift-asn1's whole-tree parse refuses, and
+            // accepts whatever swift-certificates accepts.
+            let parses = (try? DER.parse(corrupted)) != nil
             switch CertificateFields.decode(der: corrupted) {
-            case .failure: failures += 1
+            case .failure:
+                failures += 1
+                #expect(DecodedCertificate.decode(der: corrupted).failureReason != nil, "byte \(position)")
             case .success(let narrow):
+                #expect(parses, "byte \(position)")
                 guard case .success(let full) = DecodedCertificate.decode(der: corrupted) else { continue }
                 #expect(narrow.notAfter == full.notAfter)
                 #expect(narrow.serialNumber == full.serialNumber)
