@@ -144,16 +144,17 @@ public struct SnapshotStream: Sendable {
             pending = nil
             try consumeWave(finished)
         }
-        /// Starts the wave just read, then consumes the one before it while the
-        /// workers are busy with the new one: the merge in element order never
-        /// leaves the workers idle.
+        /// Starts the wave just read at once, then consumes the one before it
+        /// while the workers are busy with the new one. The new wave is queued
+        /// before the previous one has finished, so a worker that runs out of
+        /// blocks of the old wave moves on to the new one instead of idling
+        /// through the old wave's last block; at most two waves are in flight.
         func launch() throws(SnapshotProblem) {
             guard !wave.isEmpty else { return }
             let elements = wave
             wave = []
             waveBytes = 0
             let previous = pending
-            previous?.group.wait()
             let slots = ResultSlots<Value>(count: elements.count)
             let group = DispatchGroup()
             let threads = min(max(1, workers), elements.count)

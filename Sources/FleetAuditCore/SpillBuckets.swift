@@ -63,18 +63,35 @@ public final class SpillBuckets: @unchecked Sendable {
 
     /// Appends one encoded record to the bucket of `hash`.
     public func append(_ record: [UInt8], hash: UInt64) {
+        append(record, prefixedBy: nil, hash: hash)
+    }
+
+    /// Appends `SpillRecordWriter`'s encoding of `prefix` followed by `record` as one
+    /// record, without building the joined bytes first (once per log line).
+    public func append(_ record: [UInt8], prefixedBy prefix: Int64?, hash: UInt64) {
         let index = bucket(ofHash: hash)
+        let zigzag = prefix.map { UInt64(bitPattern: ($0 << 1) ^ ($0 >> 63)) }
+        let prefixCount = zigzag.map(Self.varintCount) ?? 0
         lock.withLock {
             guard !failed else { return }
-            var length = UInt64(record.count)
-            repeat {
-                buffers[index].append(UInt8(length & 0x7F) | (length >= 0x80 ? 0x80 : 0))
-                length >>= 7
-            } while length > 0
+            Self.appendVarint(UInt64(prefixCount + record.count), to: &buffers[index])
+            if let zigzag { Self.appendVarint(zigzag, to: &buffers[index]) }
             buffers[index].append(contentsOf: record)
-            bufferedBytes += record.count + 2
+            bufferedBytes += prefixCount + record.count + 2
             if bufferedBytes > bufferBudget { spillAll() }
         }
+    }
+
+    static func varintCount(_ value: UInt64) -> Int {
+        max(1, (UInt64.bitWidth - value.leadingZeroBitCount + 6) / 7)
+    }
+
+    static func appendVarint(_ value: UInt64, to buffer: inout [UInt8]) {
+        var rest = value
+        repeat {
+            buffer.append(UInt8(rest & 0x7F) | (rest >= 0x80 ? 0x80 : 0))
+            rest >>= 7
+        } while rest > 0
     }
 
     /// Ends a writing phase: once anything has spilled, the rest is spilled too,
@@ -162,11 +179,29 @@ public final class SpillBuckets: @unchecked Sendable {
 
 /// FNV-1a, 64 bits: a stable hash (unlike `Hasher`, the same in every run) for partitioning.
 public func stableHash(_ bytes: some Sequence<UInt8>) -> UInt64 {
+    // Called once or twice per log line from other modules, where the generic
+    // loop would go through the witness table a byte at a time (3% of an audit's
+    // CPU): contiguous bytes (native strings, arrays) take the specialised loop.
+    if let hash = bytes.withContiguousStorageIfAvailable({ stableHash(contiguous: $0) }) { return hash }
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     for byte in bytes {
         hash ^= UInt64(byte)
         hash = hash &* 0x100_0000_01b3
     }
+    return stableHashAvalanche(hash)
+}
+
+private func stableHash(contiguous bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in bytes {
+        hash ^= UInt64(byte)
+        hash = hash &* 0x100_0000_01b3
+    }
+    return stableHashAvalanche(hash)
+}
+
+private func stableHashAvalanche(_ fnv: UInt64) -> UInt64 {
+    var hash = fnv
     // FNV's top bits mix poorly for short keys; a final avalanche spreads them over the buckets.
     hash ^= hash >> 33
     hash = hash &* 0xff51_afd7_ed55_8ccd

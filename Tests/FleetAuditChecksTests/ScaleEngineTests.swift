@@ -199,9 +199,39 @@ import Testing
         }
     }
 
+    /// A record appended with its order in front is the record `SpillRecordWriter` would have joined.
+    @Test func prefixedRecordsEqualJoinedOnes() throws {
+        let resources = AuditRunResources(workers: 1, memoryBudget: 16 << 20, scratchDirectory: "/nonexistent")
+        let prefixed = SpillBuckets(name: "prefixed", expectedBytes: 1, resources: resources)
+        let joined = SpillBuckets(name: "joined", expectedBytes: 1, resources: resources)
+        let orders: [Int64] = [0, 1, -1, 63, 64, -65, 300, 1 << 40, .max, .min]
+        for (position, order) in orders.enumerated() {
+            let body = [UInt8](repeating: UInt8(position), count: position * 40)
+            prefixed.append(body, prefixedBy: order, hash: 7)
+            var writer = SpillRecordWriter()
+            writer.write(order)
+            joined.append(writer.bytes + body, hash: 7)
+        }
+        let bucket = prefixed.bucket(ofHash: 7)
+        let records = try #require(prefixed.records(bucket))
+        #expect(records == joined.records(bucket))
+        #expect(records.count == orders.count)
+        #expect(records.map { SpillRecordReader($0).readIntForTest() } == orders)
+    }
+
     /// Partition order is output order: the hash must not change between runs or releases.
     @Test func stableHashIsPinned() {
         #expect(stableHash("device-1".utf8) == 0xa315_4bf3_3f61_de4e)
+        // The contiguous fast path and the generic loop agree.
+        #expect(stableHash(AnySequence("device-1".utf8)) == 0xa315_4bf3_3f61_de4e)
+        #expect(stableHash(Array("device-1".utf8)) == 0xa315_4bf3_3f61_de4e)
         #expect(stableHash("a".utf8) != stableHash("b".utf8))
+    }
+}
+
+extension SpillRecordReader {
+    fileprivate func readIntForTest() -> Int64 {
+        var reader = self
+        return reader.readInt()
     }
 }

@@ -74,7 +74,7 @@ struct ConnectionLogPartitions: Sendable {
                 case .ignored: break
                 case .skipped(let problem): skip(problem)
                 case .entry(let entry):
-                    byClient.append(entry.record(order: order), hash: entry.clientHash)
+                    byClient.append(entry.bytes, prefixedBy: order, hash: entry.clientHash)
                     order += 1
                 }
             }
