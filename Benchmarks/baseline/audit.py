@@ -403,6 +403,16 @@ def connection_checks(snapshot, now):
         lambda a, b: a[1] != b[1] or a[2] != b[2],
     )
     shared = sweep(by_principal, lambda s: s[5] if s[5] is not None else now, lambda a, b: a[0] != b[0])
+    # A session the broker ended with DUPLICATE_CLIENTID was taken over by the client's next
+    # session: a conflicting client ID from any source, and a shared certificate when the
+    # next session used the same certificate.
+    for client, group in by_client.items():
+        for earlier, later in zip(group, group[1:]):
+            if not earlier[6]:
+                continue
+            conflicting.add(client)
+            if re.fullmatch(r"[0-9a-fA-F]{64}", earlier[1]) and earlier[1].lower() == later[1].lower():
+                shared.add(earlier[1].lower())
     return (
         [len(by_client), len(conflicting), 0],
         set(by_principal),
@@ -661,14 +671,36 @@ def small_checks(snapshot, now):
         if last is not None:
             results["IOT_ROLE_ALIAS_ALLOWS_ACCESS_TO_UNUSED_SERVICES_CHECK"] = unused
 
+    # The Cognito checks audit the pools used to connect in the 31 days before the audit: a pool
+    # is unused when every role it can hand out is in the last-accessed data without an AWS IoT
+    # access since then; without the data every pool is audited.
+    iot_used = None
+    if last is not None:
+        iot_used = {}
+        for role in elements(last, "roles") or []:
+            used_now = any(
+                str(s.get("ServiceNamespace", "")).lower() == "iot"
+                and (to_ms(s.get("LastAuthenticated")) or 0) >= now - 31 * DAY_MS
+                for s in role.get("ServicesLastAccessed", [])
+            )
+            iot_used[role.get("roleArn")] = iot_used.get(role.get("roleArn"), False) or used_now
+
+    def pool_unused(pool):
+        if iot_used is None:
+            return False
+        roles = [r for r in ((pool.get("Roles") or {}).get(k) for k in ("authenticated", "unauthenticated")) if r]
+        for mapping in (pool.get("RoleMappings") or {}).values():
+            roles += [r.get("RoleARN") for r in (mapping.get("RulesConfiguration") or {}).get("Rules", [])]
+        return not any(iot_used.get(r) for r in roles) and all(r in iot_used for r in roles)
+
     pools = elements(load(snapshot, "cognito-identity-pools.json"), "identityPoolRoles")
     if pools is not None:
         for kind in ("unauthenticated", "authenticated"):
             counts = [0, 0, 0]
             for pool in pools:
                 role_arn = (pool.get("Roles") or {}).get(kind)
-                if not role_arn:
-                    continue  # a pool without that role is out of scope
+                if not role_arn or pool_unused(pool):
+                    continue  # a pool without that role, or not used lately, is out of scope
                 counts[0] += 1
                 document = role_document(role_arn)
                 if document is None:
@@ -679,7 +711,7 @@ def small_checks(snapshot, now):
                     reads = any(a.partition(":")[2] in THING_READS for a in allowed if a.startswith("iot:"))
                     counts[1] += admin or reads or bool(broad_actions(document, probe_table))
                 else:
-                    counts[1] += admin or read_broad
+                    counts[1] += admin or read_broad or bool(broad_actions(document, probe_table))
             results[kind.upper() + "_COGNITO_ROLE_OVERLY_PERMISSIVE_CHECK"] = counts
     return results
 

@@ -14,8 +14,9 @@ enum AccountFiles {
         ("IOT_ROLE_ALIAS_ALLOWS_ACCESS_TO_UNUSED_SERVICES_CHECK", 5, 2),
         // Dashboard's guest role reads things; the other pool with a guest role is scoped.
         ("UNAUTHENTICATED_COGNITO_ROLE_OVERLY_PERMISSIVE_CHECK", 2, 1),
-        // Dashboard's user role updates things; the app and installer roles do not administer IoT.
-        ("AUTHENTICATED_COGNITO_ROLE_OVERLY_PERMISSIVE_CHECK", 3, 1),
+        // Dashboard's user role updates things; the app role has MQTT access to every device's
+        // reserved topics. The installer pool, whose role last used AWS IoT 400 days ago, is not audited.
+        ("AUTHENTICATED_COGNITO_ROLE_OVERLY_PERMISSIVE_CHECK", 2, 2),
     ]
 
     static func manifest(account: String, region: String, exportedAt: String) -> String {
@@ -309,8 +310,8 @@ enum AccountFiles {
             + "\n    ],\n    \"IsTruncated\": false\n}\n"
     }
 
-    /// generate-/get-service-last-accessed-details for the aliased roles. `recent` and `old` are
-    /// ISO times 2 days and 400 days before the export.
+    /// generate-/get-service-last-accessed-details for the aliased roles and the Cognito pools'
+    /// roles. `recent` and `old` are ISO times 2 days and 400 days before the export.
     static func serviceLastAccessed(account: String, region: String, recent: String, old: String) -> String {
         let used: [(String, [(String, String?)])] = [
             ("FleetFirmwareRole", [("s3", recent)]),
@@ -318,6 +319,11 @@ enum AccountFiles {
             ("FleetLegacyRole", [("iot", recent), ("s3", old)]),
             ("FleetTelemetryRole", [("dynamodb", old)]),
             ("FleetReportingRole", [("s3", recent), ("athena", nil)]),
+            ("FleetAppUserRole", [("iot", recent)]),
+            ("FleetGuestRole", [("iot", recent)]),
+            ("FleetDashboardUserRole", [("iot", recent)]),
+            ("FleetDashboardGuestRole", [("iot", nil)]),
+            ("FleetInstallerRole", [("iot", old)]),
         ]
         let elements = used.map { role, services -> String in
             let entries = services.map { service, last -> String in

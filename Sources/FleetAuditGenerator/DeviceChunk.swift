@@ -435,6 +435,8 @@ extension FleetPlan {
         output.tally.clientIds += 1
         output.tally.certificatesWithSessions += 1
         if displaced { output.tally.conflicting += 1 }
+        // A takeover with the device's own certificate is two connections with it at once.
+        if addressPlant { output.tally.shared += 1 }
     }
 
     func logLine(

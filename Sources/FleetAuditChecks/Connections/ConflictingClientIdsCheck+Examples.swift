@@ -22,13 +22,34 @@ extension ConflictingClientIdsCheck {
             ],
             expect: .nonCompliant([conflict("sensor-07")])),
         CheckExample(
-            "one device reconnecting from the same address drops its own stale connection: no conflict",
+            "a connection knocked off from the same address still conflicts (a bad connection, or devices behind NAT)",
             files: [
                 "iot-logs/2026-11-25.jsonl": Logs.lines(
                     Logs.session(
                         "10:00:00", "10:05:00", client: "sensor-07", principal: Logs.certificateA,
                         reason: "DUPLICATE_CLIENTID"),
                     Logs.session("10:05:00", nil, client: "sensor-07", principal: Logs.certificateA, port: 50_001))
+            ],
+            expect: .nonCompliant([conflict("sensor-07")])),
+        CheckExample(
+            "the displacing Connect logged seconds after the DUPLICATE_CLIENTID Disconnect (AWS's example timing)",
+            files: [
+                "iot-logs/2026-11-25.jsonl": Logs.lines(
+                    Logs.session(
+                        "10:00:00", "10:05:00", client: "sensor-07", principal: Logs.certificateA,
+                        reason: "DUPLICATE_CLIENTID"),
+                    Logs.session(
+                        "10:05:02", nil, client: "sensor-07", principal: Logs.certificateB, ip: "198.51.100.7"))
+            ],
+            expect: .nonCompliant([conflict("sensor-07")])),
+        CheckExample(
+            "a device that lost its connection and reconnected knocked nothing off",
+            files: [
+                "iot-logs/2026-11-25.jsonl": Logs.lines(
+                    Logs.session(
+                        "10:00:00", "10:05:00", client: "sensor-07", principal: Logs.certificateA,
+                        reason: "CONNECTION_LOST"),
+                    Logs.session("10:05:02", nil, client: "sensor-07", principal: Logs.certificateA, port: 50_001))
             ],
             expect: .compliant),
         CheckExample(

@@ -8,10 +8,11 @@ import FleetAuditJSON
 /// the sessions of each client ID that overlap the 31 days before the audit.
 /// A connection source is a (principal, source IP) pair. The client ID is
 /// non-compliant when two of its sessions from different sources were open at
-/// the same time, where a session the broker ended with `DUPLICATE_CLIENTID`
-/// counts as open through its disconnection (so the connection that displaced
-/// it overlaps it even when both are logged in the same millisecond). The
-/// finding lists the client's sessions, newest first.
+/// the same time (a session the broker ended with `DUPLICATE_CLIENTID` counts
+/// as open through its disconnection), or when the broker dropped one of its
+/// sessions with `DUPLICATE_CLIENTID` and a next session of the client ID took
+/// it over, from any source. The finding lists the client's sessions, newest
+/// first.
 public struct ConflictingClientIdsCheck: AggregatingCheck {
     public init() {}
 
@@ -62,19 +63,39 @@ public struct ConflictingClientIdsCheck: AggregatingCheck {
             return "principal \(log.string(session.principal))" + (ip.isEmpty ? "" : " from \(ip)")
         }
         var active: [ConnectionLog.Session] = []
-        var conflict: (ConnectionLog.Session, ConnectionLog.Session)? = nil
+        var overlap: (ConnectionLog.Session, ConnectionLog.Session)? = nil
         for session in sessions {
             active.removeAll { end($0) <= session.start }
-            if conflict == nil,
+            if overlap == nil,
                 let other = active.first(where: {
                     $0.principal != session.principal || $0.sourceIp != session.sourceIp
                 })
             {
-                conflict = (other, session)
+                overlap = (other, session)
             }
             active.append(session)
         }
-        guard let (first, second) = conflict else { return .compliant }
+        var what: String? = nil
+        if let (first, second) = overlap {
+            what =
+                "Client ID used by different devices at the same time: \(source(first)) and "
+                + "\(source(second)) (\(AuditTime(millisecondsSinceEpoch: second.start).iso8601))"
+        } else {
+            // A connection the broker dropped with DUPLICATE_CLIENTID was knocked off by
+            // the client's next connection, from whichever device or address: AWS counts
+            // every such knock-off (its page names a device with a bad connection among
+            // the causes), and two devices behind one NAT address look like one source.
+            let displacers = log.displacers(of: sessions)
+            if let index = displacers.indices.first(where: { displacers[$0] != nil }), let next = displacers[index] {
+                let (dropped, taker) = (sessions[index], sessions[next])
+                what =
+                    "Client ID taken over by another connection: the connection of \(source(dropped)) was dropped "
+                    + "with DUPLICATE_CLIENTID "
+                    + "(\(AuditTime(millisecondsSinceEpoch: log.effectiveEnd(dropped)).iso8601)) and "
+                    + "\(source(taker)) connected (\(AuditTime(millisecondsSinceEpoch: taker.start).iso8601))"
+            }
+        }
+        guard let what else { return .compliant }
         let listed = sessions.reversed().prefix(ConnectionLog.relatedLimit)
         let related = listed.map { session -> AuditResource in
             var info = log.times(session)
@@ -95,9 +116,7 @@ public struct ConflictingClientIdsCheck: AggregatingCheck {
             FindingDraft(
                 resource: AuditResource(.clientId, .clientId(log.string(client))), relatedResources: related,
                 reasonCode: Self.reasonCode,
-                reason: "Client ID used by different devices at the same time: \(source(first)) and "
-                    + "\(source(second)) (\(AuditTime(millisecondsSinceEpoch: second.start).iso8601)); "
-                    + "\(sessions.count) session(s), \(duplicates) ended by DUPLICATE_CLIENTID, in the "
+                reason: "\(what); \(sessions.count) session(s), \(duplicates) ended by DUPLICATE_CLIENTID, in the "
                     + "\(ConnectionLog.windowDays) days before the audit\(more).")
         ])
     }

@@ -248,6 +248,25 @@ struct ConnectionLog {
             .map { sessions[$0] }
     }
 
+    /// For each of `sessions` (as `sessions()` orders them), the index of the
+    /// connection that took its client ID over: when the broker ended it with
+    /// `DUPLICATE_CLIENTID`, the next session of the same client ID, however
+    /// long after the Disconnect its Connect was logged (AWS's own example
+    /// findings show the new Connect up to seconds later); nil otherwise. The
+    /// broker holds one session per client ID, so that next session is the
+    /// connection that displaced it.
+    func displacers(of sessions: [Session]) -> [Int?] {
+        var result = [Int?](repeating: nil, count: sessions.count)
+        var previous: [Int32: Int] = [:]
+        for (index, session) in sessions.enumerated() {
+            if let earlier = previous[session.client], sessions[earlier].endedByDuplicateClientId {
+                result[earlier] = index
+            }
+            previous[session.client] = index
+        }
+        return result
+    }
+
     /// The session's end for overlap tests: still-open sessions last to the window's end.
     func effectiveEnd(_ session: Session) -> Int64 { session.end ?? windowEnd }
 

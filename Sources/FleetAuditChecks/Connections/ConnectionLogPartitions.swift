@@ -88,10 +88,17 @@ struct ConnectionLogPartitions: Sendable {
             guard let records = byClient.records(bucket) else { return 0 }
             let log = ConnectionLog.decode(records, windowStart: windowStart, windowEnd: windowEnd)
             var written = 0
-            for session in log.sessions() {
+            let sessions = log.sessions()
+            let displacers = log.displacers(of: sessions)
+            for (index, session) in sessions.enumerated() {
                 guard let key = CertificateKey(hex: log.string(session.principal)) else { continue }
+                // Taken over by a connection with the same certificate: both were connected at once.
+                let takenOver = displacers[index].map {
+                    CertificateKey(hex: log.string(sessions[$0].principal)) == key
+                }
                 let record = CertificateSession(
-                    certificate: key, client: log.string(session.client), start: session.start, end: session.end)
+                    certificate: key, client: log.string(session.client), start: session.start, end: session.end,
+                    takenOverWithSameCertificate: takenOver ?? false)
                 byCertificate.append(record.encoded(), hash: key.stableHash)
                 written += 1
             }
@@ -120,6 +127,9 @@ struct CertificateSession: Sendable, Hashable {
     var start: Int64
     /// nil: still connected when the logs end.
     var end: Int64?
+    /// The broker ended it with `DUPLICATE_CLIENTID` when the client ID's next
+    /// connection, with this same certificate, took the client ID over.
+    var takenOverWithSameCertificate: Bool
 
     func encoded() -> [UInt8] {
         var writer = SpillRecordWriter()
@@ -128,14 +138,16 @@ struct CertificateSession: Sendable, Hashable {
         writer.write(start)
         writer.write(end != nil)
         writer.write(end ?? 0)
+        writer.write(takenOverWithSameCertificate)
         return writer.bytes
     }
 
-    init(certificate: CertificateKey, client: String, start: Int64, end: Int64?) {
+    init(certificate: CertificateKey, client: String, start: Int64, end: Int64?, takenOverWithSameCertificate: Bool) {
         self.certificate = certificate
         self.client = client
         self.start = start
         self.end = end
+        self.takenOverWithSameCertificate = takenOverWithSameCertificate
     }
 
     init(decoding record: [UInt8]) {
@@ -147,6 +159,7 @@ struct CertificateSession: Sendable, Hashable {
         let ended = reader.readBool()
         let end = reader.readInt()
         self.end = ended ? end : nil
+        takenOverWithSameCertificate = reader.readBool()
     }
 
     /// The order of a certificate's sessions: by start, then the rest, so that

@@ -29,15 +29,64 @@ extension DeviceCertificateSharedCheck {
             ],
             expect: .compliant),
         CheckExample(
-            "one client ID reconnecting from another address is not sharing (see CONFLICTING_CLIENT_IDS_CHECK)",
+            "one client ID taken over by a second connection with certificate A (AWS's CLI example shape)",
             files: [
                 "certificates.json": Logs.certificates(),
                 "iot-logs/2026-11-25.jsonl": Logs.lines(
                     Logs.session(
                         "10:00:00", "10:20:00", client: "gateway-01", principal: Logs.certificateA,
                         reason: "DUPLICATE_CLIENTID"),
+                    // The new connection's Connect is logged after the Disconnect it caused.
                     Logs.session(
-                        "10:20:00", nil, client: "gateway-01", principal: Logs.certificateA, ip: "198.51.100.7")),
+                        "10:20:02", nil, client: "gateway-01", principal: Logs.certificateA, ip: "198.51.100.7")),
+            ],
+            expect: .nonCompliant([sharedA])),
+        CheckExample(
+            "NAT: two devices behind one address use certificate A with two client IDs at once",
+            files: [
+                "certificates.json": Logs.certificates(),
+                "iot-logs/2026-11-25.jsonl": Logs.lines(
+                    Logs.session("10:00:00", "11:00:00", client: "meter-17", principal: Logs.certificateA),
+                    Logs.session(
+                        "10:30:00", "12:00:00", client: "meter-18", principal: Logs.certificateA, port: 50_001)),
+            ],
+            expect: .nonCompliant([sharedA])),
+        CheckExample(
+            "NAT: two devices behind one address with certificate A and one client ID knock each other off",
+            files: [
+                "certificates.json": Logs.certificates(),
+                "iot-logs/2026-11-25.jsonl": Logs.lines(
+                    Logs.session(
+                        "10:00:00", "10:05:00", client: "meter-17", principal: Logs.certificateA,
+                        reason: "DUPLICATE_CLIENTID"),
+                    Logs.session(
+                        "10:05:01", "10:09:00", client: "meter-17", principal: Logs.certificateA, port: 50_001,
+                        reason: "DUPLICATE_CLIENTID"),
+                    Logs.session("10:09:01", nil, client: "meter-17", principal: Logs.certificateA, port: 50_002)),
+            ],
+            expect: .nonCompliant([sharedA])),
+        CheckExample(
+            "a device that reconnects after losing its connection is one connection at a time",
+            files: [
+                "certificates.json": Logs.certificates(),
+                "iot-logs/2026-11-25.jsonl": Logs.lines(
+                    Logs.session(
+                        "10:00:00", "10:05:00", client: "gateway-01", principal: Logs.certificateA,
+                        reason: "CONNECTION_LOST"),
+                    Logs.session(
+                        "10:05:02", nil, client: "gateway-01", principal: Logs.certificateA, ip: "198.51.100.7",
+                        port: 50_001)),
+            ],
+            expect: .compliant),
+        CheckExample(
+            "client ID taken over by another certificate: a conflicting client ID, not a shared certificate",
+            files: [
+                "certificates.json": Logs.certificates(),
+                "iot-logs/2026-11-25.jsonl": Logs.lines(
+                    Logs.session(
+                        "10:00:00", "10:20:00", client: "gateway-01", principal: Logs.certificateA,
+                        reason: "DUPLICATE_CLIENTID"),
+                    Logs.session("10:20:02", nil, client: "gateway-01", principal: Logs.certificateB)),
             ],
             expect: .compliant),
         CheckExample(

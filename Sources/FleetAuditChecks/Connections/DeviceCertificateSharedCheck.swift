@@ -8,7 +8,10 @@ import FleetAuditJSON
 /// the connection sessions of each principal (a certificate id) that overlap
 /// the 31 days before the audit; the certificate is non-compliant when two of
 /// its sessions with different client IDs were open at the same time (half-open
-/// intervals [connect, disconnect): back-to-back sessions do not overlap). Only
+/// intervals [connect, disconnect): back-to-back sessions do not overlap), or
+/// when the broker dropped one of its sessions with `DUPLICATE_CLIENTID` because
+/// the client ID's next connection, with the same certificate, took it over
+/// (the shape of AWS's own example findings; source addresses play no part). Only
 /// certificates ACTIVE or PENDING_TRANSFER in `certificates.json` are evaluated.
 /// The finding lists the certificate's sessions, newest first, as `CLIENT_ID`
 /// related resources with `CONNECTION_TIME` and `DISCONNECTION_TIME`.
@@ -24,8 +27,8 @@ public struct DeviceCertificateSharedCheck: ReducingCheck {
         reasonCodes: [reasonCode],
         inputs: [.certificates],
         inputDirectories: [.iotLogs],
-        summary: "An active device certificate was used by connections with different client IDs at the same time "
-            + "in the 31 days before the audit.",
+        summary: "An active device certificate was used by two connections at the same time (two client IDs, or "
+            + "one client ID taken over by a second connection) in the 31 days before the audit.",
         examples: DeviceCertificateSharedCheck.examples)
 
     public static let resourceFile = SnapshotFile.certificates
@@ -102,7 +105,22 @@ public struct DeviceCertificateSharedCheck: ReducingCheck {
             }
             active.append(session)
         }
-        guard let (first, second) = overlap else { return .compliant }
+        let what: String
+        if let (first, second) = overlap {
+            what =
+                "client IDs \(first.client) and \(second.client) were connected with it at the same time "
+                + "(\(AuditTime(millisecondsSinceEpoch: second.start).iso8601))"
+        } else if let dropped = sessions.first(where: \.takenOverWithSameCertificate), let end = dropped.end {
+            // The broker dropped a connection because a second connection with this
+            // certificate claimed its client ID: two connections at once, from one
+            // address or two (devices behind one NAT share an address).
+            what =
+                "the broker dropped its connection with client ID \(dropped.client) with DUPLICATE_CLIENTID "
+                + "(\(AuditTime(millisecondsSinceEpoch: end).iso8601)) when another connection with this "
+                + "certificate took the client ID over"
+        } else {
+            return .compliant
+        }
         let clients = Set(sessions.map(\.client)).count
         let listed = sessions.reversed().prefix(ConnectionLog.relatedLimit)
         let related = listed.map { session in
@@ -115,9 +133,7 @@ public struct DeviceCertificateSharedCheck: ReducingCheck {
             FindingDraft(
                 resource: AuditResource(.deviceCertificate, .deviceCertificateId(key.hex)), relatedResources: related,
                 reasonCode: Self.reasonCode,
-                reason: "Certificate shared by one or more devices: client IDs \(first.client) and "
-                    + "\(second.client) were connected with it at the same time "
-                    + "(\(AuditTime(millisecondsSinceEpoch: second.start).iso8601)); \(sessions.count) session(s) by "
+                reason: "Certificate shared by one or more devices: \(what); \(sessions.count) session(s) by "
                     + "\(clients) client ID(s) in the \(ConnectionLog.windowDays) days before the audit\(more).")
         ])
     }

@@ -2,17 +2,118 @@ import FleetAuditCore
 import FleetAuditJSON
 import FleetAuditPolicy
 
-/// One element of `cognito-identity-pools.json` (`aws cognito-identity get-identity-pool-roles`).
-enum CognitoPoolResource {
-    /// Role ARNs of the given kind ("authenticated"/"unauthenticated") named by the pools, read whole.
-    static func roleArns(_ context: AuditContext, kind: String) throws(SnapshotProblem) -> Set<String> {
-        let object = try context.snapshot.readObject(.cognitoIdentityPools)
-        return Set((object["identityPoolRoles"]?.arrayValue ?? []).compactMap { $0["Roles"]?[kind]?.stringValue })
+/// What the Cognito checks gather: the roles of the checked kind, and which
+/// pools were used to connect in the 31 days before the audit.
+public struct CognitoPoolFacts: Sendable {
+    var roles: RoleFacts
+    var usage: CognitoPoolUsage
+}
+
+/// Which identity pools were used to connect to AWS IoT in the 31 days before
+/// the audit: Defender audits only those. Decided from
+/// `iam-service-last-accessed.json`: a pool is used when one of its roles
+/// (authenticated, unauthenticated, or named by its role mappings) last
+/// accessed the `iot` service in the window, unused when all its roles are in
+/// the file and none did, and unknown otherwise. Unknown pools are evaluated.
+struct CognitoPoolUsage: Sendable {
+    static let windowDays: Int64 = 31
+
+    /// Pool id → whether it was used; pools not here are unknown.
+    var used: [String: Bool] = [:]
+    var notes: [String] = []
+
+    /// Out of scope: a pool known not to have been used in the window.
+    func isUnused(_ poolId: String) -> Bool { used[poolId] == false }
+
+    /// Every role ARN a pool's identities can get: its two default roles and its role mappings' rules.
+    static func roleArns(of pool: JSONValue) -> [String] {
+        var arns = ["authenticated", "unauthenticated"].compactMap { pool["Roles"]?[$0]?.stringValue }
+        for mapping in pool["RoleMappings"]?.objectValue?.members ?? [] {
+            for rule in mapping.value["RulesConfiguration"]?["Rules"]?.arrayValue ?? [] {
+                if let arn = rule["RoleARN"]?.stringValue { arns.append(arn) }
+            }
+        }
+        return arns
     }
 
-    /// Judges the pool's role of `kind`; a pool without such a role is out of scope.
+    /// The usage of `pools` (the `identityPoolRoles` elements) that have a role of `kind`.
+    static func read(_ context: AuditContext, pools: [JSONValue], kind: String) throws(SnapshotProblem)
+        -> CognitoPoolUsage
+    {
+        var usage = CognitoPoolUsage()
+        let checked = pools.filter {
+            $0["IdentityPoolId"]?.stringValue != nil && $0["Roles"]?[kind]?.stringValue != nil
+        }
+        guard !checked.isEmpty else { return usage }
+        if case .failure(let problem) = context.snapshot.locate(.iamServiceLastAccessed) {
+            usage.notes.append(
+                "every identity pool is evaluated: which were used to connect in the \(windowDays) days before the "
+                    + "audit is unknown (\(problem.description); it tells when each pool's roles last used AWS IoT)")
+            return usage
+        }
+        let object = try context.snapshot.readObject(.iamServiceLastAccessed)
+        let since = context.auditTime.adding(days: -windowDays)
+        /// Role ARN → whether it used AWS IoT in the window (a use after the audit time cannot rule one out).
+        var iotUse: [String: Bool] = [:]
+        for entry in object["roles"]?.arrayValue ?? [] {
+            guard let arn = entry["roleArn"]?.stringValue else { continue }
+            let iot = entry["ServicesLastAccessed"]?.arrayValue?.first {
+                $0["ServiceNamespace"]?.stringValue?.lowercased() == "iot"
+            }
+            let last = iot?["LastAuthenticated"].flatMap(AuditTime.init(json:))
+            iotUse[arn] = (iotUse[arn] ?? false) || last.map { $0 >= since } ?? false
+        }
+        var unused = 0
+        var unknown = 0
+        for pool in checked {
+            guard let id = pool["IdentityPoolId"]?.stringValue else { continue }
+            let roles = roleArns(of: pool)
+            if roles.contains(where: { iotUse[$0] == true }) {
+                usage.used[id] = true
+            } else if roles.allSatisfy({ iotUse[$0] != nil }) {
+                usage.used[id] = false
+                unused += 1
+            } else {
+                unknown += 1
+            }
+        }
+        if unused > 0 {
+            usage.notes.append(
+                "\(unused) identity pool(s) not evaluated: none of their roles used AWS IoT in the \(windowDays) "
+                    + "days before the audit (iam-service-last-accessed.json)")
+        }
+        if unknown > 0 {
+            usage.notes.append(
+                "\(unknown) identity pool(s) evaluated without usage data: a role of theirs is not in "
+                    + "iam-service-last-accessed.json")
+        }
+        return usage
+    }
+}
+
+/// One element of `cognito-identity-pools.json` (`aws cognito-identity get-identity-pool-roles`).
+enum CognitoPoolResource {
+    /// The roles of `kind` ("authenticated"/"unauthenticated") named by the pools, and which pools were used.
+    static func facts(_ context: AuditContext, kind: String) throws(SnapshotProblem) -> CognitoPoolFacts {
+        let object = try context.snapshot.readObject(.cognitoIdentityPools)
+        let pools = object["identityPoolRoles"]?.arrayValue ?? []
+        let roleArns = Set(pools.compactMap { $0["Roles"]?[kind]?.stringValue })
+        return CognitoPoolFacts(
+            roles: try RoleFacts.gather(context, roleArns: roleArns, usage: .ignored),
+            usage: try CognitoPoolUsage.read(context, pools: pools, kind: kind))
+    }
+
+    /// Skipped things.json elements and the usage notes, for the message.
+    static func remarks(_ facts: CognitoPoolFacts) -> CheckRemarks {
+        var remarks = facts.roles.things.remarks
+        remarks.notes += facts.usage.notes
+        return remarks
+    }
+
+    /// Judges the pool's role of `kind`; a pool without such a role, or not used
+    /// to connect in the 31 days before the audit, is out of scope.
     static func evaluate(
-        _ element: JSONValue, kind: String, facts: RoleFacts,
+        _ element: JSONValue, kind: String, facts: CognitoPoolFacts,
         _ judge: (_ poolId: String, _ roleArn: String, RolePolicy) -> [FindingDraft]
     ) -> ResourceVerdict {
         guard let poolId = element["IdentityPoolId"]?.stringValue else {
@@ -33,7 +134,8 @@ enum CognitoPoolResource {
         case let other?:
             return .notEvaluable("identity pool \(poolId): Roles is \(other.typeName); expected an object")
         }
-        switch facts.policy(of: roleArn) {
+        if facts.usage.isUnused(poolId) { return .outOfScope }
+        switch facts.roles.policy(of: roleArn) {
         case .failure(let error): return .notEvaluable("identity pool \(poolId): \(error.reason)")
         case .success(let policy):
             let drafts = judge(poolId, roleArn, policy)
@@ -52,8 +154,9 @@ enum CognitoPoolResource {
 
 /// UNAUTHENTICATED_COGNITO_ROLE_OVERLY_PERMISSIVE_CHECK: the role of a pool's
 /// unauthenticated identities grants any IoT admin action (even on one
-/// thing) or broad data-plane access (reference §2.2). Every exported pool is
-/// evaluated (docs/checks.md: the 31-day usage filter needs connection logs).
+/// thing) or broad data-plane access (reference §2.2). Only pools used to
+/// connect in the 31 days before the audit are evaluated, when the snapshot
+/// tells (`CognitoPoolUsage`); otherwise every pool, and the message says so.
 public struct UnauthenticatedCognitoRoleCheck: ResourceCheck {
     public init() {}
 
@@ -65,21 +168,20 @@ public struct UnauthenticatedCognitoRoleCheck: ResourceCheck {
         severity: .critical,
         resourceType: .cognitoIdentityPool,
         reasonCodes: ["ALLOWS_ACCESS_TO_IOT_ADMIN_ACTIONS", "ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS"],
-        inputs: [.cognitoIdentityPools, .iam, .things],
+        inputs: [.cognitoIdentityPools, .iam, .iamServiceLastAccessed, .things],
         summary: "The unauthenticated role of a Cognito identity pool grants IoT admin or broad data-plane access.",
         examples: UnauthenticatedCognitoRoleCheck.examples)
 
-    public func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> RoleFacts {
-        try RoleFacts.gather(
-            context, roleArns: try CognitoPoolResource.roleArns(context, kind: "unauthenticated"), usage: .ignored)
+    public func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> CognitoPoolFacts {
+        try CognitoPoolResource.facts(context, kind: "unauthenticated")
     }
 
-    /// Skipped things.json elements, named in the message.
-    public func remarks(_ facts: RoleFacts) -> CheckRemarks { facts.things.remarks }
+    /// Skipped things.json elements and which pools were evaluated, in the message.
+    public func remarks(_ facts: CognitoPoolFacts) -> CheckRemarks { CognitoPoolResource.remarks(facts) }
 
-    public func evaluate(_ resource: JSONValue, facts: RoleFacts, context: AuditContext) -> ResourceVerdict {
+    public func evaluate(_ resource: JSONValue, facts: CognitoPoolFacts, context: AuditContext) -> ResourceVerdict {
         CognitoPoolResource.evaluate(resource, kind: "unauthenticated", facts: facts) { poolId, roleArn, policy in
-            let analysis = PolicyAnalysis(policy.document, scope: facts.scope)
+            let analysis = PolicyAnalysis(policy.document, scope: facts.roles.scope)
             let make = CognitoPoolResource.finding(poolId: poolId, roleArn: roleArn)
             var drafts: [FindingDraft] = []
             let admin = analysis.grants(
@@ -106,7 +208,10 @@ public struct UnauthenticatedCognitoRoleCheck: ResourceCheck {
 
 /// AUTHENTICATED_COGNITO_ROLE_OVERLY_PERMISSIVE_CHECK: the role of a pool's
 /// authenticated identities grants thing admin write or non-thing admin
-/// actions, or thing admin reads on every thing (reference §2.2).
+/// actions, or, on a broad set of devices, thing admin reads or data-plane
+/// access (MQTT to reserved topics, the shadow and job-execution APIs), as
+/// AWS's page on this check lists them. Pools are scoped as for the
+/// unauthenticated check.
 public struct AuthenticatedCognitoRoleCheck: ResourceCheck {
     public init() {}
 
@@ -122,25 +227,27 @@ public struct AuthenticatedCognitoRoleCheck: ResourceCheck {
         resourceType: .cognitoIdentityPool,
         reasonCodes: [
             "ALLOWS_BROAD_ACCESS_TO_IOT_THING_ADMIN_READ_ACTIONS", "ALLOWS_ACCESS_TO_IOT_NON_THING_ADMIN_ACTIONS",
-            "ALLOWS_ACCESS_TO_IOT_THING_ADMIN_WRITE_ACTIONS",
+            "ALLOWS_ACCESS_TO_IOT_THING_ADMIN_WRITE_ACTIONS", "ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS",
         ],
-        inputs: [.cognitoIdentityPools, .iam, .things],
-        summary: "The authenticated role of a Cognito identity pool grants IoT admin access.",
+        inputs: [.cognitoIdentityPools, .iam, .iamServiceLastAccessed, .things],
+        summary: "The authenticated role of a Cognito identity pool grants IoT admin access, or thing reads or "
+            + "data-plane access on a broad set of devices.",
         examples: AuthenticatedCognitoRoleCheck.examples)
 
-    public func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> RoleFacts {
-        try RoleFacts.gather(
-            context, roleArns: try CognitoPoolResource.roleArns(context, kind: "authenticated"), usage: .ignored)
+    public func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> CognitoPoolFacts {
+        try CognitoPoolResource.facts(context, kind: "authenticated")
     }
 
-    /// Skipped things.json elements, named in the message.
-    public func remarks(_ facts: RoleFacts) -> CheckRemarks { facts.things.remarks }
+    /// Skipped things.json elements and which pools were evaluated, in the message.
+    public func remarks(_ facts: CognitoPoolFacts) -> CheckRemarks { CognitoPoolResource.remarks(facts) }
 
-    public func evaluate(_ resource: JSONValue, facts: RoleFacts, context: AuditContext) -> ResourceVerdict {
+    public func evaluate(_ resource: JSONValue, facts: CognitoPoolFacts, context: AuditContext) -> ResourceVerdict {
         CognitoPoolResource.evaluate(resource, kind: "authenticated", facts: facts) { poolId, roleArn, policy in
-            // Data-plane access is what authenticated users are for; the documented codes leave it out.
+            // AWS's page calls broad data-plane access too permissive for authenticated
+            // identities as well; its code list omits a code for it, so the one the
+            // other checks use for the same condition is reported.
             RoleWording.iotAdminFindings(
-                PolicyAnalysis(policy.document, scope: facts.scope), policy: policy, includeDataPlane: false,
+                PolicyAnalysis(policy.document, scope: facts.roles.scope), policy: policy,
                 make: CognitoPoolResource.finding(poolId: poolId, roleArn: roleArn))
         }
     }

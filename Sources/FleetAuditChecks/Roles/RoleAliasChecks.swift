@@ -109,7 +109,7 @@ public struct RoleAliasOverlyPermissiveCheck: ResourceCheck {
                         "Role allows access to security auditing services: [\(names.joined(separator: ", "))].",
                         info: [("STATEMENT", policy.describe(first.statementIndex))]))
             }
-            drafts += RoleWording.iotAdminFindings(analysis, policy: policy, includeDataPlane: true) {
+            drafts += RoleWording.iotAdminFindings(analysis, policy: policy) {
                 alias.finding($0, $1, info: $2)
             }
             return drafts.isEmpty ? .compliant : .nonCompliant(drafts)
@@ -171,7 +171,7 @@ public struct RoleAliasUnusedServicesCheck: ResourceCheck {
 enum RoleWording {
     /// The IoT admin and data-plane codes, in the order of the reference's table.
     static func iotAdminFindings(
-        _ analysis: PolicyAnalysis, policy: RolePolicy, includeDataPlane: Bool,
+        _ analysis: PolicyAnalysis, policy: RolePolicy,
         make: (String, String, [(String, String)]) -> FindingDraft
     ) -> [FindingDraft] {
         var drafts: [FindingDraft] = []
@@ -192,11 +192,9 @@ enum RoleWording {
         add(
             "ALLOWS_ACCESS_TO_IOT_THING_ADMIN_WRITE_ACTIONS", "Role allows access to IoT thing admin write actions",
             analysis.grants(of: IoTActions.thingAdminWrite))
-        if includeDataPlane {
-            add(
-                "ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS", "Role allows broad access to IoT data plane actions",
-                analysis.broadDataPlaneGrants())
-        }
+        add(
+            "ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS", "Role allows broad access to IoT data plane actions",
+            analysis.broadDataPlaneGrants())
         return drafts
     }
 }

@@ -26,11 +26,19 @@ enum RoleExamples {
     }
 
     static func lastAccessed(_ role: String, _ services: [(namespace: String, when: String)]) -> String {
-        let entries = services.map {
-            #"{"ServiceName": "\#($0.namespace)", "ServiceNamespace": "\#($0.namespace)", "LastAuthenticated": "\#($0.when)"}"#
+        lastAccessed([(role, services)])
+    }
+
+    /// `iam-service-last-accessed.json` for several roles.
+    static func lastAccessed(_ roles: [(role: String, services: [(namespace: String, when: String)])]) -> String {
+        let elements = roles.map { role in
+            let entries = role.services.map {
+                #"{"ServiceName": "\#($0.namespace)", "ServiceNamespace": "\#($0.namespace)", "LastAuthenticated": "\#($0.when)"}"#
+            }
+            return #"{"roleArn": "\#(roleArn(role.role))", "ServicesLastAccessed": ["# + entries.joined(separator: ", ")
+                + "]}"
         }
-        return #"{"roles": [{"roleArn": "\#(roleArn(role))", "ServicesLastAccessed": ["#
-            + entries.joined(separator: ", ") + "]}]}"
+        return #"{"roles": ["# + elements.joined(separator: ", ") + "]}"
     }
 
     static func pools(_ pools: [(id: String, authenticated: String?, unauthenticated: String?)]) -> String {
@@ -59,18 +67,33 @@ enum RoleExamples {
         ].merging(extra) { _, new in new }
     }
 
-    /// A pool whose `kind` role has `statements`.
-    static func poolFiles(authenticated: String? = nil, unauthenticated: String? = nil) -> [String: String] {
+    /// Six days before the examples' audit time (2026-11-26T08:00:00Z): inside the Cognito checks' 31 days.
+    static let recently = "2026-11-20T00:00:00Z"
+
+    /// A pool whose `kind` role has `statements`; its roles last used AWS IoT at `iotLastUsed`
+    /// (nil: no `iam-service-last-accessed.json`).
+    static func poolFiles(
+        authenticated: String? = nil, unauthenticated: String? = nil, iotLastUsed: String? = recently
+    ) -> [String: String] {
         var roles: [(name: String, statements: String)] = []
         if let authenticated { roles.append(("AuthRole", authenticated)) }
         if let unauthenticated { roles.append(("UnauthRole", unauthenticated)) }
-        return [
+        var files = [
             "cognito-identity-pools.json": pools([
                 (poolId, authenticated == nil ? nil : "AuthRole", unauthenticated == nil ? nil : "UnauthRole")
             ]),
             "iam.json": iam(roles),
         ]
+        if let iotLastUsed {
+            files["iam-service-last-accessed.json"] = lastAccessed(roles.map { ($0.name, [("iot", iotLastUsed)]) })
+        }
+        return files
     }
+
+    static let everyPoolEvaluated =
+        "every identity pool is evaluated: which were used to connect in the 31 days before the audit is unknown "
+        + "(iam-service-last-accessed.json: file not found in the snapshot; it tells when each pool's roles last "
+        + "used AWS IoT)"
 }
 
 extension RoleAliasOverlyPermissiveCheck {
@@ -213,6 +236,22 @@ extension UnauthenticatedCognitoRoleCheck {
             "a pool without an unauthenticated role has nothing to check",
             files: RoleExamples.poolFiles(authenticated: "[" + RoleExamples.allow(#""iot:*""#) + "]"),
             expect: .compliant),
+        CheckExample(
+            "no last-accessed data: every pool is evaluated, and the message says so",
+            files: RoleExamples.poolFiles(
+                unauthenticated: "[" + RoleExamples.allow(#""iot:*""#) + "]", iotLastUsed: nil),
+            expect: .nonCompliant(
+                ["ALLOWS_ACCESS_TO_IOT_ADMIN_ACTIONS", "ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS"].map {
+                    ExpectedFinding($0, RoleExamples.pool)
+                }),
+            message: RoleExamples.everyPoolEvaluated),
+        CheckExample(
+            "a pool whose roles last used AWS IoT 40 days before the audit is not evaluated",
+            files: RoleExamples.poolFiles(
+                unauthenticated: "[" + RoleExamples.allow(#""iot:*""#) + "]", iotLastUsed: "2026-10-17T08:00:00Z"),
+            expect: .compliant,
+            message: "1 identity pool(s) not evaluated: none of their roles used AWS IoT in the 31 days before the "
+                + "audit (iam-service-last-accessed.json)"),
     ]
 }
 
@@ -242,9 +281,52 @@ extension AuthenticatedCognitoRoleCheck {
             files: RoleExamples.poolFiles(authenticated: "[" + RoleExamples.allow(#""iot:AttachPolicy""#) + "]"),
             expect: .nonCompliant([ExpectedFinding("ALLOWS_ACCESS_TO_IOT_NON_THING_ADMIN_ACTIONS", RoleExamples.pool)])),
         CheckExample(
-            "broad data-plane access is not flagged for authenticated users",
+            "Publish on every thing's reserved topics (documented non-compliant: broad data-plane access)",
             files: RoleExamples.poolFiles(
-                authenticated: "[" + RoleExamples.allow(#""iot:Publish""#, "\(iot):topic/*") + "]"),
+                authenticated: "[" + RoleExamples.allow(#""iot:Publish""#, "\(iot):topic/$aws/things/*") + "]"),
+            expect: .nonCompliant([ExpectedFinding("ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS", RoleExamples.pool)])
+        ),
+        CheckExample(
+            "GetThingShadow on two named things (documented compliant)",
+            files: RoleExamples.poolFiles(
+                authenticated: "["
+                    + RoleExamples.allow(#"["iot:GetThingShadow", "iot:UpdateThingShadow"]"#, "\(iot):thing/MyThing1")
+                    + ", "
+                    + RoleExamples.allow(#"["iot:GetThingShadow", "iot:UpdateThingShadow"]"#, "\(iot):thing/MyThing2")
+                    + "]"),
             expect: .compliant),
+        CheckExample(
+            "application topics are not reserved topics",
+            files: RoleExamples.poolFiles(
+                authenticated: "[" + RoleExamples.allow(#"["iot:Publish", "iot:Receive"]"#, "\(iot):topic/app/*")
+                    + "]"),
+            expect: .compliant),
+        CheckExample(
+            "two pools, only one of them used to connect in the last 31 days: only that one is evaluated",
+            files: [
+                "cognito-identity-pools.json": RoleExamples.pools([
+                    (RoleExamples.poolId, "AuthRole", nil),
+                    ("us-east-1:99999999-8888-7777-6666-555555555555", "IdleRole", nil),
+                ]),
+                "iam.json": RoleExamples.iam([
+                    ("AuthRole", "[" + RoleExamples.allow(#""iot:UpdateThing""#) + "]"),
+                    ("IdleRole", "[" + RoleExamples.allow(#""iot:UpdateThing""#) + "]"),
+                ]),
+                "iam-service-last-accessed.json": RoleExamples.lastAccessed([
+                    ("AuthRole", [("iot", "2026-11-25T23:00:00Z")]), ("IdleRole", [("s3", RoleExamples.recently)]),
+                ]),
+            ],
+            expect: .nonCompliant([ExpectedFinding("ALLOWS_ACCESS_TO_IOT_THING_ADMIN_WRITE_ACTIONS", RoleExamples.pool)]
+            ),
+            message: "1 identity pool(s) not evaluated: none of their roles used AWS IoT in the 31 days before the "
+                + "audit (iam-service-last-accessed.json)"),
+        CheckExample(
+            "a pool whose role is not in the last-accessed data is evaluated, and the message says so",
+            files: RoleExamples.poolFiles(authenticated: "[" + RoleExamples.allow(#""iot:UpdateThing""#) + "]")
+                .merging(["iam-service-last-accessed.json": RoleExamples.lastAccessed("OtherRole", [])]) { $1 },
+            expect: .nonCompliant([ExpectedFinding("ALLOWS_ACCESS_TO_IOT_THING_ADMIN_WRITE_ACTIONS", RoleExamples.pool)]
+            ),
+            message: "1 identity pool(s) evaluated without usage data: a role of theirs is not in "
+                + "iam-service-last-accessed.json"),
     ]
 }
