@@ -83,11 +83,15 @@ measure() {
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$name" "$wall" "$rss" "$status" "$log" "$cpu" >>"$results"
 }
 
+generator_tree=$(git rev-parse HEAD:Sources/FleetAuditGenerator 2>/dev/null || echo unknown)
+if [ -n "$(git status --porcelain Sources/FleetAuditGenerator 2>/dev/null)" ]; then
+    generator_tree="$generator_tree-modified"
+fi
 for size in $sizes; do
-    # The generator command is part of the cache key, so a stand-in's fleets are never taken for
-    # the real generator's. A cached fleet is reused as it is: remove .build-bench/fleet-* after
-    # the generator changes.
-    snapshot="$bench_dir/fleet-$size-seed$seed-$(printf '%s' "$generate" | cksum | cut -d' ' -f1)"
+    # The generator command and the generator's source tree (its git tree id, when this is a git
+    # checkout) are the cache key: a stand-in's fleets are never taken for the real generator's,
+    # and a changed generator writes new fleets instead of reusing stale ones.
+    snapshot="$bench_dir/fleet-$size-seed$seed-$(printf '%s %s' "$generate" "$generator_tree" | cksum | cut -d' ' -f1)"
     if [ ! -f "$snapshot.complete" ]; then
         echo "bench: generating $size devices (seed $seed) with: $generate" >&2
         rm -rf "$snapshot" "$snapshot.partial"
