@@ -197,6 +197,9 @@ func generatedPolicies(_ count: Int) -> [String] {
                 != FindingIdentity.findingId(
                     taskId: "t2", checkName: "LOGGING_DISABLED_CHECK", resource: .account("123456789012"),
                     reasonCode: "LOGGING_DISABLED"))
+        // Pinned to Python's uuid.uuid5 in the same namespace (RFC 9562 version 5).
+        #expect(FindingIdentity.uuidV5(name: "device-1") == "5e8bc6f0-a844-5bbe-99f5-44be0905f550")
+        #expect(FindingIdentity.uuidV5(name: "") == "c816fbdd-343f-5c76-85e6-3da8e0b76495")
         let taskId = FindingIdentity.randomTaskId()
         #expect(taskId.count == 32)
         #expect(taskId.allSatisfy { "0123456789abcdef".contains($0) })
