@@ -161,9 +161,9 @@ public enum AuditCommandRunner {
             return "--fail-on \(level): no unsuppressed finding at or above \(level).\n"
         }
         let total = tripping.reduce(Int64(0)) { $0 + $1.resources }
-        let checks = tripping.map { "\($0.name) (\($0.severity.rawValue), \($0.resources))" }.joined(separator: ", ")
-        return "--fail-on \(level): \(total) unsuppressed non-compliant resource(s) at or above \(level): "
-            + "\(checks) (exit status 3).\n"
+        let checks = tripping.map { "    \($0.severity.rawValue) \($0.name): \($0.resources)\n" }
+        return "--fail-on \(level): \(total) unsuppressed non-compliant resource(s) at or above \(level) "
+            + "(exit status 3):\n" + checks.joined()
     }
 
     /// `134217728`, `128M`, `1G`, `512K` (powers of 1024); nil for anything else.

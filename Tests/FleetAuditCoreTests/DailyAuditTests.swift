@@ -630,8 +630,8 @@ func certificate(_ check: String, _ severity: Severity, _ id: String, _ code: St
         #expect(result.status == 3)
         #expect(
             result.stdout.hasSuffix(
-                "--fail-on LOW: 1 unsuppressed non-compliant resource(s) at or above LOW: "
-                    + "LOGGING_DISABLED_CHECK (LOW, 1) (exit status 3).\n"))
+                "--fail-on LOW: 1 unsuppressed non-compliant resource(s) at or above LOW (exit status 3):\n"
+                    + "    LOW LOGGING_DISABLED_CHECK: 1\n"))
     }
 
     @Test func threeTakesPrecedenceOverOne() throws {
