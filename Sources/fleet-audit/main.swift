@@ -168,20 +168,11 @@ struct Diff: ParsableCommand {
     var options: DiffOptions { DiffOptions(oldDirectory: old, newDirectory: new, output: output, failOn: failOn) }
 
     func validate() throws {
-        do {
-            _ = try DiffCommandRunner.validate(options)
-        } catch {
-            throw ValidationError(TerminalOutput.escape(error.description))
-        }
+        _ = try usageErrorExits { () throws(UsageError) in try DiffCommandRunner.validate(options) }
     }
 
     func run() throws {
-        let report: CommandReport
-        do {
-            report = try DiffCommandRunner.run(options)
-        } catch {
-            throw ValidationError(TerminalOutput.escape(error.description))
-        }
+        let report = try usageErrorExits { () throws(UsageError) in try DiffCommandRunner.run(options) }
         if output == "json" {
             printToStandardError(report.errorLines)
             print(TerminalOutput.jsonForTerminal(report.output), terminator: "")
@@ -228,22 +219,12 @@ struct Findings: ParsableCommand {
     }
 
     func validate() throws {
-        do {
-            _ = try FindingsCommandRunner.filter(options)
-        } catch {
-            throw ValidationError(TerminalOutput.escape(error.description))
-        }
+        _ = try usageErrorExits { () throws(UsageError) in try FindingsCommandRunner.filter(options) }
     }
 
     func run() throws {
-        let report: CommandReport
-        do {
-            report = try FindingsCommandRunner.run(options, emit: printJSON)
-        } catch {
-            throw ValidationError(TerminalOutput.escape(error.description))
-        }
-        printToStandardError(report.errorLines)
-        if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+        try finishStreamed(
+            usageErrorExits { () throws(UsageError) in try FindingsCommandRunner.run(options, emit: printJSON) })
     }
 }
 
@@ -266,22 +247,15 @@ struct RelatedResources: ParsableCommand {
     var findingId: String
 
     func validate() throws {
-        do {
-            try RelatedResourcesCommandRunner.validate(findingId: findingId)
-        } catch {
-            throw ValidationError(TerminalOutput.escape(error.description))
+        try usageErrorExits { () throws(UsageError) in try RelatedResourcesCommandRunner.validate(findingId: findingId)
         }
     }
 
     func run() throws {
-        let report: CommandReport
-        do {
-            report = try RelatedResourcesCommandRunner.run(directory: directory, findingId: findingId, emit: printJSON)
-        } catch {
-            throw ValidationError(TerminalOutput.escape(error.description))
-        }
-        printToStandardError(report.errorLines)
-        if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+        try finishStreamed(
+            usageErrorExits { () throws(UsageError) in
+                try RelatedResourcesCommandRunner.run(directory: directory, findingId: findingId, emit: printJSON)
+            })
     }
 }
 
@@ -506,6 +480,21 @@ func finish(errorLines: [String], summary: String, exitStatus: Int32) throws {
     printToStandardError(errorLines)
     print(TerminalOutput.escapeLines(summary), terminator: "")
     if exitStatus != 0 { throw ExitCode(exitStatus) }
+}
+
+/// A library call whose `UsageError` means the command line is wrong: exit 64 with its text.
+func usageErrorExits<Value>(_ body: () throws(UsageError) -> Value) throws -> Value {
+    do {
+        return try body()
+    } catch {
+        throw ValidationError(TerminalOutput.escape(error.description))
+    }
+}
+
+/// The end of a command that wrote its stdout as it went: error lines, then the exit status.
+func finishStreamed(_ report: CommandReport) throws {
+    printToStandardError(report.errorLines)
+    if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
 }
 
 /// JSON text to stdout as it is produced; characters a terminal would act on are
