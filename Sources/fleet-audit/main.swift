@@ -26,9 +26,10 @@ struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run an on-demand audit (like `aws iot start-on-demand-audit-task`) on a snapshot.",
         discussion: """
-            Writes DIR/audit-task.json (describe-audit-task), DIR/findings.json (list-audit-findings) and
-            DIR/related-resources.jsonl (what `fleet-audit related-resources` lists apart from its finding).
+            Writes DIR/audit-task.json (describe-audit-task), DIR/findings.json (list-audit-findings) and \
+            DIR/related-resources.jsonl (what `fleet-audit related-resources` lists apart from its finding). \
             --fail-on SEVERITY exits 3 when unsuppressed findings at or above it exist.
+
 
             """ + ExitStatus.helpTable)
 
@@ -140,12 +141,13 @@ struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare two audits of one account: new, resolved and persisting non-compliant resources.",
         discussion: """
-            OLD and NEW are audit output directories (fleet-audit audit --out). Findings are matched by check,
-            resource identifier and reason code. A finding suppressed in NEW is listed apart (SUPPRESSED) and never
-            counts as new; one of OLD whose check FAILED in NEW, or was not run, is NOT RE-ASSESSED, not resolved.
-            --output json prints the same as a JSON document (docs/daily-audits.md describes it).
-            --fail-on SEVERITY exits 3 when NEW has new findings at or above it. A check FAILED in either audit,
+            OLD and NEW are audit output directories (fleet-audit audit --out). Findings are matched by check, \
+            resource identifier and reason code. A finding suppressed in NEW is listed apart (SUPPRESSED) and never \
+            counts as new; one of OLD whose check FAILED in NEW, or was not run, is NOT RE-ASSESSED, not resolved. \
+            --output json prints the same as a JSON document (docs/daily-audits.md describes it). \
+            --fail-on SEVERITY exits 3 when NEW has new findings at or above it. A check FAILED in either audit, \
             or a finding not re-assessed, makes the diff incomplete (exit 1).
+
 
             """ + ExitStatus.helpTable)
 
@@ -187,9 +189,10 @@ struct Findings: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print an audit's findings, filtered, as `aws iot list-audit-findings --task-id` does.",
         discussion: """
-            Prints {"findings": [...]} in the layout of DIR/findings.json. --check-name, --resource-identifier and
-            --[no-]list-suppressed-findings mean what they mean to the API: without either suppression flag both
+            Prints {"findings": [...]} in the layout of DIR/findings.json. --check-name, --resource-identifier and \
+            --[no-]list-suppressed-findings mean what they mean to the API: without either suppression flag both \
             suppressed and unsuppressed findings are listed. --severity is FleetAudit's own filter.
+
 
             """ + ExitStatus.helpTable)
 
@@ -233,10 +236,11 @@ struct RelatedResources: ParsableCommand {
         commandName: "related-resources",
         abstract: "Print a finding's related resources (like `aws iot list-related-resources-for-audit-finding`).",
         discussion: """
-            Prints {"relatedResources": [...]}. As in AWS, the device certificates of an
-            INTERMEDIATE_CA_REVOKED_FOR_ACTIVE_DEVICE_CERTIFICATES_CHECK finding are listed only here
-            (from DIR/related-resources.jsonl), not in the finding. A finding id that is not in
+            Prints {"relatedResources": [...]}. As in AWS, the device certificates of an \
+            INTERMEDIATE_CA_REVOKED_FOR_ACTIVE_DEVICE_CERTIFICATES_CHECK finding are listed only here \
+            (from DIR/related-resources.jsonl), not in the finding. A finding id that is not in \
             DIR/findings.json exits 2.
+
 
             """ + ExitStatus.helpTable)
 
@@ -263,11 +267,12 @@ struct Mitigate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Apply mitigation actions to audit findings (like `aws iot start-audit-mitigation-actions-task`).",
         discussion: """
-            Writes a full new snapshot to --out with the actions applied (the input is never changed) and
-            the task's records to --report (default AUDIT_DIR/mitigations/TASK_ID/): mitigation-task.json,
-            executions.json and sns-outbox.jsonl. --target and --audit-check-to-actions-mapping take the
-            AWS CLI's JSON, inline or file://path.
+            Writes a full new snapshot to --out with the actions applied (the input is never changed) and \
+            the task's records to --report (default AUDIT_DIR/mitigations/TASK_ID/): mitigation-task.json, \
+            executions.json and sns-outbox.jsonl. --target and --audit-check-to-actions-mapping take the \
+            AWS CLI's JSON, inline or file://path. \
             A task that ends FAILED exits 1 (records written); one that could not start exits 2.
+
 
             """ + ExitStatus.helpTable)
 
@@ -352,9 +357,10 @@ struct TestAuthorization: ParsableCommand {
         commandName: "test-authorization",
         abstract: "Evaluate IoT policies for actions on resources (like `aws iot test-authorization`), offline.",
         discussion: """
-            Prints the TestAuthorizationResponse JSON; each result also names its decidingStatement.
-            Attached policies come from policy-targets.json (the principal's, and its things' thing groups'),
+            Prints the TestAuthorizationResponse JSON; each result also names its decidingStatement. \
+            Attached policies come from policy-targets.json (the principal's, and its things' thing groups'), \
             the thing context from thing-principals.json and things.json.
+
 
             """ + ExitStatus.helpTable)
 
@@ -432,9 +438,10 @@ struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a deterministic fleet snapshot with planted violations (for benchmarks and tests).",
         discussion: """
-            Writes DIR as an exported snapshot of N devices (certificates with real PEMs, policies, things,
-            principals, groups, a day of connection logs) and DIR/expected-counts.json: what an audit of it
+            Writes DIR as an exported snapshot of N devices (certificates with real PEMs, policies, things, \
+            principals, groups, a day of connection logs) and DIR/expected-counts.json: what an audit of it \
             must report for every check. The same --seed gives the same bytes.
+
 
             """ + ExitStatus.helpTable)
 
