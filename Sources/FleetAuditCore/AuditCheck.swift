@@ -275,13 +275,16 @@ public protocol AggregatingCheck: AuditCheck {
 public struct CheckReporter: Sendable {
     let recordResource: @Sendable (ResourceVerdict, SnapshotProblem?) -> Void
     let recordRemarks: @Sendable (CheckRemarks) -> Void
+    let recordListedRelatedResources: @Sendable (FindingDraft, AnySequence<AuditResource>) -> Void
 
     public init(
         resource: @escaping @Sendable (ResourceVerdict, SnapshotProblem?) -> Void,
-        remarks: @escaping @Sendable (CheckRemarks) -> Void
+        remarks: @escaping @Sendable (CheckRemarks) -> Void,
+        listedRelatedResources: @escaping @Sendable (FindingDraft, AnySequence<AuditResource>) -> Void = { _, _ in }
     ) {
         recordResource = resource
         recordRemarks = remarks
+        recordListedRelatedResources = listedRelatedResources
     }
 
     /// One resource's verdict; `location` names the input of a not-evaluable one.
@@ -301,5 +304,14 @@ public struct CheckReporter: Sendable {
     /// Remarks gathered elsewhere (a pass shared with other checks).
     public func remarks(_ remarks: CheckRemarks) {
         recordRemarks(remarks)
+    }
+
+    /// Related resources of `draft`'s finding that are listed only through
+    /// `fleet-audit related-resources` (ListRelatedResourcesForAuditFinding), not
+    /// inline: written to `related-resources.jsonl` one at a time as `resources`
+    /// yields them, so a lazy sequence over compact state is never materialised.
+    /// Call it after reporting the verdict that holds `draft`.
+    public func listRelatedResources(of draft: FindingDraft, _ resources: some Sequence<AuditResource>) {
+        recordListedRelatedResources(draft, AnySequence(resources))
     }
 }

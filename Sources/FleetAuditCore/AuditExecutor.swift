@@ -242,6 +242,13 @@ public enum AuditExecutor {
             findingsCount += run.findingsCount
         }
         try findingsFile.write(findingsCount > 0 ? "\n    ]\n}\n" : "]\n}\n")
+        // Always written (empty when no finding lists its related resources apart),
+        // so a missing file means a broken or foreign output directory.
+        let relatedFile = try OutputFile(path: outputDirectory + "/" + RelatedResourceList.fileName)
+        for run in runs where run.failure == nil && run.listedRelatedResourcesCount > 0 {
+            try run.closeSpool()
+            try relatedFile.append(contentsOf: run.relatedSpoolPath)
+        }
         let taskFile = try OutputFile(path: taskPath)
         try taskFile.write(JSONWriter.pretty(task.json) + "\n")
         let sourceFile = try OutputFile(path: outputDirectory + "/" + AuditSource.fileName)
@@ -251,6 +258,7 @@ public enum AuditExecutor {
         try sourceFile.write(JSONWriter.pretty(source.json) + "\n")
         // Findings first: audit-task.json appearing means the task is complete.
         try findingsFile.commit()
+        try relatedFile.commit()
         try sourceFile.commit()
         try taskFile.commit()
         return AuditOutcome(
@@ -425,8 +433,14 @@ final class CheckRun: @unchecked Sendable {
     let renderer: FindingRenderer
     let previewLimit: Int
     let spoolPath: String
+    /// Where the related resources listed apart from their findings go
+    /// (`related-resources.jsonl`), opened on the first one.
+    let relatedSpoolPath: String
     private let lock = Lock()
     private var spool: UnsafeMutablePointer<FILE>?
+    private var relatedSpool: UnsafeMutablePointer<FILE>?
+    private var relatedSpoolFailure: SnapshotProblem?
+    private(set) var listedRelatedResourcesCount = 0
 
     private var totalResources: Int64 = 0
     private var nonCompliantResources: Int64 = 0
@@ -453,6 +467,7 @@ final class CheckRun: @unchecked Sendable {
             auditTime: plan.auditTime)
         previewLimit = plan.previewLimit
         self.spoolPath = spoolPath
+        relatedSpoolPath = spoolPath + ".related"
         spool = fopen(spoolPath, "w")
         if spool == nil {
             throw SnapshotProblem(file: spoolPath, reason: "cannot write: \(String(cString: strerror(errno)))")
@@ -467,16 +482,48 @@ final class CheckRun: @unchecked Sendable {
             resource: { [self] verdict, location in
                 record(RenderedVerdict(verdict: verdict, renderer: renderer), location: location)
             },
-            remarks: { [self] remarks in add(remarks) })
+            remarks: { [self] remarks in add(remarks) },
+            listedRelatedResources: { [self] draft, resources in listRelatedResources(of: draft, resources) })
     }
 
     var hasFailed: Bool { lock.withLock { failure != nil } }
 
     func closeSpool() throws(SnapshotProblem) {
+        if let relatedSpool {
+            self.relatedSpool = nil
+            if fclose(relatedSpool) != 0 && relatedSpoolFailure == nil {
+                relatedSpoolFailure = SnapshotProblem(
+                    file: relatedSpoolPath, reason: "write failed: \(String(cString: strerror(errno)))")
+            }
+        }
+        if let relatedSpoolFailure { throw relatedSpoolFailure }
         guard let spool else { return }
         self.spool = nil
         if fclose(spool) != 0 {
             throw SnapshotProblem(file: spoolPath, reason: "write failed: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Writes the related resources of `draft`'s finding that are listed apart
+    /// from it, one line each, in the order `resources` yields them.
+    func listRelatedResources(of draft: FindingDraft, _ resources: AnySequence<AuditResource>) {
+        let findingId = renderer.finding(from: draft).findingId
+        lock.withLock {
+            guard failure == nil, relatedSpoolFailure == nil else { return }
+            if relatedSpool == nil {
+                relatedSpool = fopen(relatedSpoolPath, "w")
+                if relatedSpool == nil {
+                    relatedSpoolFailure = SnapshotProblem(
+                        file: relatedSpoolPath, reason: "cannot write: \(String(cString: strerror(errno)))")
+                    return
+                }
+            }
+            guard let relatedSpool else { return }
+            for resource in resources {
+                var line = RelatedResourceList.line(findingId: findingId, resource: resource)
+                _ = line.withUTF8 { fwrite($0.baseAddress, 1, $0.count, relatedSpool) }
+                listedRelatedResourcesCount += 1
+            }
         }
     }
 

@@ -70,6 +70,48 @@ public enum ResourceIdentifier: Sendable, Hashable {
         case .deviceCertificateArn(let arn): return ["deviceCertificateArn": .string(arn)]
         }
     }
+
+    /// The member names of the API's `ResourceIdentifier`, in the model's order.
+    public static let memberNames = [
+        "deviceCertificateId", "caCertificateId", "cognitoIdentityPoolId", "clientId", "policyVersionIdentifier",
+        "account", "iamRoleArn", "roleAliasArn", "issuerCertificateIdentifier", "deviceCertificateArn",
+    ]
+
+    /// An identifier read back from JSON: exactly one member, of the right type;
+    /// nil for anything else (several members, an unknown one, a wrong type).
+    public init?(json: JSONValue) {
+        guard let object = json.objectValue, object.members.count == 1, let member = object.members.first else {
+            return nil
+        }
+        if let text = member.value.stringValue {
+            switch member.key {
+            case "deviceCertificateId": self = .deviceCertificateId(text)
+            case "caCertificateId": self = .caCertificateId(text)
+            case "cognitoIdentityPoolId": self = .cognitoIdentityPoolId(text)
+            case "clientId": self = .clientId(text)
+            case "account": self = .account(text)
+            case "iamRoleArn": self = .iamRoleArn(text)
+            case "roleAliasArn": self = .roleAliasArn(text)
+            case "deviceCertificateArn": self = .deviceCertificateArn(text)
+            default: return nil
+            }
+            return
+        }
+        let inner = member.value
+        switch member.key {
+        case "policyVersionIdentifier":
+            guard let name = inner["policyName"]?.stringValue, let version = inner["policyVersionId"]?.stringValue
+            else { return nil }
+            self = .policyVersion(policyName: name, policyVersionId: version)
+        case "issuerCertificateIdentifier":
+            guard let subject = inner["issuerCertificateSubject"]?.stringValue,
+                let issuerId = inner["issuerId"]?.stringValue,
+                let serial = inner["issuerCertificateSerialNumber"]?.stringValue
+            else { return nil }
+            self = .issuerCertificate(subject: subject, issuerId: issuerId, serialNumber: serial)
+        default: return nil
+        }
+    }
 }
 
 /// `NonCompliantResource` / `RelatedResource`.

@@ -50,6 +50,18 @@ public enum FileSystem {
         return Int64(status.st_size)
     }
 
+    /// Whether `path` exists (after following links).
+    public static func exists(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0
+    }
+
+    /// Whether `path` is a directory (after following links).
+    public static func isDirectory(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+    }
+
     /// The canonical absolute path (`realpath(3)`: every link and `.`/`..` resolved); nil when
     /// it cannot be resolved (`errno` says why: ENOENT, ELOOP, ...).
     public static func realPath(_ path: String) -> String? {

@@ -30,6 +30,8 @@ public struct AuditOptions: Sendable {
     public var progress: ProgressMode = .never
     /// `--follow-links`: read through links that resolve outside the snapshot.
     public var followLinks = false
+    /// `--fail-on SEVERITY`: exit 3 when unsuppressed findings at or above it exist.
+    public var failOn: String?
 
     public enum ProgressMode: Sendable {
         /// On a terminal only.
@@ -63,7 +65,8 @@ public struct UsageError: Error, Sendable, Hashable, CustomStringConvertible {
 
 /// What `fleet-audit audit` reports back to the terminal.
 public struct AuditReport: Sendable {
-    /// 0: every check completed; 1: a check FAILED (outputs written); 2: nothing could be audited.
+    /// `ExitStatus`: 0 every check completed; 1 a check FAILED or a resource was not
+    /// evaluable (outputs written); 2 nothing could be audited; 3 `--fail-on` tripped.
     public var exitStatus: Int32
     /// The human summary for stdout.
     public var summary: String
@@ -75,9 +78,9 @@ public struct AuditReport: Sendable {
 /// Runs `fleet-audit audit`: validates options, opens the snapshot, runs the
 /// executor and renders the summary.
 public enum AuditCommandRunner {
-    public static let exitCompleted: Int32 = 0
-    public static let exitCheckFailed: Int32 = 1
-    public static let exitNothingAudited: Int32 = 2
+    public static let exitCompleted = ExitStatus.complete
+    public static let exitCheckFailed = ExitStatus.incomplete
+    public static let exitNothingAudited = ExitStatus.nothingAudited
 
     /// Makes SIGINT and SIGTERM remove the run's spill files and unfinished outputs before exiting.
     public static func installInterruptCleanup() {
@@ -86,7 +89,8 @@ public enum AuditCommandRunner {
 
     /// Checks the options that do not need the snapshot; throws a usage error.
     public static func validate(_ options: AuditOptions) throws(UsageError) -> (
-        checks: [any AuditCheck.Type], now: AuditTime?, settings: AuditSettings, memoryBudget: Int
+        checks: [any AuditCheck.Type], now: AuditTime?, settings: AuditSettings, memoryBudget: Int,
+        failOn: FailOnThreshold?
     ) {
         var checks = CheckRegistry.all
         if let names = options.checkNames {
@@ -105,11 +109,7 @@ public enum AuditCommandRunner {
             now = parsed
         }
         if let taskId = options.taskId {
-            let allowed = taskId.utf8.allSatisfy { byte in
-                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                    || byte == UInt8(ascii: "-")
-            }
-            guard allowed, (1...40).contains(taskId.count) else {
+            guard APIIdentifier.isValid(taskId, maximumLength: 40, extra: [UInt8(ascii: "-")]) else {
                 throw UsageError("--task-id '\(taskId)' must be 1 to 40 characters of [a-zA-Z0-9-] (the API's taskId)")
             }
         }
@@ -148,7 +148,22 @@ public enum AuditCommandRunner {
             }
             memoryBudget = bytes
         }
-        return (checks, now, settings, memoryBudget)
+        let failOn = try options.failOn.map { text throws(UsageError) in try FailOnThreshold(parsing: text) }
+        return (checks, now, settings, memoryBudget, failOn)
+    }
+
+    /// The summary's last line under `--fail-on`: what tripped it, or that nothing did.
+    static func gateLine(
+        _ threshold: FailOnThreshold, _ tripping: [(name: String, severity: Severity, resources: Int64)]
+    ) -> String {
+        let level = threshold.severity.rawValue
+        guard !tripping.isEmpty else {
+            return "--fail-on \(level): no unsuppressed finding at or above \(level).\n"
+        }
+        let total = tripping.reduce(Int64(0)) { $0 + $1.resources }
+        let checks = tripping.map { "    \($0.severity.rawValue) \($0.name): \($0.resources)\n" }
+        return "--fail-on \(level): \(total) unsuppressed non-compliant resource(s) at or above \(level) "
+            + "(exit status 3):\n" + checks.joined()
     }
 
     /// `134217728`, `128M`, `1G`, `512K` (powers of 1024); nil for anything else.
@@ -172,7 +187,7 @@ public enum AuditCommandRunner {
     public static func run(_ options: AuditOptions, logger: Logger = Logger(label: "fleet-audit")) throws(UsageError)
         -> AuditReport
     {
-        let (checks, now, settings, memoryBudget) = try validate(options)
+        let (checks, now, settings, memoryBudget, failOn) = try validate(options)
         let snapshot: Snapshot
         do {
             snapshot = try Snapshot.open(options.snapshotPath, followLinks: options.followLinks)
@@ -209,10 +224,27 @@ public enum AuditCommandRunner {
         }
         // A resource that could not be evaluated leaves the audit incomplete, as a FAILED check does.
         let incomplete = outcome.task.failedChecks > 0 || outcome.checks.contains { $0.notEvaluableCount > 0 }
-        let status = incomplete ? exitCheckFailed : exitCompleted
+        var summary = AuditSummary.render(outcome, snapshot: snapshot)
+        var gateTripped = false
+        if let failOn {
+            let tripping = failOn.trippingChecks(outcome.checks)
+            gateTripped = !tripping.isEmpty
+            summary += gateLine(failOn, tripping)
+        }
         return AuditReport(
-            exitStatus: status, summary: AuditSummary.render(outcome, snapshot: snapshot), errorLines: errorLines,
-            outcome: outcome)
+            exitStatus: ExitStatus.combining(incomplete: incomplete, gateTripped: gateTripped), summary: summary,
+            errorLines: errorLines, outcome: outcome)
+    }
+}
+
+/// The API's identifier patterns (`[a-zA-Z0-9-]+` for a task id, `[a-zA-Z0-9_-]+` for a finding id).
+enum APIIdentifier {
+    static func isValid(_ text: String, maximumLength: Int, extra: Set<UInt8>) -> Bool {
+        (1...maximumLength).contains(text.utf8.count)
+            && text.utf8.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                    || extra.contains(byte)
+            }
     }
 }
 

@@ -10,6 +10,9 @@ public struct AuditedFinding: Sendable, Hashable {
     public var isSuppressed: Bool
     /// The finding as `findings.json` holds it.
     public var json: JSONValue
+    /// Its related resources: those inline, then those listed apart in
+    /// `related-resources.jsonl` (the device certificates of a revoked intermediate CA).
+    public var relatedResources: [JSONValue] = []
 
     public var nonCompliantResource: JSONValue? { json["nonCompliantResource"] }
 }
@@ -25,44 +28,39 @@ public struct AuditRecord: Sendable {
     public var findings: [AuditedFinding]
 
     public static func load(_ directory: String) throws(MitigationRequestError) -> AuditRecord {
-        let task = try readObject(directory, "audit-task.json")
-        guard let taskId = task["taskId"]?.stringValue else {
-            throw .input("\(directory)/audit-task.json: no taskId (is this a fleet-audit audit directory?)")
-        }
-        let checkNames = task["auditDetails"]?.objectValue?.keys ?? []
-        let sourceObject = try readObject(directory, AuditSource.fileName)
-        guard let source = AuditSource(json: .object(sourceObject)) else {
-            throw .input("\(directory)/\(AuditSource.fileName): missing taskId, accountId, region or times")
-        }
-        guard source.taskId == taskId else {
-            throw .input("\(directory): audit-task.json and \(AuditSource.fileName) are of different tasks")
-        }
-        var findings: [AuditedFinding] = []
-        let path = directory + "/findings.json"
         do throws(SnapshotProblem) {
-            try SnapshotStream(name: path, path: path, form: .object, arrayKey: "findings").forEach {
-                element throws(SnapshotProblem) in
-                let value = try element.value.get()
+            let audit = try AuditDirectory.open(directory)
+            guard let source = audit.source else {
+                throw SnapshotProblem(
+                    file: directory + "/" + AuditSource.fileName,
+                    reason: "not found: a mitigation needs the account the audit ran on")
+            }
+            var findings: [AuditedFinding] = []
+            var positions: [String: Int] = [:]
+            try audit.forEachFinding { value, location throws(SnapshotProblem) in
                 guard let findingId = value["findingId"]?.stringValue, let check = value["checkName"]?.stringValue,
                     let code = value["reasonForNonComplianceCode"]?.stringValue
                 else {
-                    throw element.problem("finding has no findingId, checkName or reasonForNonComplianceCode")
+                    var problem = location
+                    problem.reason = "finding has no findingId, checkName or reasonForNonComplianceCode"
+                    throw problem
                 }
+                positions[findingId] = findings.count
                 findings.append(
                     AuditedFinding(
                         findingId: findingId, checkName: check, reasonCode: code,
-                        isSuppressed: value["isSuppressed"]?.boolValue ?? false, json: value))
+                        isSuppressed: value["isSuppressed"]?.boolValue ?? false, json: value,
+                        relatedResources: value["relatedResources"]?.arrayValue ?? []))
             }
-        } catch {
-            throw .input(error.description)
-        }
-        return AuditRecord(
-            directory: directory, taskId: taskId, checkNames: checkNames, source: source, findings: findings)
-    }
-
-    private static func readObject(_ directory: String, _ name: String) throws(MitigationRequestError) -> JSONObject {
-        do throws(SnapshotProblem) {
-            return try Snapshot.readObject(at: directory + "/" + name)
+            // Audits written before related-resources.jsonl existed carry everything inline.
+            if FileSystem.exists(audit.relatedResourcesPath) {
+                try audit.forEachListedRelatedResource { findingId, resource throws(SnapshotProblem) in
+                    if let position = positions[findingId] { findings[position].relatedResources.append(resource) }
+                }
+            }
+            return AuditRecord(
+                directory: directory, taskId: audit.taskId, checkNames: audit.checkRunStatuses.map(\.checkName),
+                source: source, findings: findings)
         } catch {
             throw .input(error.description)
         }

@@ -179,7 +179,7 @@ public enum MitigationExecutor {
         let findings = try target.select(from: audit)
         let taskId = request.taskId ?? FindingIdentity.randomTaskId()
         let reportDirectory = request.reportDirectory ?? (request.auditDirectory + "/mitigations/" + taskId)
-        if exists(reportDirectory) && !OutputDirectory.isEmpty(reportDirectory) {
+        if FileSystem.exists(reportDirectory) && !OutputDirectory.isEmpty(reportDirectory) {
             guard request.force else {
                 throw .input(
                     "report directory \(reportDirectory) is not empty (a task \(taskId) already exists? "
@@ -337,13 +337,13 @@ public enum MitigationExecutor {
 
     static func validateOutput(_ output: String, input: String, force: Bool = false) throws(MitigationRequestError) {
         if let refusal = OutputLocation.refusal(output, option: "--out", snapshot: input) { throw .usage(refusal) }
-        let inputReal = realPath(input)
-        if let outputReal = realPath(output) {
+        let inputReal = FileSystem.realPath(input)
+        if let outputReal = FileSystem.realPath(output) {
             if outputReal == inputReal { throw .usage("--out must not be the input snapshot") }
             if !OutputDirectory.isEmpty(output) {
                 // --force replaces a previous new snapshot (it has a manifest), never other files.
                 guard force else { throw .usage("--out \(output) exists and is not empty (--force replaces it)") }
-                guard exists(output + "/" + SnapshotFile.manifest.jsonName) else {
+                guard FileSystem.exists(output + "/" + SnapshotFile.manifest.jsonName) else {
                     throw .usage(
                         "--out \(output) is not empty and holds no snapshot (no manifest.json); --force only "
                             + "replaces a previous output")
@@ -353,23 +353,13 @@ public enum MitigationExecutor {
         // A new directory inside the input would change the input.
         let trimmed = output.hasSuffix("/") ? String(output.dropLast()) : output
         let parent = trimmed.lastIndex(of: "/").map { String(trimmed[..<$0]) } ?? "."
-        if let parentReal = realPath(parent.isEmpty ? "/" : parent), let inputReal,
+        if let parentReal = FileSystem.realPath(parent.isEmpty ? "/" : parent), let inputReal,
             parentReal == inputReal || parentReal.hasPrefix(inputReal + "/")
         {
             throw .usage("--out must not be inside the input snapshot")
         }
     }
 
-    static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
-    }
-
-    static func exists(_ path: String) -> Bool {
-        var status = stat()
-        return stat(path, &status) == 0
-    }
 }
 
 extension AuditTime {

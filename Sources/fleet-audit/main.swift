@@ -17,7 +17,8 @@ struct FleetAudit: ParsableCommand {
         commandName: "fleet-audit",
         abstract: "Offline AWS IoT Device Defender audit of exported configuration snapshots.",
         subcommands: [
-            Audit.self, Mitigate.self, Logging.self, TestAuthorization.self, Checks.self, Export.self, Generate.self,
+            Audit.self, Diff.self, Findings.self, RelatedResources.self, Mitigate.self, Logging.self,
+            TestAuthorization.self, Checks.self, Export.self, Generate.self,
         ])
 }
 
@@ -25,11 +26,12 @@ struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run an on-demand audit (like `aws iot start-on-demand-audit-task`) on a snapshot.",
         discussion: """
-            Writes DIR/audit-task.json (describe-audit-task) and DIR/findings.json (list-audit-findings).
-            Exit status: 0 every check completed and every resource was evaluated; 1 the audit is incomplete
-            (a check FAILED, or a resource could not be evaluated; outputs are written); 2 nothing could be
-            audited; 64 usage error.
-            """)
+            Writes DIR/audit-task.json (describe-audit-task), DIR/findings.json (list-audit-findings) and \
+            DIR/related-resources.jsonl (what `fleet-audit related-resources` lists apart from its finding). \
+            --fail-on SEVERITY exits 3 when unsuppressed findings at or above it exist.
+
+
+            """ + ExitStatus.helpTable)
 
     @Argument(help: "The snapshot directory.")
     var snapshot: String
@@ -93,6 +95,13 @@ struct Audit: ParsableCommand {
         help: "Read through symbolic links that lead outside the snapshot (refused by default).")
     var followLinks = false
 
+    @Option(
+        name: .customLong("fail-on"),
+        help: ArgumentHelp(
+            "Exit 3 when unsuppressed findings at or above this severity exist: CRITICAL, HIGH, MEDIUM or LOW.",
+            valueName: "SEVERITY"))
+    var failOn: String?
+
     var options: AuditOptions {
         var options = AuditOptions(
             snapshotPath: snapshot, outputPath: out,
@@ -102,6 +111,7 @@ struct Audit: ParsableCommand {
         options.spillDirectory = spillDirectory
         options.progress = quiet ? .never : progress ? .always : .auto
         options.followLinks = followLinks
+        options.failOn = failOn
         return options
     }
 
@@ -127,16 +137,144 @@ struct Audit: ParsableCommand {
     }
 }
 
+struct Diff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare two audits of one account: new, resolved and persisting non-compliant resources.",
+        discussion: """
+            OLD and NEW are audit output directories (fleet-audit audit --out). Findings are matched by check, \
+            resource identifier and reason code. A finding suppressed in NEW is listed apart (SUPPRESSED) and never \
+            counts as new; one of OLD whose check FAILED in NEW, or was not run, is NOT RE-ASSESSED, not resolved. \
+            --output json prints the same as a JSON document (docs/daily-audits.md describes it). \
+            --fail-on SEVERITY exits 3 when NEW has new findings at or above it. A check FAILED in either audit, \
+            or a finding not re-assessed, makes the diff incomplete (exit 1).
+
+
+            """ + ExitStatus.helpTable)
+
+    @Argument(help: "The earlier audit's output directory.")
+    var old: String
+
+    @Argument(help: "The later audit's output directory.")
+    var new: String
+
+    @Option(name: .long, help: "text (default) or json.")
+    var output = "text"
+
+    @Option(
+        name: .customLong("fail-on"),
+        help: ArgumentHelp(
+            "Exit 3 when new findings at or above this severity exist: CRITICAL, HIGH, MEDIUM or LOW.",
+            valueName: "SEVERITY"))
+    var failOn: String?
+
+    var options: DiffOptions { DiffOptions(oldDirectory: old, newDirectory: new, output: output, failOn: failOn) }
+
+    func validate() throws {
+        _ = try usageErrorExits { () throws(UsageError) in try DiffCommandRunner.validate(options) }
+    }
+
+    func run() throws {
+        let report = try usageErrorExits { () throws(UsageError) in try DiffCommandRunner.run(options) }
+        if output == "json" {
+            printToStandardError(report.errorLines)
+            print(TerminalOutput.jsonForTerminal(report.output), terminator: "")
+            if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+        } else {
+            try finish(errorLines: report.errorLines, summary: report.output, exitStatus: report.exitStatus)
+        }
+    }
+}
+
+struct Findings: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print an audit's findings, filtered, as `aws iot list-audit-findings --task-id` does.",
+        discussion: """
+            Prints {"findings": [...]} in the layout of DIR/findings.json. --check-name, --resource-identifier and \
+            --[no-]list-suppressed-findings mean what they mean to the API: without either suppression flag both \
+            suppressed and unsuppressed findings are listed. --severity is FleetAudit's own filter.
+
+
+            """ + ExitStatus.helpTable)
+
+    @Argument(help: "The audit's output directory (fleet-audit audit --out).")
+    var directory: String
+
+    @Option(name: .customLong("check-name"), help: "Only the findings of this check.")
+    var checkName: String?
+
+    @Option(
+        name: .customLong("resource-identifier"),
+        help: "Only the findings of this ResourceIdentifier: JSON, inline or file://path.")
+    var resourceIdentifier: String?
+
+    @Flag(
+        name: .customLong("list-suppressed-findings"), inversion: .prefixedNo,
+        help: "Only suppressed findings (--no-…: only unsuppressed ones; neither: both).")
+    var listSuppressedFindings: Bool?
+
+    @Option(name: .long, help: "Only the findings of this severity: CRITICAL, HIGH, MEDIUM or LOW.")
+    var severity: String?
+
+    var options: FindingsOptions {
+        FindingsOptions(
+            directory: directory, checkName: checkName, resourceIdentifier: resourceIdentifier,
+            listSuppressedFindings: listSuppressedFindings, severity: severity)
+    }
+
+    func validate() throws {
+        _ = try usageErrorExits { () throws(UsageError) in try FindingsCommandRunner.filter(options) }
+    }
+
+    func run() throws {
+        try finishStreamed(
+            usageErrorExits { () throws(UsageError) in try FindingsCommandRunner.run(options, emit: printJSON) })
+    }
+}
+
+struct RelatedResources: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "related-resources",
+        abstract: "Print a finding's related resources (like `aws iot list-related-resources-for-audit-finding`).",
+        discussion: """
+            Prints {"relatedResources": [...]}. As in AWS, the device certificates of an \
+            INTERMEDIATE_CA_REVOKED_FOR_ACTIVE_DEVICE_CERTIFICATES_CHECK finding are listed only here \
+            (from DIR/related-resources.jsonl), not in the finding. A finding id that is not in \
+            DIR/findings.json exits 2.
+
+
+            """ + ExitStatus.helpTable)
+
+    @Argument(help: "The audit's output directory (fleet-audit audit --out).")
+    var directory: String
+
+    @Option(name: .customLong("finding-id"), help: "The finding's findingId.")
+    var findingId: String
+
+    func validate() throws {
+        try usageErrorExits { () throws(UsageError) in try RelatedResourcesCommandRunner.validate(findingId: findingId)
+        }
+    }
+
+    func run() throws {
+        try finishStreamed(
+            usageErrorExits { () throws(UsageError) in
+                try RelatedResourcesCommandRunner.run(directory: directory, findingId: findingId, emit: printJSON)
+            })
+    }
+}
+
 struct Mitigate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Apply mitigation actions to audit findings (like `aws iot start-audit-mitigation-actions-task`).",
         discussion: """
-            Writes a full new snapshot to --out with the actions applied (the input is never changed) and
-            the task's records to --report (default AUDIT_DIR/mitigations/TASK_ID/): mitigation-task.json,
-            executions.json and sns-outbox.jsonl. --target and --audit-check-to-actions-mapping take the
-            AWS CLI's JSON, inline or file://path.
-            Exit status: 0 task COMPLETED, 1 task FAILED (records written), 2 nothing could be mitigated, 64 usage error.
-            """)
+            Writes a full new snapshot to --out with the actions applied (the input is never changed) and \
+            the task's records to --report (default AUDIT_DIR/mitigations/TASK_ID/): mitigation-task.json, \
+            executions.json and sns-outbox.jsonl. --target and --audit-check-to-actions-mapping take the \
+            AWS CLI's JSON, inline or file://path. \
+            A task that ends FAILED exits 1 (records written); one that could not start exits 2.
+
+
+            """ + ExitStatus.helpTable)
 
     @Argument(help: "The snapshot directory the audit ran on.")
     var snapshot: String
@@ -198,7 +336,8 @@ struct Mitigate: ParsableCommand {
 
 struct Logging: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show v1 and v2 AWS IoT logging side by side and the effective state (the console's Settings page).")
+        abstract: "Show v1 and v2 AWS IoT logging side by side and the effective state (the console's Settings page).",
+        discussion: ExitStatus.helpTable)
 
     @Argument(help: "The snapshot directory.")
     var snapshot: String
@@ -218,10 +357,12 @@ struct TestAuthorization: ParsableCommand {
         commandName: "test-authorization",
         abstract: "Evaluate IoT policies for actions on resources (like `aws iot test-authorization`), offline.",
         discussion: """
-            Prints the TestAuthorizationResponse JSON; each result also names its decidingStatement.
-            Attached policies come from policy-targets.json (the principal's, and its things' thing groups'),
+            Prints the TestAuthorizationResponse JSON; each result also names its decidingStatement. \
+            Attached policies come from policy-targets.json (the principal's, and its things' thing groups'), \
             the thing context from thing-principals.json and things.json.
-            """)
+
+
+            """ + ExitStatus.helpTable)
 
     @Argument(help: "The snapshot directory.")
     var snapshot: String
@@ -275,7 +416,8 @@ struct TestAuthorization: ParsableCommand {
 
 struct Checks: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List every registered check with its severity, resource type and reason codes.")
+        abstract: "List every registered check with its severity, resource type and reason codes.",
+        discussion: ExitStatus.helpTable)
 
     func run() {
         print(CheckCatalog.render(), terminator: "")
@@ -284,7 +426,8 @@ struct Checks: ParsableCommand {
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show how to export a snapshot from an AWS account (scripts/export-snapshot.sh).")
+        abstract: "Show how to export a snapshot from an AWS account (scripts/export-snapshot.sh).",
+        discussion: ExitStatus.helpTable)
 
     func run() {
         print(ExportInstructions.render(), terminator: "")
@@ -295,10 +438,12 @@ struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a deterministic fleet snapshot with planted violations (for benchmarks and tests).",
         discussion: """
-            Writes DIR as an exported snapshot of N devices (certificates with real PEMs, policies, things,
-            principals, groups, a day of connection logs) and DIR/expected-counts.json: what an audit of it
+            Writes DIR as an exported snapshot of N devices (certificates with real PEMs, policies, things, \
+            principals, groups, a day of connection logs) and DIR/expected-counts.json: what an audit of it \
             must report for every check. The same --seed gives the same bytes.
-            """)
+
+
+            """ + ExitStatus.helpTable)
 
     @Option(name: .long, help: "Number of devices.")
     var devices: Int
@@ -342,6 +487,27 @@ func finish(errorLines: [String], summary: String, exitStatus: Int32) throws {
     printToStandardError(errorLines)
     print(TerminalOutput.escapeLines(summary), terminator: "")
     if exitStatus != 0 { throw ExitCode(exitStatus) }
+}
+
+/// A library call whose `UsageError` means the command line is wrong: exit 64 with its text.
+func usageErrorExits<Value>(_ body: () throws(UsageError) -> Value) throws -> Value {
+    do {
+        return try body()
+    } catch {
+        throw ValidationError(TerminalOutput.escape(error.description))
+    }
+}
+
+/// The end of a command that wrote its stdout as it went: error lines, then the exit status.
+func finishStreamed(_ report: CommandReport) throws {
+    printToStandardError(report.errorLines)
+    if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+}
+
+/// JSON text to stdout as it is produced; characters a terminal would act on are
+/// written as `\uNNNN` escapes (the decoded strings are unchanged).
+func printJSON(_ text: String) {
+    print(TerminalOutput.jsonForTerminal(text), terminator: "")
 }
 
 func printToStandardError(_ lines: [String]) {

@@ -39,17 +39,23 @@ import Testing
                 Fixtures.viaIntermediate.device(status: "PENDING_TRANSFER"),
             ]),
         ])
-        let (outcome, _) = try runAudit(snapshot, checks: [IntermediateCARevokedCheck.self])
+        let (outcome, output) = try runAudit(snapshot, checks: [IntermediateCARevokedCheck.self])
         let check = try #require(outcome.checks.first)
         #expect(check.details.totalResourcesCount == 1)
         #expect(check.details.message == nil)
         let finding = try #require(check.preview.first)
         #expect(finding.nonCompliantResource.resourceType == .issuerCertificate)
+        // As in AWS (ListRelatedResourcesForAuditFinding), the certificates are listed apart, one a line.
+        #expect(finding.relatedResources.isEmpty)
+        let line = RelatedResourceList.line(
+            findingId: finding.findingId,
+            resource: AuditResource(.deviceCertificate, .deviceCertificateArn(Fixtures.viaIntermediate.arn)))
+        #expect(String(decoding: output.read(RelatedResourceList.fileName), as: UTF8.self) == line + line)
         #expect(
-            finding.relatedResources == [
-                AuditResource(.deviceCertificate, .deviceCertificateArn(Fixtures.viaIntermediate.arn)),
-                AuditResource(.deviceCertificate, .deviceCertificateArn(Fixtures.viaIntermediate.arn)),
-            ])
+            line
+                == #"{"findingId":""# + finding.findingId
+                + #"","resourceType":"DEVICE_CERTIFICATE","resourceIdentifier":{"deviceCertificateArn":""#
+                + Fixtures.viaIntermediate.arn + "\"}}\n")
         #expect(
             finding.reasonForNonCompliance
                 == "Intermediate CA CN=Fixture Intermediate CA,O=FleetAudit Fixtures (serial "

@@ -116,10 +116,18 @@ import Testing
             return
         }
         #expect(subject == "CN=FleetAudit Workshop Field CA,O=FleetAudit Workshop")
+        // As in AWS, the affected certificates are listed apart (related-resources), not inline.
+        #expect(intermediate.relatedResources.isEmpty)
+        var listed = ""
+        _ = try RelatedResourcesCommandRunner.run(directory: out.path, findingId: intermediate.findingId) {
+            listed += $0
+        }
         #expect(
-            intermediate.relatedResources.map(\.resourceIdentifier) == [
-                .deviceCertificateArn("arn:aws:iot:us-east-1:123456789012:cert/\(ids["workshop-gateway-02"] ?? "?")"),
-                .deviceCertificateArn("arn:aws:iot:us-east-1:123456789012:cert/\(ids["workshop-sensor-09"] ?? "?")"),
+            try JSONParser.parse(listed).get()["relatedResources"]?.arrayValue?.compactMap {
+                $0["resourceIdentifier"]?["deviceCertificateArn"]?.stringValue
+            } == [
+                "arn:aws:iot:us-east-1:123456789012:cert/\(ids["workshop-gateway-02"] ?? "?")",
+                "arn:aws:iot:us-east-1:123456789012:cert/\(ids["workshop-sensor-09"] ?? "?")",
             ])
     }
 

@@ -14,7 +14,9 @@ import FleetAuditX509
 /// non-compliant when at least one ACTIVE or PENDING_TRANSFER device certificate
 /// of `certificates.json` has it in its issuing chain (issuer, issuer's issuer,
 /// ...). The finding's resource is `ISSUER_CERTIFICATE`; the affected device
-/// certificates are its related resources (`deviceCertificateArn`).
+/// certificates are its related resources (`deviceCertificateArn`), listed, as
+/// AWS lists them, only through `fleet-audit related-resources`
+/// (`related-resources.jsonl`), never inline.
 ///
 /// A reducing check: the intermediates and their revocation come first (facts),
 /// then each element of `certificates.json` contributes, on the workers, the
@@ -181,24 +183,26 @@ public struct IntermediateCARevokedCheck: ReducingCheck {
                     reporter.resource(.compliant)
                     continue
                 }
-                let related = intermediate.affected.map { id, arn in
+                // As in AWS, the affected certificates are not inline: they are
+                // listed through related-resources (ListRelatedResourcesForAuditFinding),
+                // written one by one from the compact ids.
+                let related = intermediate.affected.lazy.map { id, arn in
                     AuditResource(
                         .deviceCertificate,
                         .deviceCertificateArn(arn ?? "arn:aws:iot:\(region):\(context.accountId):cert/\(id.hex)"))
                 }
-                reporter.resource(
-                    .nonCompliant([
-                        FindingDraft(
-                            resource: AuditResource(
-                                .issuerCertificate,
-                                .issuerCertificate(
-                                    subject: certificate.subject.description, issuerId: certificate.fingerprint,
-                                    serialNumber: certificate.serialNumberHex)),
-                            relatedResources: related, reasonCode: Self.reasonCode,
-                            reason: "Intermediate CA \(certificate.subject) (serial \(certificate.serialNumberHex), "
-                                + "\(intermediate.authority.source)) was revoked by its issuer \(certificate.issuer) "
-                                + "(\(list)); \(related.count) active device certificate(s) chain to it.")
-                    ]))
+                let draft = FindingDraft(
+                    resource: AuditResource(
+                        .issuerCertificate,
+                        .issuerCertificate(
+                            subject: certificate.subject.description, issuerId: certificate.fingerprint,
+                            serialNumber: certificate.serialNumberHex)),
+                    reasonCode: Self.reasonCode,
+                    reason: "Intermediate CA \(certificate.subject) (serial \(certificate.serialNumberHex), "
+                        + "\(intermediate.authority.source)) was revoked by its issuer \(certificate.issuer) "
+                        + "(\(list)); \(intermediate.affected.count) active device certificate(s) chain to it.")
+                reporter.resource(.nonCompliant([draft]))
+                reporter.listRelatedResources(of: draft, related)
             }
         }
     }

@@ -126,7 +126,7 @@ enum FindingCertificates {
             return [id]
         }
         var ids: [String] = []
-        for related in finding.json["relatedResources"]?.arrayValue ?? [] {
+        for related in finding.relatedResources {
             if let arn = related["resourceIdentifier"]?["deviceCertificateArn"]?.stringValue,
                 let slash = arn.lastIndex(of: "/"), arn[..<slash].hasSuffix(":cert")
             {
