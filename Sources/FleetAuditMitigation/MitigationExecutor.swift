@@ -366,10 +366,7 @@ public enum MitigationExecutor {
         return String(cString: resolved)
     }
 
-    static func exists(_ path: String) -> Bool {
-        var status = stat()
-        return stat(path, &status) == 0
-    }
+    static func exists(_ path: String) -> Bool { FileSystem.exists(path) }
 }
 
 extension AuditTime {
