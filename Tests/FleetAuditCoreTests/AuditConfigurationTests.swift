@@ -260,3 +260,54 @@ import Testing
         }
     }
 }
+
+/// The new members (errorCode, scheduledAuditName, isSuppressed, the suppressed
+/// count) and the suppressions file against botocore's IoT model, strictly.
+@Suite struct ConfigurationSchemaTests {
+    func validate(_ file: String, shape: String, extra: [String] = []) throws -> (Int32, String) {
+        let arguments =
+            [DefenderSchemaTests.validator, "--shape", shape] + extra.flatMap { ["--allow-extra", $0] } + [file]
+        let result = try runProgram("/usr/bin/env", ["python3"] + arguments)
+        return (result.status, result.stderr)
+    }
+
+    @Test func aScheduledAuditWithADisabledCheckAndASuppressedFindingMatchesTheModel() throws {
+        typealias Fixtures = CertificateFixtures
+        let snapshot = TemporarySnapshot([
+            "certificates.json": CertificateFixture.file([Fixtures.expired.device(), Fixtures.expiring.device()]),
+            "audit-configuration.json": #"""
+                {"auditCheckConfigurations": {"DEVICE_CERTIFICATE_EXPIRING_CHECK": {"enabled": true}}}
+                """#,
+        ])
+        let scratch = TemporaryDirectory()
+        let suppressions = scratch.file("suppressions.json")
+        _ = try SuppressionsCommand.add(
+            file: suppressions,
+            SuppressionEdit(
+                checkName: "DEVICE_CERTIFICATE_EXPIRING_CHECK",
+                resourceIdentifier: "deviceCertificateId=\(Fixtures.expiring.id)", expirationDate: "2027-01-01",
+                description: "replacement ordered")
+        ).get()
+        let out = TemporaryDirectory()
+        var options = AuditOptions(
+            snapshotPath: snapshot.path, outputPath: out.path,
+            checkNames: ["DEVICE_CERTIFICATE_EXPIRING_CHECK", "DEVICE_CERTIFICATE_AGE_CHECK"], workers: 1)
+        options.scheduledAuditName = "AWSIoTDeviceDefenderDailyAudit"
+        options.suppressionsPath = "file://" + suppressions
+        let report = try AuditCommandRunner.run(options)
+        let details = report.outcome?.task.auditDetails.map(\.1)
+        #expect(details?.map(\.suppressedNonCompliantResourcesCount) == [1, 0])
+        #expect(details?.map(\.errorCode) == [nil, "AUDIT_CHECK_DISABLED"])
+        let task = try validate(out.file("audit-task.json"), shape: "DescribeAuditTaskResponse", extra: ["taskId"])
+        #expect(task.0 == 0, "\(task.1)")
+        let findings = try validate(out.file("findings.json"), shape: "ListAuditFindingsResponse")
+        #expect(findings.0 == 0, "\(findings.1)")
+        let listed = scratch.write(
+            "listed.json",
+            try SuppressionsCommand.list(file: suppressions, checkName: nil, resourceIdentifier: nil).get())
+        for file in [suppressions, listed] {
+            let result = try validate(file, shape: "ListAuditSuppressionsResponse")
+            #expect(result.0 == 0, "\(result.1)")
+        }
+    }
+}
