@@ -196,7 +196,9 @@ public struct AuditConfiguration: Sendable, Hashable {
                 if settings["roleArn"] != nil, roleArn == nil { problem("\(member).roleArn is not a string") }
                 switch settings["targetArn"] {
                 case .string(let arn)? where !arn.isEmpty:
-                    if enabled { configuration.notificationTarget = AuditNotificationTarget(targetArn: arn, roleArn: roleArn) }
+                    if enabled {
+                        configuration.notificationTarget = AuditNotificationTarget(targetArn: arn, roleArn: roleArn)
+                    }
                 case nil where !enabled:
                     break
                 case let other:

@@ -96,7 +96,8 @@ public struct AuditSuppressions: Sendable, Hashable {
         for (index, element) in elements.enumerated() {
             switch AuditSuppression.parse(element, checks: checks) {
             case .success(let entry): entries.append(entry)
-            case .failure(let reason): problems.append(SnapshotProblem(file: file, elementIndex: index, reason: reason.text))
+            case .failure(let reason):
+                problems.append(SnapshotProblem(file: file, elementIndex: index, reason: reason.text))
             }
         }
         guard problems.isEmpty else { throw InputRejected(problems) }
@@ -113,11 +114,13 @@ public struct InputReason: Error, Sendable, Hashable, ExpressibleByStringInterpo
 
 extension AuditSuppression {
     /// One element of `suppressions[]`; the failure is the reason, naming the member.
-    public static func parse(_ element: JSONValue, checks: [CheckDescription]) -> Result<AuditSuppression, InputReason> {
+    public static func parse(_ element: JSONValue, checks: [CheckDescription]) -> Result<AuditSuppression, InputReason>
+    {
         guard let object = element.objectValue else { return .failure("is \(element.typeName), not an object") }
         guard let name = object["checkName"]?.stringValue else { return .failure("checkName is missing") }
         guard let check = checks.first(where: { $0.name == name || $0.aliases.contains(name) }) else {
-            return .failure("checkName \(name): unknown check; valid names: \(checks.map(\.name).joined(separator: ", "))")
+            return .failure(
+                "checkName \(name): unknown check; valid names: \(checks.map(\.name).joined(separator: ", "))")
         }
         let resource: ResourceIdentifier
         switch ResourceIdentifier.parse(object["resourceIdentifier"], for: check) {
@@ -128,21 +131,24 @@ extension AuditSuppression {
         switch object["suppressIndefinitely"] {
         case nil, .null?: break
         case .bool(let flag)?: indefinitely = flag
-        case let other?: return .failure(InputReason("suppressIndefinitely is \(JSONWriter.compact(other)); expected true or false"))
+        case let other?:
+            return .failure(InputReason("suppressIndefinitely is \(JSONWriter.compact(other)); expected true or false"))
         }
         var expiration: AuditTime? = nil
         switch object["expirationDate"] {
         case nil, .null?: break
         case let value?:
             guard let time = AuditTime(suppressionDate: value) else {
-                return .failure(InputReason(
-                    "expirationDate is \(JSONWriter.compact(value)); expected an ISO 8601 date or time "
-                        + "(2026-12-31 or 2026-12-31T00:00:00Z) or epoch seconds"))
+                return .failure(
+                    InputReason(
+                        "expirationDate is \(JSONWriter.compact(value)); expected an ISO 8601 date or time "
+                            + "(2026-12-31 or 2026-12-31T00:00:00Z) or epoch seconds"))
             }
             expiration = time
         }
         if !indefinitely && expiration == nil {
-            return .failure(InputReason("has neither an expirationDate nor suppressIndefinitely: true (it would never apply)"))
+            return .failure(
+                InputReason("has neither an expirationDate nor suppressIndefinitely: true (it would never apply)"))
         }
         var description: String? = nil
         switch object["description"] {
@@ -199,8 +205,9 @@ extension ResourceIdentifier {
     /// A suppression's `resourceIdentifier` for `check`: exactly the one member
     /// the check's findings carry, with every nested member, so that matching is
     /// equality of all members.
-    public static func parse(_ value: JSONValue?, for check: CheckDescription) -> Result<ResourceIdentifier, InputReason>
-    {
+    public static func parse(_ value: JSONValue?, for check: CheckDescription) -> Result<
+        ResourceIdentifier, InputReason
+    > {
         guard let value else { return .failure(InputReason("has no resourceIdentifier")) }
         guard let object = value.objectValue else {
             return .failure(InputReason("resourceIdentifier is \(value.typeName), not an object"))
@@ -215,7 +222,8 @@ extension ResourceIdentifier {
         }
         func text(_ value: JSONValue, _ path: String) -> Result<String, InputReason> {
             guard let string = value.stringValue, !string.isEmpty else {
-                return .failure(InputReason("resourceIdentifier.\(path) is \(JSONWriter.compact(value)); expected a string"))
+                return .failure(
+                    InputReason("resourceIdentifier.\(path) is \(JSONWriter.compact(value)); expected a string"))
             }
             return .success(string)
         }
@@ -226,7 +234,8 @@ extension ResourceIdentifier {
             }
             guard Set(inner.keys) == Set(names), inner.members.count == names.count else {
                 return .failure(
-                    InputReason("\(path) has \(inner.keys.joined(separator: ", ")); expected \(names.joined(separator: ", "))"))
+                    InputReason(
+                        "\(path) has \(inner.keys.joined(separator: ", ")); expected \(names.joined(separator: ", "))"))
             }
             var values: [String] = []
             for name in names {
@@ -239,7 +248,9 @@ extension ResourceIdentifier {
         }
         switch check.resourceType {
         case .iotPolicy:
-            return nested(["policyName", "policyVersionId"]).map { .policyVersion(policyName: $0[0], policyVersionId: $0[1]) }
+            return nested(["policyName", "policyVersionId"]).map {
+                .policyVersion(policyName: $0[0], policyVersionId: $0[1])
+            }
         case .issuerCertificate:
             return nested(["issuerCertificateSubject", "issuerId", "issuerCertificateSerialNumber"]).map {
                 .issuerCertificate(subject: $0[0], issuerId: $0[1], serialNumber: $0[2])

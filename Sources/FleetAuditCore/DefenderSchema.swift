@@ -229,7 +229,8 @@ public struct AuditTaskDescription: Sendable, Hashable {
 
     public static func == (lhs: AuditTaskDescription, rhs: AuditTaskDescription) -> Bool {
         lhs.taskId == rhs.taskId && lhs.taskStartTime == rhs.taskStartTime
-            && lhs.scheduledAuditName == rhs.scheduledAuditName && lhs.auditDetails.elementsEqual(rhs.auditDetails, by: { $0 == $1 })
+            && lhs.scheduledAuditName == rhs.scheduledAuditName
+            && lhs.auditDetails.elementsEqual(rhs.auditDetails, by: { $0 == $1 })
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -246,24 +247,24 @@ public struct AuditTaskDescription: Sendable, Hashable {
     /// Member order follows botocore's `DescribeAuditTaskResponse`.
     public var json: JSONValue {
         var object = JSONObject([
-                ("taskId", .string(taskId)),
-                // A failed check does not fail the task: the task itself ran to the end.
-                ("taskStatus", .string("COMPLETED")),
-                ("taskType", .string(taskType)),
-                ("taskStartTime", .string(taskStartTime.iso8601)),
-                (
-                    "taskStatistics",
-                    [
-                        "totalChecks": .integer(Int64(auditDetails.count)),
-                        "inProgressChecks": 0,
-                        "waitingForDataCollectionChecks": 0,
-                        "compliantChecks": .integer(Int64(compliantChecks)),
-                        "nonCompliantChecks": .integer(Int64(nonCompliantChecks)),
-                        "failedChecks": .integer(Int64(failedChecks)),
-                        "canceledChecks": 0,
-                    ]
-                ),
-            ])
+            ("taskId", .string(taskId)),
+            // A failed check does not fail the task: the task itself ran to the end.
+            ("taskStatus", .string("COMPLETED")),
+            ("taskType", .string(taskType)),
+            ("taskStartTime", .string(taskStartTime.iso8601)),
+            (
+                "taskStatistics",
+                [
+                    "totalChecks": .integer(Int64(auditDetails.count)),
+                    "inProgressChecks": 0,
+                    "waitingForDataCollectionChecks": 0,
+                    "compliantChecks": .integer(Int64(compliantChecks)),
+                    "nonCompliantChecks": .integer(Int64(nonCompliantChecks)),
+                    "failedChecks": .integer(Int64(failedChecks)),
+                    "canceledChecks": 0,
+                ]
+            ),
+        ])
         if let scheduledAuditName { object["scheduledAuditName"] = .string(scheduledAuditName) }
         object["auditDetails"] = .object(JSONObject(auditDetails.map { ($0.0, $0.1.json) }))
         return .object(object)

@@ -70,7 +70,8 @@ public enum SuppressionsCommand {
             break
         }
         if let description = edit.description, description.count > descriptionLimit {
-            return .failure(.usage("--description is \(description.count) characters; the limit is \(descriptionLimit)"))
+            return .failure(
+                .usage("--description is \(description.count) characters; the limit is \(descriptionLimit)"))
         }
         let suppression = AuditSuppression(
             checkName: key.check.name, resource: key.resource, expirationDate: expiration,

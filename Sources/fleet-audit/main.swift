@@ -17,7 +17,8 @@ struct FleetAudit: ParsableCommand {
         commandName: "fleet-audit",
         abstract: "Offline AWS IoT Device Defender audit of exported configuration snapshots.",
         subcommands: [
-            Audit.self, Mitigate.self, Suppressions.self, Logging.self, TestAuthorization.self, Checks.self, Export.self, Generate.self,
+            Audit.self, Mitigate.self, Suppressions.self, Logging.self, TestAuthorization.self, Checks.self,
+            Export.self, Generate.self,
         ])
 }
 
@@ -301,7 +302,8 @@ struct Suppressions: ParsableCommand {
 
         func run() throws {
             try finishSuppressions(
-                SuppressionsCommand.remove(file: file.file, checkName: checkName, resourceIdentifier: resourceIdentifier))
+                SuppressionsCommand.remove(
+                    file: file.file, checkName: checkName, resourceIdentifier: resourceIdentifier))
         }
     }
 }

@@ -106,11 +106,15 @@ import Testing
     @Test(arguments: [
         (
             configuration(#""NO_SUCH_CHECK": {"enabled": true}, "LOGGING_DISABLED_CHECK": {"enabled": true}"#),
-            ["audit-configuration.json: auditCheckConfigurations.NO_SUCH_CHECK: unknown check; valid names: \(validNames)"]
+            [
+                "audit-configuration.json: auditCheckConfigurations.NO_SUCH_CHECK: unknown check; valid names: \(validNames)"
+            ]
         ),
         (
             configuration(#""LOGGING_DISABLED_CHECK": {"enabled": "yes"}"#),
-            [#"audit-configuration.json: auditCheckConfigurations.LOGGING_DISABLED_CHECK.enabled is "yes"; expected true or false"#]
+            [
+                #"audit-configuration.json: auditCheckConfigurations.LOGGING_DISABLED_CHECK.enabled is "yes"; expected true or false"#
+            ]
         ),
         (
             configuration(
@@ -183,7 +187,8 @@ import Testing
                 "auditDetails",
             ])
         #expect(report.summary.hasPrefix("Audit task config-task (SCHEDULED_AUDIT_TASK)"))
-        let (onDemand, onDemandOut) = try run(["logging-options.json": Self.logging], checks: ["LOGGING_DISABLED_CHECK"])
+        let (onDemand, onDemandOut) = try run(
+            ["logging-options.json": Self.logging], checks: ["LOGGING_DISABLED_CHECK"])
         #expect(onDemand.exitStatus == 0)
         let plain = try JSONParser.parse(onDemandOut.read("audit-task.json")).get()
         #expect(plain["taskType"] == "ON_DEMAND_AUDIT_TASK")
@@ -238,7 +243,8 @@ import Testing
                     "suppressedNonCompliantResourcesCount": 0,
                     "message": .string(
                         "audit-configuration.json: DEVICE_CERTIFICATE_AGE_CHECK is not enabled "
-                            + "(auditCheckConfigurations.DEVICE_CERTIFICATE_AGE_CHECK.enabled is not true); it was not run"),
+                            + "(auditCheckConfigurations.DEVICE_CERTIFICATE_AGE_CHECK.enabled is not true); it was not run"
+                    ),
                     "errorCode": "AUDIT_CHECK_DISABLED",
                 ],
             ],
@@ -256,7 +262,8 @@ import Testing
         ] {
             let (report, out) = try run(files, checks: ["LOGGING_DISABLED_CHECK"])
             #expect(report.outcome?.notificationPath == nil)
-            #expect(FileSystem.entries(of: out.path)?.sorted() == ["audit-source.json", "audit-task.json", "findings.json"])
+            #expect(
+                FileSystem.entries(of: out.path)?.sorted() == ["audit-source.json", "audit-task.json", "findings.json"])
         }
     }
 }
@@ -276,8 +283,8 @@ import Testing
         let snapshot = TemporarySnapshot([
             "certificates.json": CertificateFixture.file([Fixtures.expired.device(), Fixtures.expiring.device()]),
             "audit-configuration.json": #"""
-                {"auditCheckConfigurations": {"DEVICE_CERTIFICATE_EXPIRING_CHECK": {"enabled": true}}}
-                """#,
+            {"auditCheckConfigurations": {"DEVICE_CERTIFICATE_EXPIRING_CHECK": {"enabled": true}}}
+            """#,
         ])
         let scratch = TemporaryDirectory()
         let suppressions = scratch.file("suppressions.json")

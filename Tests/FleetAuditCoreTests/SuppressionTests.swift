@@ -77,7 +77,8 @@ import Testing
             "certificates.json": Self.certificates,
             "audit-suppressions.json": Self.file(
                 Self.suppression(Fixtures.expiring.id, indefinitely: true),
-                Self.suppression(Fixtures.expired.id, check: "DEVICE_CERT_APPROACHING_EXPIRATION_CHECK", indefinitely: true)),
+                Self.suppression(
+                    Fixtures.expired.id, check: "DEVICE_CERT_APPROACHING_EXPIRATION_CHECK", indefinitely: true)),
         ])
         let details = try details(report)
         #expect(details.checkRunStatus == .completedCompliant)
@@ -211,7 +212,10 @@ import Testing
 @Suite struct SuppressionsCommandTests {
     typealias Fixtures = CertificateFixtures
 
-    func add(_ file: String, id: String = Fixtures.expiring.id, expiration: String? = "2026-12-31", indefinitely: Bool = false)
+    func add(
+        _ file: String, id: String = Fixtures.expiring.id, expiration: String? = "2026-12-31",
+        indefinitely: Bool = false
+    )
         -> Result<String, SuppressionsCommand.Failure>
     {
         SuppressionsCommand.add(
@@ -251,7 +255,8 @@ import Testing
         #expect(
             parsed.entries == [
                 AuditSuppression(
-                    checkName: "DEVICE_CERTIFICATE_EXPIRING_CHECK", resource: .deviceCertificateId(Fixtures.expiring.id),
+                    checkName: "DEVICE_CERTIFICATE_EXPIRING_CHECK",
+                    resource: .deviceCertificateId(Fixtures.expiring.id),
                     expirationDate: AuditTime(iso8601: "2026-12-31T00:00:00Z"), description: "new certificate ordered")
             ])
     }
@@ -272,10 +277,12 @@ import Testing
         let originalJSON = try JSONParser.parse(original).get()
         #expect(afterAdd["nextToken"] == .null)
         #expect(afterAdd["exportNote"] == "kept")
-        #expect(Array(afterAdd["suppressions"]?.arrayValue?.prefix(2) ?? []) == originalJSON["suppressions"]?.arrayValue)
+        #expect(
+            Array(afterAdd["suppressions"]?.arrayValue?.prefix(2) ?? []) == originalJSON["suppressions"]?.arrayValue)
         #expect(afterAdd["suppressions"]?.arrayValue?.count == 3)
         let removed = try SuppressionsCommand.remove(
-            file: file, checkName: "DEVICE_CERTIFICATE_EXPIRING_CHECK", resourceIdentifier: #"{"deviceCertificateId": "abc"}"#
+            file: file, checkName: "DEVICE_CERTIFICATE_EXPIRING_CHECK",
+            resourceIdentifier: #"{"deviceCertificateId": "abc"}"#
         ).get()
         #expect(
             removed
@@ -308,8 +315,10 @@ import Testing
             ).get()
         ).get()
         #expect(one["suppressions"]?.arrayValue?.count == 1)
-        let none = try SuppressionsCommand.list(file: file, checkName: "LOGGING_DISABLED_CHECK", resourceIdentifier: nil)
-            .get()
+        let none = try SuppressionsCommand.list(
+            file: file, checkName: "LOGGING_DISABLED_CHECK", resourceIdentifier: nil
+        )
+        .get()
         #expect(none == "{\n    \"suppressions\": []\n}\n")
     }
 
@@ -340,14 +349,16 @@ import Testing
             (
                 SuppressionsCommand.add(
                     file: file,
-                    SuppressionEdit(checkName: "NOPE", resourceIdentifier: "deviceCertificateId=x", suppressIndefinitely: true)),
+                    SuppressionEdit(
+                        checkName: "NOPE", resourceIdentifier: "deviceCertificateId=x", suppressIndefinitely: true)),
                 .usage("--check-name: unknown check name(s): NOPE; valid names: \(valid)")
             ),
             (
                 SuppressionsCommand.add(
                     file: file,
                     SuppressionEdit(
-                        checkName: "DEVICE_CERTIFICATE_EXPIRING_CHECK", resourceIdentifier: "{}", suppressIndefinitely: true)),
+                        checkName: "DEVICE_CERTIFICATE_EXPIRING_CHECK", resourceIdentifier: "{}",
+                        suppressIndefinitely: true)),
                 .usage("--resource-identifier: has an empty resourceIdentifier")
             ),
             (
@@ -362,7 +373,8 @@ import Testing
             ),
             (
                 SuppressionsCommand.remove(
-                    file: file, checkName: "DEVICE_CERTIFICATE_EXPIRING_CHECK", resourceIdentifier: "deviceCertificateId=zzz"),
+                    file: file, checkName: "DEVICE_CERTIFICATE_EXPIRING_CHECK",
+                    resourceIdentifier: "deviceCertificateId=zzz"),
                 .input("\(file) has no suppression of DEVICE_CERTIFICATE_EXPIRING_CHECK findings on certificate zzz")
             ),
         ]
@@ -378,7 +390,8 @@ import Testing
 
     @Test func anInvalidFileIsNotEdited() throws {
         let directory = TemporaryDirectory()
-        let broken = #"{"suppressions": [{"checkName": "DEVICE_CERTIFICATE_EXPIRING_CHECK", "suppressIndefinitely": true}]}"#
+        let broken =
+            #"{"suppressions": [{"checkName": "DEVICE_CERTIFICATE_EXPIRING_CHECK", "suppressIndefinitely": true}]}"#
         let file = directory.write("s.json", broken)
         guard case .failure(let failure) = add(file, id: "x") else {
             Issue.record("expected a failure")
@@ -390,12 +403,16 @@ import Testing
 
     @Test func policyShorthandAndJSONGiveTheSameIdentifier() throws {
         let check = try #require(CheckRegistry.check(named: "IOT_POLICY_OVERLY_PERMISSIVE_CHECK")).description
-        let shorthand = try SuppressionsCommand.identifierArgument("policyVersionIdentifier={policyName=P,policyVersionId=1}")
-            .get()
+        let shorthand = try SuppressionsCommand.identifierArgument(
+            "policyVersionIdentifier={policyName=P,policyVersionId=1}"
+        )
+        .get()
         let json = try SuppressionsCommand.identifierArgument(
             #"{"policyVersionIdentifier": {"policyName": "P", "policyVersionId": "1"}}"#
         ).get()
         #expect(shorthand == json)
-        #expect(try ResourceIdentifier.parse(shorthand, for: check).get() == .policyVersion(policyName: "P", policyVersionId: "1"))
+        #expect(
+            try ResourceIdentifier.parse(shorthand, for: check).get()
+                == .policyVersion(policyName: "P", policyVersionId: "1"))
     }
 }
