@@ -131,7 +131,8 @@ public enum OutputDirectory {
     /// What `audit` writes in its `--out`: the two outputs, the records of
     /// mitigation tasks run on it, unfinished outputs (`NAME.tmp-PID`) and spool folders.
     public static func isAuditOutputEntry(_ name: String) -> Bool {
-        ["audit-task.json", "findings.json", AuditSource.fileName, "mitigations"].contains(name)
+        ["audit-task.json", "findings.json", AuditSource.fileName, AuditNotification.outboxFileName, "mitigations"]
+            .contains(name)
             || isTemporaryName(name)
             || name.hasPrefix(".fleet-audit-spool-")
     }

@@ -99,7 +99,9 @@ public enum AuditCommandRunner {
             guard !cleaned.isEmpty else { throw UsageError("\(option) needs at least one check name") }
             switch CheckRegistry.resolve(cleaned) {
             case .success(let resolved): return resolved
-            case .failure(let unknown): throw UsageError("\(option): " + unknown.description)
+            // `--checks` keeps its established message; the other option says its name.
+            case .failure(let unknown):
+                throw UsageError(option == "--checks" ? unknown.description : "\(option): " + unknown.description)
             }
         }
         var checks = CheckRequest()

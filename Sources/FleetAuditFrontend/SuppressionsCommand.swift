@@ -101,9 +101,8 @@ public enum SuppressionsCommand {
         case .success(let parsed): key = parsed
         case .failure(let failure): return .failure(failure)
         }
-        guard FileSystem.exists(file) else { return .failure(.input("\(file): no such file")) }
         var contents: FileContents
-        switch read(file) {
+        switch read(file, mustExist: true) {
         case .success(let read): contents = read
         case .failure(let failure): return .failure(failure)
         }
@@ -140,13 +139,12 @@ public enum SuppressionsCommand {
             case .failure(let failure): return .failure(failure)
             }
         }
-        guard FileSystem.exists(file) else { return .failure(.input("\(file): no such file")) }
-        let contents: FileContents
-        switch read(file) {
-        case .success(let read): contents = read
+        let entries: [AuditSuppression]
+        switch read(file, mustExist: true) {
+        case .success(let read): entries = read.entries
         case .failure(let failure): return .failure(failure)
         }
-        let selected = contents.entries.filter { entry in
+        let selected = entries.filter { entry in
             (check == nil || entry.checkName == check?.name) && (resource == nil || entry.resource == resource)
         }
         let ordered = selected.enumerated().sorted { lhs, rhs in
@@ -174,6 +172,12 @@ public enum SuppressionsCommand {
         switch identifierArgument(resourceIdentifier) {
         case .success(let value): json = value
         case .failure(let failure): return .failure(failure)
+        }
+        if json.objectValue?.isEmpty == true {
+            return .failure(
+                .usage(
+                    "--resource-identifier is empty: name the resource, such as "
+                        + "\(ResourceIdentifier.memberName(for: check.resourceType))=ID"))
         }
         switch ResourceIdentifier.parse(json, for: check) {
         case .success(let resource): return .success((check, resource))
@@ -221,10 +225,11 @@ public enum SuppressionsCommand {
         var isLines: Bool
     }
 
-    /// An absent file reads as an empty one (`add` creates it).
-    static func read(_ file: String) -> Result<FileContents, Failure> {
+    /// An absent file reads as an empty one (`add` creates it) unless it `mustExist`.
+    static func read(_ file: String, mustExist: Bool = false) -> Result<FileContents, Failure> {
         let isLines = file.hasSuffix(".jsonl")
         guard FileSystem.exists(file) else {
+            if mustExist { return .failure(.input("\(file): no such file")) }
             return .success(FileContents(object: JSONObject(), elements: [], entries: [], isLines: isLines))
         }
         let object: JSONObject

@@ -237,12 +237,8 @@ struct Suppressions: ParsableCommand {
         var file: String
     }
 
-    struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Add a suppression (like `aws iot create-audit-suppression`); the file is created if needed.")
-
-        @OptionGroup var file: FileOption
-
+    /// What a suppression is about: the check and the resource.
+    struct SuppressionKey: ParsableArguments {
         @Option(name: .customLong("check-name"), help: "The check whose findings are suppressed.")
         var checkName: String
 
@@ -250,6 +246,14 @@ struct Suppressions: ParsableCommand {
             name: .customLong("resource-identifier"),
             help: "The resource: JSON (inline or file://path) or shorthand such as deviceCertificateId=ID.")
         var resourceIdentifier: String
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a suppression (like `aws iot create-audit-suppression`); the file is created if needed.")
+
+        @OptionGroup var file: FileOption
+        @OptionGroup var key: SuppressionKey
 
         @Option(
             name: .customLong("expiration-date"),
@@ -264,7 +268,7 @@ struct Suppressions: ParsableCommand {
 
         func run() throws {
             let request = SuppressionEdit(
-                checkName: checkName, resourceIdentifier: resourceIdentifier, expirationDate: expirationDate,
+                checkName: key.checkName, resourceIdentifier: key.resourceIdentifier, expirationDate: expirationDate,
                 suppressIndefinitely: suppressIndefinitely, description: description)
             try finishSuppressions(SuppressionsCommand.add(file: file.file, request))
         }
@@ -293,17 +297,12 @@ struct Suppressions: ParsableCommand {
             abstract: "Remove a suppression (like `aws iot delete-audit-suppression`).")
 
         @OptionGroup var file: FileOption
-
-        @Option(name: .customLong("check-name"), help: "The check of the suppression.")
-        var checkName: String
-
-        @Option(name: .customLong("resource-identifier"), help: "The resource of the suppression.")
-        var resourceIdentifier: String
+        @OptionGroup var key: SuppressionKey
 
         func run() throws {
             try finishSuppressions(
                 SuppressionsCommand.remove(
-                    file: file.file, checkName: checkName, resourceIdentifier: resourceIdentifier))
+                    file: file.file, checkName: key.checkName, resourceIdentifier: key.resourceIdentifier))
         }
     }
 }

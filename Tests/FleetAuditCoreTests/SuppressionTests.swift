@@ -359,7 +359,7 @@ import Testing
                     SuppressionEdit(
                         checkName: "DEVICE_CERTIFICATE_EXPIRING_CHECK", resourceIdentifier: "{}",
                         suppressIndefinitely: true)),
-                .usage("--resource-identifier: has an empty resourceIdentifier")
+                .usage("--resource-identifier is empty: name the resource, such as deviceCertificateId=ID")
             ),
             (
                 SuppressionsCommand.add(
