@@ -114,7 +114,7 @@ let package = Package(
         // Temporary snapshots and the example runner, shared by the test targets.
         .target(
             name: "FleetAuditTestSupport",
-            dependencies: ["FleetAuditCore", "FleetAuditJSON"],
+            dependencies: ["FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON"],
             path: "Tests/FleetAuditTestSupport",
             swiftSettings: strictSwift
         ),

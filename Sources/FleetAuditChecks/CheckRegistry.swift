@@ -22,6 +22,9 @@ public enum CheckRegistry {
         ConflictingClientIdsCheck.self,
     ]
 
+    /// The descriptions of every check, in registry order (what configurations and suppressions are validated against).
+    public static let descriptions: [CheckDescription] = all.map { $0.description }
+
     /// The check named `name` or one of its aliases.
     public static func check(named name: String) -> (any AuditCheck.Type)? {
         all.first { $0.description.name == name || $0.description.aliases.contains(name) }
@@ -38,6 +41,8 @@ public enum CheckRegistry {
 
 public struct UnknownCheckNames: Error, Sendable, Hashable, CustomStringConvertible {
     public var names: [String]
+
+    public init(names: [String]) { self.names = names }
 
     public var description: String {
         "unknown check name(s): \(names.joined(separator: ", ")); valid names: "

@@ -17,12 +17,14 @@ public struct CheckDescription: Sendable {
     public var inputDirectories: [SnapshotDirectory]
     /// One sentence: what non-compliance means.
     public var summary: String
+    /// The settings it takes from `audit-configuration.json` (`configuration.<KEY>`).
+    public var configurationKeys: [CheckConfigurationKey]
     public var examples: [CheckExample]
 
     public init(
         name: String, aliases: [String] = [], severity: Severity, resourceType: ResourceType, reasonCodes: [String],
         inputs: [SnapshotFile], inputDirectories: [SnapshotDirectory] = [], summary: String,
-        examples: [CheckExample]
+        configurationKeys: [CheckConfigurationKey] = [], examples: [CheckExample]
     ) {
         self.name = name
         self.aliases = aliases
@@ -32,6 +34,7 @@ public struct CheckDescription: Sendable {
         self.inputs = inputs
         self.inputDirectories = inputDirectories
         self.summary = summary
+        self.configurationKeys = configurationKeys
         self.examples = examples
     }
 }
@@ -44,6 +47,9 @@ public struct CheckExample: Sendable, CustomStringConvertible {
         case nonCompliant([ExpectedFinding])
         /// The check ends FAILED with exactly this message.
         case failed(message: String)
+        /// The audit refuses to start: the snapshot's audit configuration or
+        /// suppressions are invalid, with exactly these error lines.
+        case rejected(message: String)
     }
 
     public var name: String
@@ -123,17 +129,20 @@ public struct AuditContext: Sendable {
     /// The audit clock: `--now`, or the manifest's `exportedAt`.
     public var auditTime: AuditTime
     public var settings: AuditSettings
+    /// The account audit configuration: enabled checks, thresholds.
+    public var configuration: AuditConfiguration
 
     /// Workers, memory budget, scratch space and the facts shared by the checks of this run.
     public var resources: AuditRunResources
 
     public init(
         snapshot: Snapshot, auditTime: AuditTime, settings: AuditSettings = AuditSettings(),
-        resources: AuditRunResources
+        configuration: AuditConfiguration = .everyCheck, resources: AuditRunResources
     ) {
         self.snapshot = snapshot
         self.auditTime = auditTime
         self.settings = settings
+        self.configuration = configuration
         self.resources = resources
     }
 

@@ -30,6 +30,13 @@ public struct AuditPlan: Sendable {
     /// Spill buffers at most this many bytes in memory (default: a quarter of
     /// the budget); tests set it tiny to exercise the spilling path on small inputs.
     public var spillBufferLimit: Int?
+    /// The account audit configuration: a planned check it does not enable ends
+    /// FAILED with `AUDIT_CHECK_DISABLED`; thresholds; the notification target.
+    public var configuration: AuditConfiguration = .everyCheck
+    /// Suppressions; those active at `auditTime` mark findings `isSuppressed`.
+    public var suppressions = AuditSuppressions()
+    /// `--scheduled-audit-name`: the task is recorded as a run of this scheduled audit.
+    public var scheduledAuditName: String?
 
     public init(
         checks: [any AuditCheck.Type], taskId: String, auditTime: AuditTime, workers: Int, previewLimit: Int = 20,
@@ -69,6 +76,8 @@ public struct AuditOutcome: Sendable {
     public var findingsPath: String
     /// Bytes the partitioned stages wrote to spill files (0: everything fit the budget).
     public var spilledBytes: Int64 = 0
+    /// `sns-outbox.jsonl` when the configuration's SNS target is enabled.
+    public var notificationPath: String? = nil
 }
 
 /// Runs an on-demand audit in four stages, each on the workers, reading each
@@ -113,13 +122,16 @@ public enum AuditExecutor {
             workers: plan.workers, memoryBudget: plan.memoryBudget, scratchDirectory: scratchDirectory,
             progress: progress, spillBufferLimit: plan.spillBufferLimit)
         let context = AuditContext(
-            snapshot: snapshot, auditTime: plan.auditTime, settings: plan.settings, resources: resources)
+            snapshot: snapshot, auditTime: plan.auditTime, settings: plan.settings,
+            configuration: plan.configuration, resources: resources)
 
+        let suppressed = plan.suppressions.active(at: plan.auditTime)
         var runs: [CheckRun] = []
         for (position, check) in plan.checks.enumerated() {
             runs.append(
                 try CheckRun(
-                    description: check.description, plan: plan, spoolPath: spoolDirectory + "/\(position).spool"))
+                    description: check.description, plan: plan, suppressed: suppressed[check.description.name] ?? [],
+                    spoolPath: spoolDirectory + "/\(position).spool"))
         }
 
         // Stage 1, and the shapes of the others.
@@ -127,7 +139,15 @@ public enum AuditExecutor {
         var aggregating: [(run: CheckRun, check: any AggregatingCheck)] = []
         for (run, checkType) in zip(runs, plan.checks) {
             let check = checkType.init()
-            if let accountCheck = check as? any AccountSettingsCheck {
+            if !plan.configuration.isEnabled(checkType.description) {
+                // As Defender: a check asked for by name must be enabled in the account's configuration.
+                run.fail(
+                    SnapshotProblem(
+                        file: SnapshotFile.auditConfiguration.jsonName,
+                        reason: "\(run.name) is not enabled (auditCheckConfigurations.\(run.name).enabled is not "
+                            + "true); it was not run"),
+                    errorCode: AuditCheckDetails.auditCheckDisabled)
+            } else if let accountCheck = check as? any AccountSettingsCheck {
                 do {
                     try run.record(accountCheck.evaluate(context), location: nil)
                 } catch {
@@ -229,7 +249,7 @@ public enum AuditExecutor {
         let outcomes = runs.map { $0.outcome() }
         let task = AuditTaskDescription(
             taskId: plan.taskId, taskStartTime: plan.auditTime,
-            auditDetails: outcomes.map { ($0.name, $0.details) })
+            auditDetails: outcomes.map { ($0.name, $0.details) }, scheduledAuditName: plan.scheduledAuditName)
         let findingsPath = outputDirectory + "/findings.json"
         let taskPath = outputDirectory + "/audit-task.json"
         let findingsFile = try OutputFile(path: findingsPath)
@@ -256,14 +276,27 @@ public enum AuditExecutor {
             taskId: plan.taskId, accountId: snapshot.manifest.accountId, region: snapshot.manifest.region,
             snapshotExportedAt: snapshot.manifest.exportedAt, auditTime: plan.auditTime)
         try sourceFile.write(JSONWriter.pretty(source.json) + "\n")
+        var notificationPath: String? = nil
+        var outbox: OutputFile? = nil
+        if let target = plan.configuration.notificationTarget {
+            let path = outputDirectory + "/" + AuditNotification.outboxFileName
+            let file = try OutputFile(path: path)
+            let record = AuditNotification.record(task: task, accountId: snapshot.manifest.accountId, target: target)
+            try file.write(JSONWriter.compact(record) + "\n")
+            outbox = file
+            notificationPath = path
+        }
         // Findings first: audit-task.json appearing means the task is complete.
         try findingsFile.commit()
         try relatedFile.commit()
         try sourceFile.commit()
+        try outbox?.commit()
         try taskFile.commit()
-        return AuditOutcome(
+        var outcome = AuditOutcome(
             task: task, checks: outcomes, findingsCount: findingsCount, auditTaskPath: taskPath,
             findingsPath: findingsPath)
+        outcome.notificationPath = notificationPath
+        return outcome
     }
 
     /// A check bound to its facts, as the file pass sees it: what runs on the
@@ -369,19 +402,25 @@ struct RenderedVerdict: Sendable {
     /// The findings' text, each preceded by its separator, and how many.
     var text: String
     var count: Int
+    /// How many of the findings are suppressed.
+    var suppressedCount: Int
 
     init(verdict: ResourceVerdict, renderer: FindingRenderer) {
         self.verdict = verdict
         var text = ""
         var count = 0
+        var suppressedCount = 0
         for draft in verdict.findingDrafts {
+            let finding = renderer.finding(from: draft)
             text +=
                 (count > 0 ? ",\n        " : "\n        ")
-                + FindingText.pretty(renderer.finding(from: draft), level: 2, auditTimeText: renderer.auditTimeText)
+                + FindingText.pretty(finding, level: 2, auditTimeText: renderer.auditTimeText)
             count += 1
+            if finding.isSuppressed { suppressedCount += 1 }
         }
         self.text = text
         self.count = count
+        self.suppressedCount = suppressedCount
     }
 }
 
@@ -404,12 +443,18 @@ struct FindingRenderer: Sendable {
     let auditTime: AuditTime
     /// `auditTime.iso8601`, formatted once for every finding of the run.
     let auditTimeText: String
+    /// The resources whose findings of this check are suppressed at the audit time.
+    let suppressed: Set<ResourceIdentifier>
 
-    init(taskId: String, checkName: String, severity: Severity, auditTime: AuditTime) {
+    init(
+        taskId: String, checkName: String, severity: Severity, auditTime: AuditTime,
+        suppressed: Set<ResourceIdentifier> = []
+    ) {
         self.taskId = taskId
         self.checkName = checkName
         self.severity = severity
         self.auditTime = auditTime
+        self.suppressed = suppressed
         auditTimeText = auditTime.iso8601
     }
 
@@ -420,7 +465,8 @@ struct FindingRenderer: Sendable {
                 reasonCode: draft.reasonCode),
             taskId: taskId, checkName: checkName, taskStartTime: auditTime, findingTime: auditTime,
             severity: severity, nonCompliantResource: draft.resource, relatedResources: draft.relatedResources,
-            reasonForNonCompliance: draft.reason, reasonForNonComplianceCode: draft.reasonCode, isSuppressed: false)
+            reasonForNonCompliance: draft.reason, reasonForNonComplianceCode: draft.reasonCode,
+            isSuppressed: !suppressed.isEmpty && suppressed.contains(draft.resource.resourceIdentifier))
     }
 }
 
@@ -444,6 +490,8 @@ final class CheckRun: @unchecked Sendable {
 
     private var totalResources: Int64 = 0
     private var nonCompliantResources: Int64 = 0
+    /// Non-compliant resources all of whose findings are suppressed (a subset of the above).
+    private var suppressedNonCompliantResources: Int64 = 0
     private(set) var findingsCount = 0
     private var preview: [AuditFinding] = []
     private var notEvaluable: [SnapshotProblem] = []
@@ -456,15 +504,18 @@ final class CheckRun: @unchecked Sendable {
     /// Notes on the whole check.
     private var notes: [String] = []
     private(set) var failure: SnapshotProblem?
+    private var failureCode: String?
 
     static let problemsKept = 20
 
-    init(description: CheckDescription, plan: AuditPlan, spoolPath: String) throws(SnapshotProblem) {
+    init(
+        description: CheckDescription, plan: AuditPlan, suppressed: Set<ResourceIdentifier> = [], spoolPath: String
+    ) throws(SnapshotProblem) {
         name = description.name
         severity = description.severity
         renderer = FindingRenderer(
             taskId: plan.taskId, checkName: description.name, severity: description.severity,
-            auditTime: plan.auditTime)
+            auditTime: plan.auditTime, suppressed: suppressed)
         previewLimit = plan.previewLimit
         self.spoolPath = spoolPath
         relatedSpoolPath = spoolPath + ".related"
@@ -541,6 +592,7 @@ final class CheckRun: @unchecked Sendable {
             recordCounted(rendered.verdict, location: location)
             guard rendered.count > 0 else { return }
             nonCompliantResources += 1
+            if rendered.suppressedCount == rendered.count { suppressedNonCompliantResources += 1 }
             var text = findingsCount > 0 ? "," + rendered.text : rendered.text
             findingsCount += rendered.count
             if let spool { _ = text.withUTF8 { fwrite($0.baseAddress, 1, $0.count, spool) } }
@@ -584,10 +636,11 @@ final class CheckRun: @unchecked Sendable {
         }
     }
 
-    func fail(_ problem: SnapshotProblem) {
+    func fail(_ problem: SnapshotProblem, errorCode: String? = nil) {
         lock.withLock {
             guard failure == nil else { return }
             failure = problem
+            failureCode = errorCode
         }
     }
 
@@ -603,7 +656,7 @@ final class CheckRun: @unchecked Sendable {
                 details: AuditCheckDetails(
                     checkRunStatus: .failed, checkCompliant: false, totalResourcesCount: 0,
                     nonCompliantResourcesCount: 0, suppressedNonCompliantResourcesCount: 0,
-                    message: failure.description),
+                    message: failure.description, errorCode: failureCode),
                 problems: [failure], preview: [])
         }
         var parts: [String] = []
@@ -638,13 +691,14 @@ final class CheckRun: @unchecked Sendable {
                 problems: notEvaluable + resourceNotes + skippedInputs, preview: [],
                 notEvaluableCount: Int64(notEvaluableCount))
         }
-        let compliant = nonCompliantResources == 0
+        // Suppressed findings do not count against the check (they are still written and counted).
+        let compliant = nonCompliantResources == suppressedNonCompliantResources
         return CheckOutcome(
             name: name, severity: severity,
             details: AuditCheckDetails(
                 checkRunStatus: compliant ? .completedCompliant : .completedNonCompliant, checkCompliant: compliant,
                 totalResourcesCount: totalResources, nonCompliantResourcesCount: nonCompliantResources,
-                suppressedNonCompliantResourcesCount: 0, message: message),
+                suppressedNonCompliantResourcesCount: suppressedNonCompliantResources, message: message),
             problems: notEvaluable + resourceNotes + skippedInputs, preview: preview,
             notEvaluableCount: Int64(notEvaluableCount))
     }

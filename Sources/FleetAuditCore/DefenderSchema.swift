@@ -228,6 +228,11 @@ public struct AuditCheckDetails: Sendable, Hashable {
     public var suppressedNonCompliantResourcesCount: Int64
     /// Why a check FAILED, or which resources could not be evaluated.
     public var message: String?
+    /// Why a check FAILED, as a code: `AUDIT_CHECK_DISABLED` when it was asked
+    /// for by name but the account audit configuration does not enable it.
+    public var errorCode: String? = nil
+
+    public static let auditCheckDisabled = "AUDIT_CHECK_DISABLED"
 
     public var json: JSONValue {
         var object = JSONObject([
@@ -240,6 +245,7 @@ public struct AuditCheckDetails: Sendable, Hashable {
         if suppressedNonCompliantResourcesCount > 0 {
             object["suppressedNonCompliantResourcesCount"] = .integer(suppressedNonCompliantResourcesCount)
         }
+        if let errorCode { object["errorCode"] = .string(errorCode) }
         if let message { object["message"] = .string(Self.apiMessage(message)) }
         return .object(object)
     }
@@ -257,9 +263,15 @@ public struct AuditTaskDescription: Sendable, Hashable {
     public var taskStartTime: AuditTime
     /// Check name → details, in registry order.
     public var auditDetails: [(String, AuditCheckDetails)]
+    /// `audit --scheduled-audit-name`: the task is a run of that scheduled audit.
+    public var scheduledAuditName: String? = nil
+
+    /// `ON_DEMAND_AUDIT_TASK`, or `SCHEDULED_AUDIT_TASK` for a scheduled audit's run.
+    public var taskType: String { scheduledAuditName == nil ? "ON_DEMAND_AUDIT_TASK" : "SCHEDULED_AUDIT_TASK" }
 
     public static func == (lhs: AuditTaskDescription, rhs: AuditTaskDescription) -> Bool {
         lhs.taskId == rhs.taskId && lhs.taskStartTime == rhs.taskStartTime
+            && lhs.scheduledAuditName == rhs.scheduledAuditName
             && lhs.auditDetails.elementsEqual(rhs.auditDetails, by: { $0 == $1 })
     }
 
@@ -274,27 +286,29 @@ public struct AuditTaskDescription: Sendable, Hashable {
     }
     public var failedChecks: Int { auditDetails.filter { $0.1.checkRunStatus == .failed }.count }
 
+    /// Member order follows botocore's `DescribeAuditTaskResponse`.
     public var json: JSONValue {
-        .object(
-            JSONObject([
-                ("taskId", .string(taskId)),
-                // A failed check does not fail the task: the task itself ran to the end.
-                ("taskStatus", .string("COMPLETED")),
-                ("taskType", .string("ON_DEMAND_AUDIT_TASK")),
-                ("taskStartTime", .string(taskStartTime.iso8601)),
-                (
-                    "taskStatistics",
-                    [
-                        "totalChecks": .integer(Int64(auditDetails.count)),
-                        "inProgressChecks": 0,
-                        "waitingForDataCollectionChecks": 0,
-                        "compliantChecks": .integer(Int64(compliantChecks)),
-                        "nonCompliantChecks": .integer(Int64(nonCompliantChecks)),
-                        "failedChecks": .integer(Int64(failedChecks)),
-                        "canceledChecks": 0,
-                    ]
-                ),
-                ("auditDetails", .object(JSONObject(auditDetails.map { ($0.0, $0.1.json) }))),
-            ]))
+        var object = JSONObject([
+            ("taskId", .string(taskId)),
+            // A failed check does not fail the task: the task itself ran to the end.
+            ("taskStatus", .string("COMPLETED")),
+            ("taskType", .string(taskType)),
+            ("taskStartTime", .string(taskStartTime.iso8601)),
+            (
+                "taskStatistics",
+                [
+                    "totalChecks": .integer(Int64(auditDetails.count)),
+                    "inProgressChecks": 0,
+                    "waitingForDataCollectionChecks": 0,
+                    "compliantChecks": .integer(Int64(compliantChecks)),
+                    "nonCompliantChecks": .integer(Int64(nonCompliantChecks)),
+                    "failedChecks": .integer(Int64(failedChecks)),
+                    "canceledChecks": 0,
+                ]
+            ),
+        ])
+        if let scheduledAuditName { object["scheduledAuditName"] = .string(scheduledAuditName) }
+        object["auditDetails"] = .object(JSONObject(auditDetails.map { ($0.0, $0.1.json) }))
+        return .object(object)
     }
 }

@@ -43,17 +43,17 @@ public enum FileSystem {
         return ferror(handle) == 0 ? result : nil
     }
 
+    /// Whether anything is at `path` (following links).
+    public static func exists(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0
+    }
+
     /// The size of a file in bytes; nil when it cannot be examined.
     public static func size(_ path: String) -> Int64? {
         var status = stat()
         guard stat(path, &status) == 0 else { return nil }
         return Int64(status.st_size)
-    }
-
-    /// Whether `path` exists (after following links).
-    public static func exists(_ path: String) -> Bool {
-        var status = stat()
-        return stat(path, &status) == 0
     }
 
     /// Whether `path` is a directory (after following links).

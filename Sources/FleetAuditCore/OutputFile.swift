@@ -132,7 +132,8 @@ public enum OutputDirectory {
     /// mitigation tasks run on it, unfinished outputs (`NAME.tmp-PID`) and spool folders.
     public static func isAuditOutputEntry(_ name: String) -> Bool {
         [
-            "audit-task.json", "findings.json", AuditSource.fileName, RelatedResourceList.fileName, "mitigations",
+            "audit-task.json", "findings.json", AuditSource.fileName, RelatedResourceList.fileName,
+            AuditNotification.outboxFileName, "mitigations",
         ].contains(name)
             || isTemporaryName(name)
             || name.hasPrefix(".fleet-audit-spool-")

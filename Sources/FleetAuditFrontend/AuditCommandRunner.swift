@@ -32,6 +32,12 @@ public struct AuditOptions: Sendable {
     public var followLinks = false
     /// `--fail-on SEVERITY`: exit 3 when unsuppressed findings at or above it exist.
     public var failOn: String?
+    /// `--exclude-checks A,B`: not run, whatever `--checks` or the configuration says.
+    public var excludedCheckNames: [String]? = nil
+    /// `--suppressions [file://]FILE`: suppressions added to the snapshot's.
+    public var suppressionsPath: String? = nil
+    /// `--scheduled-audit-name NAME`: record the task as a run of this scheduled audit.
+    public var scheduledAuditName: String? = nil
 
     public enum ProgressMode: Sendable {
         /// On a terminal only.
@@ -89,16 +95,31 @@ public enum AuditCommandRunner {
 
     /// Checks the options that do not need the snapshot; throws a usage error.
     public static func validate(_ options: AuditOptions) throws(UsageError) -> (
-        checks: [any AuditCheck.Type], now: AuditTime?, settings: AuditSettings, memoryBudget: Int,
+        checks: CheckRequest, now: AuditTime?, settings: AuditSettings, memoryBudget: Int,
         failOn: FailOnThreshold?
     ) {
-        var checks = CheckRegistry.all
-        if let names = options.checkNames {
+        func resolve(_ names: [String], option: String) throws(UsageError) -> [any AuditCheck.Type] {
             let cleaned = names.map { $0.trimmingCharactersInSet() }.filter { !$0.isEmpty }
-            guard !cleaned.isEmpty else { throw UsageError("--checks needs at least one check name") }
+            guard !cleaned.isEmpty else { throw UsageError("\(option) needs at least one check name") }
             switch CheckRegistry.resolve(cleaned) {
-            case .success(let resolved): checks = resolved
-            case .failure(let unknown): throw UsageError(unknown.description)
+            case .success(let resolved): return resolved
+            // `--checks` keeps its established message; the other option says its name.
+            case .failure(let unknown):
+                throw UsageError(option == "--checks" ? unknown.description : "\(option): " + unknown.description)
+            }
+        }
+        var checks = CheckRequest()
+        if let names = options.checkNames { checks.named = try resolve(names, option: "--checks") }
+        if let names = options.excludedCheckNames { checks.excluded = try resolve(names, option: "--exclude-checks") }
+        if let name = options.scheduledAuditName {
+            let allowed = name.utf8.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                    || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+            }
+            guard allowed, (1...128).contains(name.utf8.count) else {
+                throw UsageError(
+                    "--scheduled-audit-name '\(name)' must be 1 to 128 characters of [a-zA-Z0-9_-] "
+                        + "(the API's scheduledAuditName)")
             }
         }
         var now: AuditTime? = nil
@@ -166,6 +187,11 @@ public enum AuditCommandRunner {
             + "(exit status 3):\n" + checks.joined()
     }
 
+    /// `file://PATH` or `PATH`, as the AWS CLI takes file arguments.
+    static func filePath(_ argument: String) -> String {
+        argument.hasPrefix("file://") ? String(argument.dropFirst("file://".count)) : argument
+    }
+
     /// `134217728`, `128M`, `1G`, `512K` (powers of 1024); nil for anything else.
     static func parseSize(_ text: String) -> Int? {
         var digits = Substring(text.trimmingCharactersInSet())
@@ -187,13 +213,37 @@ public enum AuditCommandRunner {
     public static func run(_ options: AuditOptions, logger: Logger = Logger(label: "fleet-audit")) throws(UsageError)
         -> AuditReport
     {
-        let (checks, now, settings, memoryBudget, failOn) = try validate(options)
+        let (request, now, settings, memoryBudget, failOn) = try validate(options)
         let snapshot: Snapshot
         do {
             snapshot = try Snapshot.open(options.snapshotPath, followLinks: options.followLinks)
         } catch {
             return AuditReport(
                 exitStatus: exitNothingAudited, summary: "", errorLines: [error.terminalLine], outcome: nil)
+        }
+        // The configuration and the suppressions are refused whole, before anything is written:
+        // a half-applied suppression would let `mitigate` act on a finding the user suppressed.
+        let descriptions = CheckRegistry.descriptions
+        let configuration: AuditConfiguration
+        var suppressions: AuditSuppressions
+        do {
+            configuration = try AuditConfiguration.load(snapshot, checks: descriptions)
+            suppressions = try AuditSuppressions.load(snapshot, checks: descriptions)
+            if let path = options.suppressionsPath.map(Self.filePath) {
+                suppressions.entries += try AuditSuppressions.load(path: path, checks: descriptions).entries
+            }
+        } catch {
+            return AuditReport(
+                exitStatus: exitNothingAudited, summary: "", errorLines: error.problems.map(\.terminalLine),
+                outcome: nil)
+        }
+        let selection: CheckSelection
+        switch CheckSelection.select(request, configuration: configuration) {
+        case .success(let selected): selection = selected
+        case .failure(.usage(let usage)): throw usage
+        case .failure(.nothingEnabled(let problem)):
+            return AuditReport(
+                exitStatus: exitNothingAudited, summary: "", errorLines: [problem.terminalLine], outcome: nil)
         }
         for name in snapshot.unknownEntries {
             logger.info("ignoring \(TerminalText.escape(name)): not a snapshot file")
@@ -203,10 +253,13 @@ public enum AuditCommandRunner {
             options.progress == .always || (options.progress == .auto && onTerminal)
         let progressSink: (@Sendable (String) -> Void)? = showProgress ? writeToStandardError : nil
         var plan = AuditPlan(
-            checks: checks, taskId: options.taskId ?? FindingIdentity.randomTaskId(),
+            checks: selection.checks, taskId: options.taskId ?? FindingIdentity.randomTaskId(),
             auditTime: now ?? snapshot.manifest.exportedAt, workers: options.workers, settings: settings,
             memoryBudget: memoryBudget, progress: progressSink, progressStyle: onTerminal ? .terminal : .lines)
         plan.spillDirectory = options.spillDirectory
+        plan.configuration = configuration
+        plan.suppressions = suppressions
+        plan.scheduledAuditName = options.scheduledAuditName
         let outcome: AuditOutcome
         do {
             try OutputDirectory.prepare(options.outputPath, force: options.force)
@@ -224,7 +277,7 @@ public enum AuditCommandRunner {
         }
         // A resource that could not be evaluated leaves the audit incomplete, as a FAILED check does.
         let incomplete = outcome.task.failedChecks > 0 || outcome.checks.contains { $0.notEvaluableCount > 0 }
-        var summary = AuditSummary.render(outcome, snapshot: snapshot)
+        var summary = AuditSummary.render(outcome, snapshot: snapshot, selection: selection.note)
         var gateTripped = false
         if let failOn {
             let tripping = failOn.trippingChecks(outcome.checks)

@@ -5,13 +5,16 @@ import FleetAuditJSON
 /// comes from the snapshot (region, resource ids, reasons, messages) is
 /// escaped and shortened by `TerminalText`; findings.json keeps them exact.
 public enum AuditSummary {
-    public static func render(_ outcome: AuditOutcome, snapshot: Snapshot) -> String {
+    /// `selection`: the line that says which checks ran and why (`CheckSelection.note`).
+    public static func render(_ outcome: AuditOutcome, snapshot: Snapshot, selection: String? = nil) -> String {
         let manifest = snapshot.manifest
         let escaped = TerminalText.escape
         var lines: [String] = []
         lines.append(
-            "Audit task \(outcome.task.taskId) (ON_DEMAND_AUDIT_TASK), account \(escaped(manifest.accountId, 64)) "
+            "Audit task \(outcome.task.taskId) (\(outcome.task.taskType)), account \(escaped(manifest.accountId, 64)) "
                 + "\(escaped(manifest.region, 64)), audit time \(outcome.task.taskStartTime.iso8601)")
+        if let name = outcome.task.scheduledAuditName { lines.append("Scheduled audit \(name)") }
+        if let selection { lines.append(escaped(selection, 2 * TerminalText.defaultLimit)) }
         lines.append("")
         let nameWidth = max(28, outcome.checks.map(\.name.count).max() ?? 0)
         lines.append(
@@ -28,7 +31,7 @@ public enum AuditSummary {
                 lines.append(
                     "    \(finding.severity.rawValue) \(finding.nonCompliantResource.resourceType.rawValue) "
                         + "\(escaped(finding.nonCompliantResource.resourceIdentifier.displayText, TerminalText.defaultLimit)): "
-                        + finding.reasonForNonComplianceCode)
+                        + finding.reasonForNonComplianceCode + (finding.isSuppressed ? " (suppressed)" : ""))
                 lines.append("        \(escaped(finding.reasonForNonCompliance, TerminalText.defaultLimit))")
             }
             let shown = check.preview.count
@@ -47,6 +50,12 @@ public enum AuditSummary {
         lines.append(
             "\(task.auditDetails.count) check(s): \(task.compliantChecks) compliant, \(task.nonCompliantChecks) "
                 + "non-compliant, \(task.failedChecks) failed; \(outcome.findingsCount) finding(s).")
+        let suppressed = task.auditDetails.reduce(Int64(0)) { $0 + $1.1.suppressedNonCompliantResourcesCount }
+        if suppressed > 0 {
+            lines.append(
+                "\(suppressed) non-compliant resource(s) suppressed: their findings have isSuppressed true and "
+                    + "do not make a check non-compliant.")
+        }
         let notEvaluable = outcome.checks.reduce(Int64(0)) { $0 + $1.notEvaluableCount }
         if notEvaluable > 0 {
             let checks = outcome.checks.filter { $0.notEvaluableCount > 0 }.count
@@ -54,6 +63,9 @@ public enum AuditSummary {
                 "Incomplete: \(notEvaluable) resource(s) of \(checks) check(s) could not be evaluated (exit status 1).")
         }
         lines.append("Wrote \(outcome.auditTaskPath) and \(outcome.findingsPath)")
+        if let path = outcome.notificationPath {
+            lines.append("Wrote the audit notification (auditNotificationTargetConfigurations.SNS) to \(path)")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

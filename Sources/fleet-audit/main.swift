@@ -17,7 +17,7 @@ struct FleetAudit: ParsableCommand {
         commandName: "fleet-audit",
         abstract: "Offline AWS IoT Device Defender audit of exported configuration snapshots.",
         subcommands: [
-            Audit.self, Diff.self, Findings.self, RelatedResources.self, Mitigate.self, Logging.self,
+            Audit.self, Diff.self, Findings.self, RelatedResources.self, Mitigate.self, Suppressions.self, Logging.self,
             TestAuthorization.self, Checks.self, Export.self, Generate.self,
         ])
 }
@@ -28,6 +28,11 @@ struct Audit: ParsableCommand {
         discussion: """
             Writes DIR/audit-task.json (describe-audit-task), DIR/findings.json (list-audit-findings) and \
             DIR/related-resources.jsonl (what `fleet-audit related-resources` lists apart from its finding). \
+            Without --checks it runs the checks audit-configuration.json enables (every check when the snapshot \
+            has none); a named check that is not enabled ends FAILED with errorCode AUDIT_CHECK_DISABLED. \
+            Findings matched by an active suppression (audit-suppressions.json, --suppressions) have \
+            isSuppressed true and do not make their check non-compliant. When the configuration enables its SNS \
+            target, the audit notification is written to DIR/sns-outbox.jsonl. \
             --fail-on SEVERITY exits 3 when unsuppressed findings at or above it exist.
 
 
@@ -39,8 +44,25 @@ struct Audit: ParsableCommand {
     @Option(name: .long, help: "Output directory (created; must be empty unless --force).")
     var out: String
 
-    @Option(name: .long, help: "Comma-separated check names (default: every registered check).")
+    @Option(
+        name: .long,
+        help: "Comma-separated check names (default: those audit-configuration.json enables; every check without it).")
     var checks: String?
+
+    @Option(name: .customLong("exclude-checks"), help: "Comma-separated check names not to run.")
+    var excludeChecks: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A suppressions file (list-audit-suppressions format), applied with the snapshot's audit-suppressions.json.",
+            valueName: "file://FILE"))
+    var suppressions: String?
+
+    @Option(
+        name: .customLong("scheduled-audit-name"),
+        help: "Record the task as a run of this scheduled audit (taskType SCHEDULED_AUDIT_TASK).")
+    var scheduledAuditName: String?
 
     @Option(name: .long, help: "Audit time, ISO 8601 (default: the manifest's exportedAt).")
     var now: String?
@@ -112,6 +134,9 @@ struct Audit: ParsableCommand {
         options.progress = quiet ? .never : progress ? .always : .auto
         options.followLinks = followLinks
         options.failOn = failOn
+        options.excludedCheckNames = excludeChecks.map { $0.split(separator: ",").map(String.init) }
+        options.suppressionsPath = suppressions
+        options.scheduledAuditName = scheduledAuditName
         return options
     }
 
@@ -331,6 +356,100 @@ struct Mitigate: ParsableCommand {
             throw ValidationError(TerminalOutput.escape(error.description))
         }
         try finish(errorLines: report.errorLines, summary: report.summary, exitStatus: report.exitStatus)
+    }
+}
+
+struct Suppressions: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Add, list or remove audit finding suppressions in a suppressions file.",
+        discussion: """
+            The file has the list-audit-suppressions format (a snapshot's audit-suppressions.json, or a file for
+            `audit --suppressions`). Edits are written atomically and keep every other entry and member as it was.
+            Exit status: 0 done, 2 the file could not be read or written, or has no such suppression, 64 usage error.
+            """,
+        subcommands: [Add.self, List.self, Remove.self])
+
+    struct FileOption: ParsableArguments {
+        @Option(name: .long, help: "The suppressions file.")
+        var file: String
+    }
+
+    /// What a suppression is about: the check and the resource.
+    struct SuppressionKey: ParsableArguments {
+        @Option(name: .customLong("check-name"), help: "The check whose findings are suppressed.")
+        var checkName: String
+
+        @Option(
+            name: .customLong("resource-identifier"),
+            help: "The resource: JSON (inline or file://path) or shorthand such as deviceCertificateId=ID.")
+        var resourceIdentifier: String
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a suppression (like `aws iot create-audit-suppression`); the file is created if needed.")
+
+        @OptionGroup var file: FileOption
+        @OptionGroup var key: SuppressionKey
+
+        @Option(
+            name: .customLong("expiration-date"),
+            help: "When the suppression ends: a date (midnight UTC) or an ISO 8601 time.")
+        var expirationDate: String?
+
+        @Flag(name: .customLong("suppress-indefinitely"), help: "The suppression never ends.")
+        var suppressIndefinitely = false
+
+        @Option(name: .long, help: "Why the findings are suppressed.")
+        var description: String?
+
+        func run() throws {
+            let request = SuppressionEdit(
+                checkName: key.checkName, resourceIdentifier: key.resourceIdentifier, expirationDate: expirationDate,
+                suppressIndefinitely: suppressIndefinitely, description: description)
+            try finishSuppressions(SuppressionsCommand.add(file: file.file, request))
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the suppressions (like `aws iot list-audit-suppressions`), earliest expiration first.")
+
+        @OptionGroup var file: FileOption
+
+        @Option(name: .customLong("check-name"), help: "Only this check's suppressions.")
+        var checkName: String?
+
+        @Option(name: .customLong("resource-identifier"), help: "Only this resource's suppressions.")
+        var resourceIdentifier: String?
+
+        func run() throws {
+            try finishSuppressions(
+                SuppressionsCommand.list(file: file.file, checkName: checkName, resourceIdentifier: resourceIdentifier))
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a suppression (like `aws iot delete-audit-suppression`).")
+
+        @OptionGroup var file: FileOption
+        @OptionGroup var key: SuppressionKey
+
+        func run() throws {
+            try finishSuppressions(
+                SuppressionsCommand.remove(
+                    file: file.file, checkName: key.checkName, resourceIdentifier: key.resourceIdentifier))
+        }
+    }
+}
+
+/// A suppressions command's result on the terminal: a usage error exits 64 through the parser.
+func finishSuppressions(_ result: Result<String, SuppressionsCommand.Failure>) throws {
+    switch result {
+    case .success(let output): print(TerminalOutput.escapeLines(output), terminator: "")
+    case .failure(.usage(let message)): throw ValidationError(TerminalOutput.escape(message))
+    case .failure(.input(let message)): try finish(errorLines: ["fleet-audit: " + message], summary: "", exitStatus: 2)
     }
 }
 

@@ -20,6 +20,13 @@ let allExampleCases: [CheckExampleCase] = CheckRegistry.all.flatMap { check in
 @Test("Registered check examples", arguments: allExampleCases)
 func registeredCheckExample(_ testCase: CheckExampleCase) throws {
     let snapshot = TemporarySnapshot(testCase.example.files)
+    if case .rejected(let message) = testCase.example.expectation {
+        let error = #expect(throws: InputRejected.self) {
+            try runAudit(snapshot, checks: [testCase.check], settings: testCase.example.settings)
+        }
+        #expect(error?.description == message)
+        return
+    }
     let (outcome, _) = try runAudit(snapshot, checks: [testCase.check], settings: testCase.example.settings)
     var result = try #require(outcome.checks.first)
     #expect(result.name == testCase.check.description.name)
@@ -46,6 +53,8 @@ func registeredCheckExample(_ testCase: CheckExampleCase) throws {
         #expect(result.details.checkRunStatus == .failed)
         #expect(result.details.message == message)
         #expect(result.preview.isEmpty)
+    case .rejected:
+        Issue.record("handled above")
     }
 }
 

@@ -146,6 +146,16 @@ func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: 
         var forced = options(workshopSnapshot, out.path)
         forced.force = true
         #expect(try AuditCommandRunner.run(forced).exitStatus <= 1)
+        // The workshop's configuration enables its SNS target: the audit notification is an output too.
+        #expect(
+            FileSystem.entries(of: out.path)?.sorted() == [
+                "audit-source.json", "audit-task.json", "findings.json", "related-resources.jsonl", "sns-outbox.jsonl",
+            ])
+        // A run that writes no notification leaves none of an earlier run behind.
+        let quiet = TemporarySnapshot(["logging-options.json": #"{"roleArn": "r", "logLevel": "DISABLED"}"#])
+        var again = options(quiet.path, out.path, checks: ["LOGGING_DISABLED_CHECK"])
+        again.force = true
+        _ = try AuditCommandRunner.run(again)
         #expect(
             FileSystem.entries(of: out.path)?.sorted() == [
                 "audit-source.json", "audit-task.json", "findings.json", "related-resources.jsonl",

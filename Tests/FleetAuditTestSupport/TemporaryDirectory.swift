@@ -1,3 +1,4 @@
+import FleetAuditChecks
 import FleetAuditCore
 import FleetAuditJSON
 
@@ -69,16 +70,21 @@ public final class TemporarySnapshot: @unchecked Sendable {
     public func open() throws(SnapshotProblem) -> Snapshot { try Snapshot.open(path) }
 }
 
-/// Runs `checks` on `snapshot` into a fresh output directory.
+/// Runs `checks` on `snapshot` into a fresh output directory, with the
+/// snapshot's audit configuration and suppressions as `fleet-audit audit --checks` applies them
+/// (throws `InputRejected` when they are invalid).
 public func runAudit(
     _ snapshot: TemporarySnapshot, checks: [any AuditCheck.Type], workers: Int = 1, taskId: String = "test-task",
     now: AuditTime? = nil, settings: AuditSettings = AuditSettings()
 ) throws -> (outcome: AuditOutcome, output: TemporaryDirectory) {
     let opened = try snapshot.open()
     let output = TemporaryDirectory(prefix: "fleet-audit-out")
-    let plan = AuditPlan(
+    var plan = AuditPlan(
         checks: checks, taskId: taskId, auditTime: now ?? opened.manifest.exportedAt, workers: workers,
         previewLimit: Int.max, settings: settings.resolvingPaths(against: snapshot.path))
+    let descriptions = CheckRegistry.descriptions
+    plan.configuration = try AuditConfiguration.load(opened, checks: descriptions)
+    plan.suppressions = try AuditSuppressions.load(opened, checks: descriptions)
     let outcome = try AuditExecutor.run(snapshot: opened, plan: plan, outputDirectory: output.path)
     return (outcome, output)
 }

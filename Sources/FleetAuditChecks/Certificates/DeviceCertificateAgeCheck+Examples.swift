@@ -10,6 +10,17 @@ extension DeviceCertificateAgeCheck {
         ExpectedFinding(reasonCode, .deviceCertificateId(fixture.id))
     }
 
+    static func ageThreshold(_ value: String) -> String {
+        #"""
+        {"auditCheckConfigurations": {"DEVICE_CERTIFICATE_AGE_CHECK": {"enabled": true,
+            "configuration": {"CERT_AGE_THRESHOLD_IN_DAYS": \#(value)}}}}
+        """#
+    }
+    static func refusedAge(_ value: String) -> String {
+        "audit-configuration.json: auditCheckConfigurations.DEVICE_CERTIFICATE_AGE_CHECK.configuration."
+            + "CERT_AGE_THRESHOLD_IN_DAYS is \(value); expected a whole number of days from 30 to 3652"
+    }
+
     static let examples: [CheckExample] = [
         CheckExample(
             "registered 2025-11-25 (366 days before the audit) and 2026-01-02",
@@ -61,16 +72,35 @@ extension DeviceCertificateAgeCheck {
             ],
             expect: .compliant),
         CheckExample(
-            "a threshold over 3652 days fails the check",
+            "threshold 3652, the API's maximum: exactly 3652 days old",
             files: [
-                "audit-configuration.json":
-                    #"{"auditCheckConfigurations": {"DEVICE_CERTIFICATE_AGE_CHECK": {"configuration": {"CERT_AGE_THRESHOLD_IN_DAYS": 4000}}}}"#,
+                "manifest.json": at("2036-01-02T00:00:00Z"), "audit-configuration.json": ageThreshold(#""3652""#),
+                "certificates.json": certificates(
+                    Fixtures.ecP256.device(created: "2026-01-02T00:00:00Z"),
+                    Fixtures.rsa2048.device(created: "2026-01-02T00:00:01Z")),
+            ],
+            expect: .nonCompliant([old(Fixtures.ecP256)])),
+        CheckExample(
+            "threshold 29, one under the API's minimum: the audit refuses the configuration",
+            files: [
+                "audit-configuration.json": ageThreshold(#""29""#),
                 "certificates.json": certificates(Fixtures.ecP256.device()),
             ],
-            expect: .failed(
-                message: "audit-configuration.json: auditCheckConfigurations.DEVICE_CERTIFICATE_AGE_CHECK"
-                    + ".configuration.CERT_AGE_THRESHOLD_IN_DAYS is 4000; expected a whole number of days from 30 to 3652"
-            )),
+            expect: .rejected(message: refusedAge(#""29""#))),
+        CheckExample(
+            "threshold 3653 (a number, not the API's string), one over the maximum: refused",
+            files: [
+                "audit-configuration.json": ageThreshold("3653"),
+                "certificates.json": certificates(Fixtures.ecP256.device()),
+            ],
+            expect: .rejected(message: refusedAge("3653"))),
+        CheckExample(
+            "a threshold that is not a number: refused",
+            files: [
+                "audit-configuration.json": ageThreshold(#""one year""#),
+                "certificates.json": certificates(Fixtures.ecP256.device()),
+            ],
+            expect: .rejected(message: refusedAge(#""one year""#))),
         CheckExample(
             "audit-configuration.json listed unavailable: the threshold is unknown",
             files: [

@@ -14,6 +14,7 @@ public struct DeviceCertificateAgeCheck: ResourceCheck {
 
     public static let configurationKey = "CERT_AGE_THRESHOLD_IN_DAYS"
     public static let defaultThresholdDays: Int64 = 365
+    static let threshold = CertificateThreshold.key(configurationKey, defaultDays: defaultThresholdDays)
     static let reasonCode = "CERTIFICATE_PAST_AGE_THRESHOLD"
 
     public static let description = CheckDescription(
@@ -23,15 +24,14 @@ public struct DeviceCertificateAgeCheck: ResourceCheck {
         reasonCodes: [reasonCode],
         inputs: [.certificates, .auditConfiguration],
         summary: "An active device certificate is CERT_AGE_THRESHOLD_IN_DAYS (default 365) days old or older.",
+        configurationKeys: [threshold],
         examples: DeviceCertificateAgeCheck.examples)
 
     public static let resourceFile = SnapshotFile.certificates
     public static let resourceMembers: [String]? = CertificateElement.members
 
     public func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> Int64 {
-        try CertificateThreshold.days(
-            key: Self.configurationKey, check: Self.description, defaultDays: Self.defaultThresholdDays,
-            context: context)
+        try context.configuration.value(Self.threshold, for: Self.description)
     }
 
     public func evaluate(_ resource: JSONValue, facts thresholdDays: Int64, context: AuditContext) -> ResourceVerdict {

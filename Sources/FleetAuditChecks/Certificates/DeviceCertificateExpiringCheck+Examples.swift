@@ -22,6 +22,11 @@ extension DeviceCertificateExpiringCheck {
         """#
     }
 
+    static func refused(_ value: String) -> String {
+        "audit-configuration.json: auditCheckConfigurations.DEVICE_CERTIFICATE_EXPIRING_CHECK.configuration."
+            + "CERT_EXPIRATION_THRESHOLD_IN_DAYS is \(value); expected a whole number of days from 30 to 3652"
+    }
+
     /// `expiring` ends 2026-12-10T00:00:00Z; the audit clock is set around it.
     static func at(_ time: String) -> String { CertificateFixture.manifest(exportedAt: time) }
 
@@ -100,15 +105,47 @@ extension DeviceCertificateExpiringCheck {
             files: ["certificates.json": certificates(Fixtures.expired.device(status: "PENDING_TRANSFER"))],
             expect: .nonCompliant([past(Fixtures.expired)])),
         CheckExample(
-            "a threshold the API would refuse fails the check",
+            "threshold 30, the API's minimum: 14 days away approaches, 36 days away does not",
             files: [
-                "audit-configuration.json": threshold(#""10""#),
+                "audit-configuration.json": threshold(#""30""#),
+                "certificates.json": certificates(Fixtures.rsa2048.device(), Fixtures.expiring.device()),
+            ],
+            expect: .nonCompliant([approaching(Fixtures.expiring)])),
+        CheckExample(
+            "threshold 3652, the API's maximum: both approach",
+            files: [
+                "audit-configuration.json": threshold(#""3652""#),
+                "certificates.json": certificates(Fixtures.rsa2048.device(), Fixtures.expiring.device()),
+            ],
+            expect: .nonCompliant([approaching(Fixtures.rsa2048), approaching(Fixtures.expiring)])),
+        CheckExample(
+            "threshold 29, one under the API's minimum: the audit refuses the configuration",
+            files: [
+                "audit-configuration.json": threshold(#""29""#),
                 "certificates.json": certificates(Fixtures.expiring.device()),
             ],
-            expect: .failed(
-                message: "audit-configuration.json: auditCheckConfigurations.DEVICE_CERTIFICATE_EXPIRING_CHECK"
-                    + #".configuration.CERT_EXPIRATION_THRESHOLD_IN_DAYS is "10"; expected a whole number of days from 30 to 3652"#
-            )),
+            expect: .rejected(message: refused(#""29""#))),
+        CheckExample(
+            "threshold 3653, one over the API's maximum: refused",
+            files: [
+                "audit-configuration.json": threshold(#""3653""#),
+                "certificates.json": certificates(Fixtures.expiring.device()),
+            ],
+            expect: .rejected(message: refused(#""3653""#))),
+        CheckExample(
+            "a threshold that is not a number: refused",
+            files: [
+                "audit-configuration.json": threshold(#""thirty""#),
+                "certificates.json": certificates(Fixtures.expiring.device()),
+            ],
+            expect: .rejected(message: refused(#""thirty""#))),
+        CheckExample(
+            "a threshold with a fraction: refused",
+            files: [
+                "audit-configuration.json": threshold(#""30.5""#),
+                "certificates.json": certificates(Fixtures.expiring.device()),
+            ],
+            expect: .rejected(message: refused(#""30.5""#))),
         CheckExample(
             "no certificates.json",
             files: [:],

@@ -16,6 +16,7 @@ public struct DeviceCertificateExpiringCheck: ResourceCheck {
 
     public static let configurationKey = "CERT_EXPIRATION_THRESHOLD_IN_DAYS"
     public static let defaultThresholdDays: Int64 = 30
+    static let threshold = CertificateThreshold.key(configurationKey, defaultDays: defaultThresholdDays)
 
     public static let description = CheckDescription(
         name: "DEVICE_CERTIFICATE_EXPIRING_CHECK",
@@ -26,15 +27,14 @@ public struct DeviceCertificateExpiringCheck: ResourceCheck {
         inputs: [.certificates, .auditConfiguration],
         summary: "An active device certificate has expired or expires within CERT_EXPIRATION_THRESHOLD_IN_DAYS "
             + "(default 30) days.",
+        configurationKeys: [threshold],
         examples: DeviceCertificateExpiringCheck.examples)
 
     public static let resourceFile = SnapshotFile.certificates
     public static let resourceMembers: [String]? = CertificateElement.members
 
     public func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> Int64 {
-        try CertificateThreshold.days(
-            key: Self.configurationKey, check: Self.description, defaultDays: Self.defaultThresholdDays,
-            context: context)
+        try context.configuration.value(Self.threshold, for: Self.description)
     }
 
     public func evaluate(_ resource: JSONValue, facts thresholdDays: Int64, context: AuditContext) -> ResourceVerdict {

@@ -7,7 +7,7 @@ import FleetAuditJSON
 ///
 /// 1. Every log file is streamed (elements parsed on the workers); each
 ///    Connect/Disconnect entry becomes a compact record in the bucket of its
-///    client ID (a stable hash), in input order.
+///    client ID (a stable hash), with its place in the input (file, line).
 /// 2. Each client bucket is turned into sessions on the workers (all events of
 ///    a client, hence of each client/principal pair, are in one bucket); the
 ///    sessions of device certificates are written to the bucket of their
@@ -48,8 +48,7 @@ struct ConnectionLogPartitions: Sendable {
         func skip(_ problem: SnapshotProblem) {
             if skipped.count < listedSkips { skipped.append(problem) } else { unlisted += 1 }
         }
-        var order: Int64 = 0
-        for file in files {
+        for (fileNumber, file) in files.enumerated() {
             let wrapped: Bool
             let stream: SnapshotStream
             if file.name.hasSuffix(".jsonl") {
@@ -67,16 +66,22 @@ struct ConnectionLogPartitions: Sendable {
             resources.progress?.begin("connection logs")
             try stream.forEachParallel(
                 workers: resources.workers, members: wrapped ? ConnectionLog.eventMembers : ConnectionLog.entryMembers
-            ) { element in
-                ConnectionLog.line(element, wrapped: wrapped, windowEnd: windowEnd)
-            } consume: { line, _ in
-                switch line {
-                case .ignored: break
-                case .skipped(let problem): skip(problem)
+            ) { element -> SnapshotProblem? in
+                // Appended here, on the worker that read the line, so the coordinating
+                // thread is left with nothing to do per line but the rare skip. The
+                // bucket's records then arrive in any order; the order number (file,
+                // then line) is what `ConnectionLog.sessions` sorts by, so the
+                // sessions come out the same whichever worker appended first.
+                switch ConnectionLog.line(element, wrapped: wrapped, windowEnd: windowEnd) {
+                case .ignored: return nil
+                case .skipped(let problem): return problem
                 case .entry(let entry):
+                    let order = Int64(fileNumber) << 40 | Int64(element.location.elementIndex ?? 0)
                     byClient.append(entry.bytes, prefixedBy: order, hash: entry.clientHash)
-                    order += 1
+                    return nil
                 }
+            } consume: { problem, _ in
+                if let problem { skip(problem) }
             }
             if let problem = resources.abortProblem { throw problem }
         }

@@ -2,10 +2,8 @@ import FleetAuditCore
 import FleetAuditJSON
 
 /// PUBLISH_FINDING_TO_SNS: the finding, as an SNS notification record that an
-/// SNS-subscribed Lambda receives, appended to `sns-outbox.jsonl` (the shape of
-/// `shared/reference/sns-finding-example.json`). Nothing is sent: there is no
-/// network. `Signature`, `SigningCertUrl` and `UnsubscribeUrl` are left out
-/// because no SNS service signed the record.
+/// SNS-subscribed Lambda receives (`SNSNotificationRecord`), appended to
+/// `sns-outbox.jsonl`. Nothing is sent: there is no network.
 public struct PublishFindingToSnsAction: MitigationActionType {
     public static let typeName = "PUBLISH_FINDING_TO_SNS"
     public static let paramsMember = "publishFindingToSnsParams"
@@ -23,26 +21,8 @@ public struct PublishFindingToSnsAction: MitigationActionType {
     {
         let messageId = FindingIdentity.uuidV5(
             name: ["sns", session.taskId, finding.findingId, action.name].joined(separator: "\n"))
-        let subscription = FindingIdentity.uuidV5(name: "sns-subscription\n" + topicArn)
-        let record: JSONValue = [
-            "Records": [
-                [
-                    "EventVersion": "1.0",
-                    "EventSubscriptionArn": .string(topicArn + ":" + subscription),
-                    "EventSource": "aws:sns",
-                    "Sns": [
-                        "SignatureVersion": "1",
-                        "Timestamp": .string(session.now.iso8601Milliseconds),
-                        "MessageId": .string(messageId),
-                        "Message": .string(JSONWriter.compact(Self.message(for: finding))),
-                        "MessageAttributes": [:],
-                        "Type": "Notification",
-                        "TopicArn": .string(topicArn),
-                        "Subject": nil,
-                    ],
-                ]
-            ]
-        ]
+        let record = SNSNotificationRecord.make(
+            topicArn: topicArn, messageId: messageId, timestamp: session.now, message: Self.message(for: finding))
         session.publish(record)
         return .completed
     }
