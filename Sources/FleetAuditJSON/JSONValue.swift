@@ -56,6 +56,17 @@ public struct JSONObject: Sendable, Hashable {
 
     public init() { members = [] }
 
+    /// Whether both share one members storage, hence are equal, without comparing
+    /// them: a value passed to several checks is recognised in constant time. (An
+    /// object holding its storage keeps that storage from being reused by another.)
+    public func sharesStorage(with other: JSONObject) -> Bool {
+        members.withUnsafeBufferPointer { mine in
+            other.members.withUnsafeBufferPointer { theirs in
+                mine.baseAddress == theirs.baseAddress && mine.count == theirs.count && mine.count > 0
+            }
+        }
+    }
+
     init(members: [(key: String, value: JSONValue)]) { self.members = members }
 
     public init(_ members: [(String, JSONValue)]) {

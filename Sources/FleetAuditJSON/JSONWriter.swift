@@ -76,6 +76,15 @@ public enum JSONWriter {
     public static func writeString(_ text: String, into output: inout String) {
         output.append("\"")
         var text = text
+        // Most strings (ids, names, ARNs, reasons) need no escape: appended whole they are
+        // copied as they are, where a run cut out of the bytes would be decoded and checked
+        // as UTF-8 again (this runs for every member of every finding).
+        let needsEscape = text.withUTF8 { utf8 in utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C } }
+        guard needsEscape else {
+            output.append(text)
+            output.append("\"")
+            return
+        }
         text.withUTF8 { utf8 in
             var runStart = 0
             for (position, byte) in utf8.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {

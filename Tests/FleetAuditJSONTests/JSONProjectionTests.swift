@@ -693,3 +693,17 @@ struct JSONProjectionRandomDocumentTests {
         #expect(accepted >= 1000)
     }
 }
+
+/// `sharesStorage` recognises one parsed value passed around, never two parses of equal text.
+@Suite struct JSONObjectStorageTests {
+    @Test func aCopySharesTheStorageAnEqualParseDoesNot() throws {
+        let text = #"{"certificateId": "abc", "status": "ACTIVE"}"#
+        let first = try #require(try JSONParser.parse(text).get().objectValue)
+        let second = try #require(try JSONParser.parse(text).get().objectValue)
+        let copy = first
+        #expect(first == second)
+        #expect(first.sharesStorage(with: copy))
+        #expect(!first.sharesStorage(with: second))
+        #expect(!JSONObject().sharesStorage(with: JSONObject()))
+    }
+}

@@ -32,7 +32,16 @@ struct CertificateElement: Sendable {
     /// is cheap, the strings share their storage).
     static func read(_ json: JSONValue) -> Result<CertificateElement, NotEvaluable> {
         let cache = LastDecodedCertificate.current
-        if let last = cache.element, cache.elementJSON == json { return last }
+        if let last = cache.element {
+            let cached = cache.elementJSON
+            // Every certificate check reads the same parsed element: its storage identifies it.
+            if let cachedObject = cached.objectValue, let object = json.objectValue,
+                cachedObject.sharesStorage(with: object)
+            {
+                return last
+            }
+            if cached == json { return last }
+        }
         let result = readUncached(json)
         cache.elementJSON = json
         cache.element = result
