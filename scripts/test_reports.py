@@ -76,6 +76,22 @@ def hostile(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def fleet(tmp_path_factory):
+    """A generated fleet with more findings than one page of the table holds."""
+    base = tmp_path_factory.mktemp("fleet")
+    require(FLEET_AUDIT.exists(), str(FLEET_AUDIT))
+    subprocess.run(
+        [str(FLEET_AUDIT), "generate", "--devices", "1000", "--out", str(base / "snapshot")],
+        check=True,
+        capture_output=True,
+    )
+    out = base / "out"
+    findings = audit(base / "snapshot", out, "html")
+    assert len(findings) > 300
+    return out, findings
+
+
+@pytest.fixture(scope="module")
 def browser():
     executable = cdp_pipe.find_chromium()
     require(executable, "chromium (apt-get install chromium)")
@@ -239,3 +255,37 @@ def test_csv_parses_back_with_pythons_csv_module(workshop, hostile):
     out, _ = hostile
     rows = list(csv.DictReader(io.StringIO((out / "findings.csv").read_bytes().decode(), newline="")))
     assert f"policyName={HOSTILE_IMG} policyVersionId=1" in [row["resourceIdentifier"] for row in rows]
+
+
+def test_large_audit_pages_through_every_row(fleet, browser):
+    out, findings = fleet
+    load(browser, out / "report.html")
+    assert browser.console_errors() == []
+    total = len(findings)
+    pages = (total + 99) // 100
+    assert browser.evaluate("document.querySelectorAll('#findings-table tbody tr.finding').length") == total
+    assert visible_rows(browser) == 100
+    assert browser.evaluate("document.getElementById('page-info').textContent") == f"page 1 of {pages}"
+    first_page = browser.evaluate(
+        "Array.from(document.querySelectorAll('#findings-table tbody tr.finding')).filter(r => !r.hidden)"
+        ".map(r => r.textContent)"
+    )
+    browser.evaluate("document.getElementById('next-page').click()")
+    assert browser.evaluate("document.getElementById('page-info').textContent") == f"page 2 of {pages}"
+    second_page = browser.evaluate(
+        "Array.from(document.querySelectorAll('#findings-table tbody tr.finding')).filter(r => !r.hidden)"
+        ".map(r => r.textContent)"
+    )
+    assert len(second_page) == 100 and not set(first_page) & set(second_page)
+    for _ in range(pages):
+        browser.evaluate("document.getElementById('next-page').click()")
+    assert browser.evaluate("document.getElementById('next-page').disabled") is True
+    assert visible_rows(browser) == total - 100 * (pages - 1)
+    # A filter starts again at its first page.
+    set_control(browser, "severity-filter", "CRITICAL")
+    critical = sum(1 for f in findings if f["severity"] == "CRITICAL")
+    assert browser.evaluate("document.getElementById('page-info').textContent") == (
+        f"page 1 of {max(1, (critical + 99) // 100)}"
+    )
+    assert visible_rows(browser) == min(critical, 100)
+    assert browser.console_errors() == []

@@ -101,6 +101,15 @@ public enum OCSFFinding {
         ]
     }
 
+    /// The AWS service a Defender resource type belongs to (`resources[].group.name`, as Prowler names the service).
+    static func service(of resourceType: String) -> String {
+        switch resourceType {
+        case ResourceType.iamRole.rawValue: return "iam"
+        case ResourceType.cognitoIdentityPool.rawValue: return "cognito-identity"
+        default: return "iot"
+        }
+    }
+
     static func resource(_ resource: ReportResource, _ context: ReportContext) -> JSONValue {
         let details = JSONObject(resource.identifierFields.map { ($0.key, JSONValue.string($0.value)) })
         var data = JSONObject([("details", .object(details))])
@@ -111,7 +120,7 @@ public enum OCSFFinding {
             "uid": .string(SecurityHubFinding.typeAndId(of: resource, context: context).id),
             "name": .string(resource.displayName),
             "type": .string(resource.resourceType),
-            "group": ["name": "iot"],
+            "group": ["name": .string(service(of: resource.resourceType))],
             "cloud_partition": .string(context.partition),
             "region": .string(context.source.region),
             "labels": [],

@@ -162,6 +162,10 @@ func ocsfViolations(_ event: JSONValue) -> [String] {
         #expect(resource["uid"] == "arn:aws:iot:us-east-1:123456789012:policy/TECHCON703_amazon_freertos_policy")
         #expect(resource["name"] == "TECHCON703_amazon_freertos_policy")
         #expect(resource["type"] == "IOT_POLICY")
+        #expect(resource["group"] == ["name": "iot"])
+        let pool = try #require(
+            events.first { $0["resources"]?.arrayValue?.first?["type"] == "COGNITO_IDENTITY_POOL" })
+        #expect(pool["resources"]?.arrayValue?.first?["group"] == ["name": "cognito-identity"])
         #expect(policy["cloud"]?["account"]?["uid"] == "123456789012")
     }
 
