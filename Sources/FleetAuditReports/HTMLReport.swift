@@ -309,7 +309,7 @@ public enum HTMLReport {
         text-align:left;vertical-align:top}th{background:#eef0f3;position:sticky;top:0}
         th[data-sort]{cursor:pointer;user-select:none}th[aria-sort=ascending]::after{content:" ▲"}
         th[aria-sort=descending]::after{content:" ▼"}td{word-break:break-word}code{font-size:12px}
-        .severity{display:inline-block;padding:1px 6px;border-radius:3px;color:#fff;font-size:12px;font-weight:600}
+        .severity{display:inline-block;white-space:nowrap;padding:1px 6px;border-radius:3px;color:#fff;font-size:12px;font-weight:600}
         .severity-CRITICAL{background:#7d1a1a}.severity-HIGH{background:#c0392b}.severity-MEDIUM{background:#d68910}
         .severity-LOW{background:#2e86c1}.chart{max-width:640px;margin:8px 0 16px}
         .bar-row{display:flex;align-items:center;gap:8px;margin:4px 0}.bar-row .label{width:80px;font-weight:600}
