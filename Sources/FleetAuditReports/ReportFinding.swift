@@ -60,15 +60,26 @@ public struct ReportFinding: Sendable, Hashable {
 
 /// A `NonCompliantResource` or `RelatedResource` of a finding.
 public struct ReportResource: Sendable, Hashable {
+    /// One `name: value` of an identifier or of `additionalInfo`.
+    public struct Field: Sendable, Hashable {
+        public var key: String
+        public var value: String
+
+        public init(_ key: String, _ value: String) {
+            self.key = key
+            self.value = value
+        }
+    }
+
     /// `resourceType` as written (`IOT_POLICY`, ...).
     public var resourceType: String
     /// `resourceIdentifier`: one member naming the resource, or one object
     /// (`policyVersionIdentifier`, `issuerCertificateIdentifier`) of several.
     public var identifier: JSONObject
     /// `additionalInfo`, string to string.
-    public var additionalInfo: [(key: String, value: String)]
+    public var additionalInfo: [Field]
 
-    public init(resourceType: String, identifier: JSONObject, additionalInfo: [(key: String, value: String)] = []) {
+    public init(resourceType: String, identifier: JSONObject, additionalInfo: [Field] = []) {
         self.resourceType = resourceType
         self.identifier = identifier
         self.additionalInfo = additionalInfo
@@ -84,18 +95,18 @@ public struct ReportResource: Sendable, Hashable {
         resourceType = type
         self.identifier = identifier
         additionalInfo = (json["additionalInfo"]?.objectValue?.members ?? []).map { member in
-            (member.key, member.value.stringValue ?? JSONWriter.compact(member.value))
+            Field(member.key, member.value.stringValue ?? JSONWriter.compact(member.value))
         }
     }
 
     /// The identifier's leaf values, `name: value` in document order
     /// (`policyName: P`, `policyVersionId: 1`), for people to read.
-    public var identifierFields: [(key: String, value: String)] {
-        identifier.members.flatMap { member -> [(key: String, value: String)] in
+    public var identifierFields: [Field] {
+        identifier.members.flatMap { member -> [Field] in
             if let nested = member.value.objectValue {
-                return nested.members.map { ($0.key, $0.value.stringValue ?? JSONWriter.compact($0.value)) }
+                return nested.members.map { Field($0.key, $0.value.stringValue ?? JSONWriter.compact($0.value)) }
             }
-            return [(member.key, member.value.stringValue ?? JSONWriter.compact(member.value))]
+            return [Field(member.key, member.value.stringValue ?? JSONWriter.compact(member.value))]
         }
     }
 
@@ -115,16 +126,6 @@ public struct ReportResource: Sendable, Hashable {
         }
         if identifier.members.count == 1, let value = identifier.members[0].value.stringValue { return value }
         return identifierText
-    }
-
-    public static func == (lhs: ReportResource, rhs: ReportResource) -> Bool {
-        lhs.resourceType == rhs.resourceType && lhs.identifier == rhs.identifier
-            && lhs.additionalInfo.elementsEqual(rhs.additionalInfo, by: { $0 == $1 })
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(resourceType)
-        hasher.combine(identifier)
     }
 }
 
