@@ -23,8 +23,8 @@ public enum ReportGenerator {
         for format in wanted { outputs.append((format, try OutputFile(path: directory + "/" + format.fileName))) }
         func file(_ format: ReportFormat) -> OutputFile? { outputs.first { $0.format == format }?.file }
         // Any failure discards every temporary file (OutputFile's deinit): all reports or none.
-        let asff = file(.asff).map { ArrayDocument(file: $0) }
-        let ocsf = file(.ocsf).map { ArrayDocument(file: $0) }
+        let asff = file(.asff).map { JSONArrayDocument(file: $0) }
+        let ocsf = file(.ocsf).map { JSONArrayDocument(file: $0) }
         let csv = file(.csv)
         try csv?.write(CSVFindings.line(CSVFindings.header))
         var tally = HTMLReport.Tally()
@@ -70,19 +70,23 @@ public enum ReportGenerator {
     }
 }
 
-/// A JSON array written element by element, pretty-printed as the AWS CLI prints.
-final class ArrayDocument {
-    let file: OutputFile
+/// A JSON array written element by element, pretty-printed as the AWS CLI prints
+/// it, into an `OutputFile` (a temporary name until the caller commits it). Public
+/// so that other commands can stream ASFF too (`SecurityHubFinding.archived` for
+/// the findings a later audit resolved).
+public final class JSONArrayDocument {
+    public let file: OutputFile
     private var count = 0
 
-    init(file: OutputFile) { self.file = file }
+    public init(file: OutputFile) { self.file = file }
 
-    func append(_ element: JSONValue) throws(SnapshotProblem) {
+    public func append(_ element: JSONValue) throws(SnapshotProblem) {
         try file.write((count == 0 ? "[\n    " : ",\n    ") + JSONWriter.pretty(element, level: 1))
         count += 1
     }
 
-    func close() throws(SnapshotProblem) {
+    /// Ends the array; the caller then commits (or discards) `file`.
+    public func close() throws(SnapshotProblem) {
         try file.write(count == 0 ? "[]\n" : "\n]\n")
     }
 }

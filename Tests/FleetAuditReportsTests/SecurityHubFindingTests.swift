@@ -1,6 +1,7 @@
 import FleetAuditCore
 import FleetAuditJSON
 import FleetAuditReports
+import FleetAuditTestSupport
 import Testing
 
 /// What Security Hub requires of every imported finding: the required top-level
@@ -143,6 +144,26 @@ func asffViolations(_ finding: JSONValue) -> [String] {
         #expect(archived["Workflow"] == ["Status": "RESOLVED"])
         #expect(archived["CreatedAt"] == "2026-11-26T08:00:00.000Z")
         #expect(archived["UpdatedAt"] == "2026-11-27T08:00:00.000Z")
+    }
+
+    /// Archived findings stream into a file the way the audit's ASFF does; an empty list is `[]`.
+    @Test func archivedFindingsStreamIntoAnArrayFile() throws {
+        let directory = TemporaryDirectory(prefix: "fleet-audit-archived")
+        let document = JSONArrayDocument(file: try OutputFile(path: directory.file("resolved.asff.json")))
+        for name in ["P", "Q"] {
+            let finding = try ReportFinding(json: findingJSON(policyName: name))
+            try document.append(
+                SecurityHubFinding.archived(finding, context: testContext, resolvedAt: time("2026-11-27T08:00:00Z")))
+        }
+        try document.close()
+        try document.file.commit()
+        let written = try #require(try JSONParser.parse(directory.read("resolved.asff.json")).get().arrayValue)
+        #expect(written.map { $0["RecordState"] } == ["ARCHIVED", "ARCHIVED"])
+        #expect(written.allSatisfy { asffViolations($0) == [] })
+        let empty = JSONArrayDocument(file: try OutputFile(path: directory.file("none.asff.json")))
+        try empty.close()
+        try empty.file.commit()
+        #expect(directory.read("none.asff.json") == Array("[]\n".utf8))
     }
 
     /// The Id names the resource and reason, not the task: the next day's audit updates the same finding.
