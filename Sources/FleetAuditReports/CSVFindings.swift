@@ -19,8 +19,11 @@ public enum CSVFindings {
     ]
 
     public static func row(_ finding: ReportFinding, context: ReportContext) -> [String] {
-        let related = finding.relatedResources.map { resource -> String in
+        var related = finding.relatedResources.map { resource -> String in
             "\(resource.resourceType) \(resource.identifierText)"
+        }
+        if finding.listedRelatedCount > 0 {
+            related.append("\(finding.listedRelatedCount) listed in related-resources.jsonl")
         }
         return [
             context.source.accountId, context.source.region, finding.taskId, finding.findingId, finding.checkName,

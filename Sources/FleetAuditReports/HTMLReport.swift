@@ -162,10 +162,16 @@ public enum HTMLReport {
         html += "<td><code>\(escape(finding.reasonCode))</code><details><summary>detail</summary>"
         html += "<p class=\"reason\">\(escape(finding.reason))</p><dl>"
         html += "<dt>Resource</dt><dd>\(resourceDescription(resource))</dd>"
-        if !finding.relatedResources.isEmpty {
-            html += "<dt>Related resources (\(finding.relatedResources.count))</dt><dd><ul>"
-            for related in finding.relatedResources { html += "<li>\(resourceDescription(related))</li>" }
-            html += "</ul></dd>"
+        if finding.relatedCount > 0 {
+            html += "<dt>Related resources (\(finding.relatedCount))</dt><dd><ul>"
+            for related in finding.shownRelatedResources { html += "<li>\(resourceDescription(related))</li>" }
+            html += "</ul>"
+            let unshown = finding.relatedCount - finding.shownRelatedResources.count
+            if unshown > 0 {
+                html += "<p class=\"meta\">\(unshown) more: <code>fleet-audit related-resources DIR --finding-id "
+                html += "\(escape(finding.findingId))</code></p>"
+            }
+            html += "</dd>"
         }
         html += "<dt>Suppression</dt><dd>"
         html +=

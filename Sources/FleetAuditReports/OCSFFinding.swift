@@ -43,6 +43,10 @@ public enum OCSFFinding {
             ("task_start_time", .string(finding.taskStartTime.iso8601Milliseconds)),
         ])
         unmapped["is_suppressed"] = .bool(finding.isSuppressed)
+        // An intermediate CA's device certificates: the first ones are in `resources`, all in related-resources.jsonl.
+        if finding.listedRelatedCount > 0 {
+            unmapped["related_resources_count"] = .integer(Int64(finding.relatedCount))
+        }
         return .object(
             JSONObject([
                 ("message", .string(finding.reason)),
@@ -72,7 +76,10 @@ public enum OCSFFinding {
                         "types": [.string(finding.checkName)],
                     ]
                 ),
-                ("resources", .array(([finding.resource] + finding.relatedResources).map { resource($0, context) })),
+                (
+                    "resources",
+                    .array(([finding.resource] + finding.shownRelatedResources).map { resource($0, context) })
+                ),
                 ("category_name", "Findings"),
                 ("category_uid", .integer(categoryUID)),
                 ("class_name", "Compliance Finding"),

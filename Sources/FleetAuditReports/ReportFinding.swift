@@ -13,6 +13,10 @@ public struct ReportFinding: Sendable, Hashable {
     public var findingTime: AuditTime
     public var resource: ReportResource
     public var relatedResources: [ReportResource]
+    /// Related resources listed apart in `related-resources.jsonl` (an intermediate CA's
+    /// device certificates): the first `ListedRelatedResources.keptPerFinding`, and how many there are.
+    public var listedRelatedResources: [ReportResource] = []
+    public var listedRelatedCount = 0
     public var reason: String
     public var reasonCode: String
     public var isSuppressed: Bool
@@ -55,6 +59,60 @@ public struct ReportFinding: Sendable, Hashable {
         reason = json["reasonForNonCompliance"]?.stringValue ?? ""
         reasonCode = try string("reasonForNonComplianceCode")
         isSuppressed = json["isSuppressed"]?.boolValue ?? false
+    }
+}
+
+extension ReportFinding {
+    /// Every related resource, inline and listed apart.
+    public var relatedCount: Int { relatedResources.count + listedRelatedCount }
+
+    /// The related resources the reports show: inline, then the listed ones kept.
+    public var shownRelatedResources: [ReportResource] { relatedResources + listedRelatedResources }
+}
+
+/// `related-resources.jsonl` read back for the reports: per finding id, how many
+/// resources it lists and the first few (memory grows with the findings that list
+/// some, never with the resources listed).
+public struct ListedRelatedResources: Sendable {
+    /// As many as an ASFF finding can carry besides its own resource.
+    public static let keptPerFinding = 31
+
+    var byFinding: [String: (count: Int, first: [ReportResource])] = [:]
+
+    public init() {}
+
+    /// Streams the file. An absent file (an audit before it existed) or an empty one
+    /// (the audit listed nothing apart, the usual case) lists nothing.
+    public static func load(_ path: String) throws(SnapshotProblem) -> ListedRelatedResources {
+        var listed = ListedRelatedResources()
+        guard let size = FileSystem.size(path), size > 0 else { return listed }
+        try SnapshotStream(name: path, path: path, form: .lines, arrayKey: "").forEach {
+            element throws(SnapshotProblem) in
+            let line = try element.value.get()
+            guard let findingId = line["findingId"]?.stringValue else {
+                throw element.problem("'findingId' is missing or not a string")
+            }
+            var entry = listed.byFinding[findingId] ?? (0, [])
+            entry.count += 1
+            if entry.first.count < keptPerFinding {
+                do throws(ReportInputError) {
+                    entry.first.append(try ReportResource(json: line, member: "line"))
+                } catch {
+                    throw element.problem(error.description)
+                }
+            }
+            listed.byFinding[findingId] = entry
+        }
+        return listed
+    }
+
+    /// `finding` with the resources listed for it.
+    public func attached(to finding: ReportFinding) -> ReportFinding {
+        guard let entry = byFinding[finding.findingId] else { return finding }
+        var finding = finding
+        finding.listedRelatedResources = entry.first
+        finding.listedRelatedCount = entry.count
+        return finding
     }
 }
 

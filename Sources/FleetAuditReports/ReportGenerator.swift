@@ -18,6 +18,7 @@ public enum ReportGenerator {
         var context = try ReportContext.load(auditDirectory: directory)
         context.checksDocument = checksDocument
         let findingsPath = directory + "/findings.json"
+        let listed = try ListedRelatedResources.load(directory + "/" + RelatedResourceList.fileName)
 
         var outputs: [(format: ReportFormat, file: OutputFile)] = []
         for format in wanted { outputs.append((format, try OutputFile(path: directory + "/" + format.fileName))) }
@@ -29,7 +30,8 @@ public enum ReportGenerator {
         try csv?.write(CSVFindings.line(CSVFindings.header))
         var tally = HTMLReport.Tally()
 
-        try forEachFinding(in: findingsPath) { finding throws(SnapshotProblem) in
+        try forEachFinding(in: findingsPath) { read throws(SnapshotProblem) in
+            let finding = listed.attached(to: read)
             try asff?.append(SecurityHubFinding.active(finding, context: context))
             try ocsf?.append(OCSFFinding.event(finding, context: context))
             try csv?.write(CSVFindings.line(CSVFindings.row(finding, context: context)))
@@ -43,7 +45,9 @@ public enum ReportGenerator {
             let shown = min(tally.total, HTMLReport.rowLimit)
             try html.write(HTMLReport.opening(context: context, tally: tally, rowsShown: shown))
             try forEachFinding(in: findingsPath) { finding throws(SnapshotProblem) in
-                if selection.admits(finding) { try html.write(HTMLReport.row(finding, context: context)) }
+                if selection.admits(finding) {
+                    try html.write(HTMLReport.row(listed.attached(to: finding), context: context))
+                }
             }
             try html.write(HTMLReport.closing(context: context, tally: tally))
         }

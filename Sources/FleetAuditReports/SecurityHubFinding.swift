@@ -67,7 +67,7 @@ public enum SecurityHubFinding {
             "Label": .string(finding.severity.rawValue), "Original": .string(finding.severity.rawValue),
         ]
         let types: JSONValue = [.string(typePrefix + finding.checkName)]
-        let resources = ([finding.resource] + finding.relatedResources).prefix(resourceLimit).map {
+        let resources = ([finding.resource] + finding.shownRelatedResources).prefix(resourceLimit).map {
             resource(for: $0, context: context)
         }
         var productFields: [(String, JSONValue)] = [
@@ -77,13 +77,8 @@ public enum SecurityHubFinding {
             ("fleet-audit/reasonCode", .string(finding.reasonCode)),
             ("fleet-audit/resourceType", .string(finding.resource.resourceType)),
         ]
-        if finding.relatedResources.count >= resourceLimit {
-            productFields.append(
-                (
-                    "fleet-audit/relatedResourcesOmitted",
-                    .string(String(finding.relatedResources.count - resourceLimit + 1))
-                ))
-        }
+        let omitted = finding.relatedCount - (resources.count - 1)
+        if omitted > 0 { productFields.append(("fleet-audit/relatedResourcesOmitted", .string(String(omitted)))) }
         return .object(
             JSONObject([
                 ("SchemaVersion", .string(schemaVersion)),

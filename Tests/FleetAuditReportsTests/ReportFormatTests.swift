@@ -40,7 +40,7 @@ import Testing
         #expect(
             written == [
                 "audit-source.json", "audit-task.json", "findings.asff.json", "findings.csv", "findings.json",
-                "findings.ocsf.json", "report.html",
+                "findings.ocsf.json", "related-resources.jsonl", "report.html", "sns-outbox.jsonl",
             ])
         #expect(
             audit.report.summary.contains(
@@ -51,6 +51,54 @@ import Testing
         options.formats = "csv"
         #expect(try AuditCommandRunner.run(options).exitStatus == 0)
         #expect(audit.text("findings.csv").contains(",again,"))
+    }
+
+    /// A finding the audit suppressed is suppressed in every report.
+    @Test func suppressedFindingIsSuppressedEverywhere() throws {
+        let policy = "TECHCON703_amazon_freertos_policy"
+        let audit = try WorkshopAudit(
+            formats: "asff,ocsf,csv,html",
+            suppressions: """
+                {"suppressions": [{"checkName": "IOT_POLICY_OVERLY_PERMISSIVE_CHECK", "resourceIdentifier":
+                {"policyVersionIdentifier": {"policyName": "\(policy)", "policyVersionId": "1"}},
+                "suppressIndefinitely": true}]}
+                """)
+        #expect(audit.report.exitStatus == 0)
+        let findings = try audit.findings()
+        let index = try #require(findings.firstIndex { $0.checkName == "IOT_POLICY_OVERLY_PERMISSIVE_CHECK" })
+        #expect(findings[index].isSuppressed)
+        #expect(findings.filter(\.isSuppressed).count == 1)
+        let asff = try #require(try audit.json("findings.asff.json").arrayValue)
+        #expect(asff[index]["Workflow"] == ["Status": "SUPPRESSED"])
+        #expect(asff.filter { $0["Workflow"] == ["Status": "SUPPRESSED"] }.count == 1)
+        let ocsf = try #require(try audit.json("findings.ocsf.json").arrayValue)
+        #expect(ocsf[index]["status"] == "Suppressed")
+        #expect(parseCSV(audit.text("findings.csv"))[index + 1][10] == "true")
+        let html = audit.text("report.html")
+        #expect(html.components("data-suppressed=\"true\"") == 1)
+        let critical = findings.filter { $0.severity == .critical }.count
+        #expect(html.contains("<span class=\"count\">\(critical) (1 suppressed)</span>"))
+    }
+
+    /// An intermediate CA's device certificates, listed apart in related-resources.jsonl, reach every report.
+    @Test func listedRelatedResourcesReachTheReports() throws {
+        let audit = try WorkshopAudit(formats: "asff,ocsf,csv,html")
+        let check = "INTERMEDIATE_CA_REVOKED_FOR_ACTIVE_DEVICE_CERTIFICATES_CHECK"
+        let findings = try audit.findings()
+        let index = try #require(findings.firstIndex { $0.checkName == check })
+        #expect(findings[index].relatedResources.isEmpty)
+        let asff = try #require(try audit.json("findings.asff.json").arrayValue)
+        let resources = try #require(asff[index]["Resources"]?.arrayValue)
+        #expect(resources.count == 3)
+        #expect(
+            resources.dropFirst().allSatisfy {
+                $0["Id"]?.stringValue?.hasPrefix("arn:aws:iot:us-east-1:123456789012:cert/") == true
+            })
+        let ocsf = try #require(try audit.json("findings.ocsf.json").arrayValue)
+        #expect(ocsf[index]["resources"]?.arrayValue?.count == 3)
+        #expect(ocsf[index]["unmapped"]?["related_resources_count"] == 2)
+        #expect(parseCSV(audit.text("findings.csv"))[index + 1][13] == "2 listed in related-resources.jsonl")
+        #expect(audit.text("report.html").contains("<dt>Related resources (2)</dt>"))
     }
 
     /// A findings.json that cannot be reported (edited by hand) leaves no report behind and names the element.

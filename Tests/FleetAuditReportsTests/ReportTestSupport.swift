@@ -15,10 +15,15 @@ struct WorkshopAudit {
     let out = TemporaryDirectory(prefix: "fleet-audit-reports")
     let report: AuditReport
 
-    init(formats: String, workingDirectory: String? = nil) throws {
+    init(formats: String, suppressions: String? = nil) throws {
         var options = AuditOptions(
             snapshotPath: workshopSnapshot, outputPath: out.path, taskId: "workshop-reports", workers: 2)
         options.formats = formats
+        if let suppressions {
+            options.suppressionsPath = out.write(
+                "../" + (out.path.split(separator: "/").last.map(String.init) ?? "")
+                    + "-suppressions.json", suppressions)
+        }
         report = try AuditCommandRunner.run(options)
     }
 
