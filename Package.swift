@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "FleetAuditChecks", targets: ["FleetAuditChecks"]),
         .library(name: "FleetAuditMitigation", targets: ["FleetAuditMitigation"]),
         .library(name: "FleetAuditX509", targets: ["FleetAuditX509"]),
+        .library(name: "FleetAuditReports", targets: ["FleetAuditReports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -83,11 +84,21 @@ let package = Package(
             dependencies: ["FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON"],
             swiftSettings: strictSwift
         ),
+        // Reports rendered from an audit's findings.json after the run: Security Hub (ASFF), OCSF, CSV, HTML.
+        .target(
+            name: "FleetAuditReports",
+            dependencies: [
+                "FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSwift
+        ),
         // What the commands do: validation, running, summaries. The CLI only parses arguments.
         .target(
             name: "FleetAuditFrontend",
             dependencies: [
                 "FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON", "FleetAuditMitigation", "FleetAuditPolicy",
+                "FleetAuditReports",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
@@ -134,6 +145,14 @@ let package = Package(
             name: "FleetAuditGeneratorTests",
             dependencies: [
                 "FleetAuditGenerator", "FleetAuditCore", "FleetAuditChecks", "FleetAuditFrontend",
+                "FleetAuditTestSupport",
+            ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "FleetAuditReportsTests",
+            dependencies: [
+                "FleetAuditReports", "FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON", "FleetAuditFrontend",
                 "FleetAuditTestSupport",
             ],
             swiftSettings: strictSwift

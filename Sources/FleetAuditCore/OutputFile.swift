@@ -128,12 +128,14 @@ public enum OutputDirectory {
         for name in names { FileSystem.removeTree(path + "/" + name) }
     }
 
-    /// What `audit` writes in its `--out`: the two outputs, the records of
+    /// What `audit` writes in its `--out`: the two outputs, the reports of
+    /// `--format` (FleetAuditReports' `ReportFormat.fileName`), the records of
     /// mitigation tasks run on it, unfinished outputs (`NAME.tmp-PID`) and spool folders.
     public static func isAuditOutputEntry(_ name: String) -> Bool {
         [
             "audit-task.json", "findings.json", AuditSource.fileName, RelatedResourceList.fileName,
-            AuditNotification.outboxFileName, "mitigations",
+            AuditNotification.outboxFileName, "mitigations", "findings.asff.json",
+            "findings.csv", "findings.ocsf.json", "report.html",
         ].contains(name)
             || isTemporaryName(name)
             || name.hasPrefix(".fleet-audit-spool-")

@@ -1,6 +1,7 @@
 import FleetAuditChecks
 import FleetAuditCore
 import FleetAuditJSON
+import FleetAuditReports
 import Logging
 
 #if canImport(Glibc)
@@ -38,6 +39,8 @@ public struct AuditOptions: Sendable {
     public var suppressionsPath: String? = nil
     /// `--scheduled-audit-name NAME`: record the task as a run of this scheduled audit.
     public var scheduledAuditName: String? = nil
+    /// `--format LIST`: comma-separated report formats (`json` is always written).
+    public var formats: String?
 
     public enum ProgressMode: Sendable {
         /// On a terminal only.
@@ -96,7 +99,7 @@ public enum AuditCommandRunner {
     /// Checks the options that do not need the snapshot; throws a usage error.
     public static func validate(_ options: AuditOptions) throws(UsageError) -> (
         checks: CheckRequest, now: AuditTime?, settings: AuditSettings, memoryBudget: Int,
-        failOn: FailOnThreshold?
+        failOn: FailOnThreshold?, formats: [ReportFormat]
     ) {
         func resolve(_ names: [String], option: String) throws(UsageError) -> [any AuditCheck.Type] {
             let cleaned = names.map { $0.trimmingCharactersInSet() }.filter { !$0.isEmpty }
@@ -170,7 +173,14 @@ public enum AuditCommandRunner {
             memoryBudget = bytes
         }
         let failOn = try options.failOn.map { text throws(UsageError) in try FailOnThreshold(parsing: text) }
-        return (checks, now, settings, memoryBudget, failOn)
+        var formats: [ReportFormat] = [.json]
+        if let list = options.formats {
+            switch ReportFormat.parseList(list) {
+            case .success(let parsed): formats = parsed
+            case .failure(let error): throw UsageError(error.description)
+            }
+        }
+        return (checks, now, settings, memoryBudget, failOn, formats)
     }
 
     /// The summary's last line under `--fail-on`: what tripped it, or that nothing did.
@@ -213,7 +223,7 @@ public enum AuditCommandRunner {
     public static func run(_ options: AuditOptions, logger: Logger = Logger(label: "fleet-audit")) throws(UsageError)
         -> AuditReport
     {
-        let (request, now, settings, memoryBudget, failOn) = try validate(options)
+        let (request, now, settings, memoryBudget, failOn, formats) = try validate(options)
         let snapshot: Snapshot
         do {
             snapshot = try Snapshot.open(options.snapshotPath, followLinks: options.followLinks)
@@ -276,8 +286,19 @@ public enum AuditCommandRunner {
             errorLines.append(line)
         }
         // A resource that could not be evaluated leaves the audit incomplete, as a FAILED check does.
-        let incomplete = outcome.task.failedChecks > 0 || outcome.checks.contains { $0.notEvaluableCount > 0 }
+        var incomplete = outcome.task.failedChecks > 0 || outcome.checks.contains { $0.notEvaluableCount > 0 }
         var summary = AuditSummary.render(outcome, snapshot: snapshot, selection: selection.note)
+        // Reports are rendered from the findings.json just written; one that cannot be
+        // written leaves the audit's own outputs in place and the run incomplete.
+        switch AuditReportFiles.write(formats, auditDirectory: options.outputPath) {
+        case .success(let paths):
+            if !paths.isEmpty {
+                summary += "Reports: " + paths.map { TerminalText.escape($0) }.joined(separator: ", ") + "\n"
+            }
+        case .failure(let problem):
+            errorLines.append(problem.terminalLine)
+            incomplete = true
+        }
         var gateTripped = false
         if let failOn {
             let tripping = failOn.trippingChecks(outcome.checks)

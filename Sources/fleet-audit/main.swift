@@ -27,7 +27,8 @@ struct Audit: ParsableCommand {
         abstract: "Run an on-demand audit (like `aws iot start-on-demand-audit-task`) on a snapshot.",
         discussion: """
             Writes DIR/audit-task.json (describe-audit-task), DIR/findings.json (list-audit-findings) and \
-            DIR/related-resources.jsonl (what `fleet-audit related-resources` lists apart from its finding). \
+            DIR/related-resources.jsonl (what `fleet-audit related-resources` lists apart from its finding); \
+            --format adds reports rendered from them (docs/reports.md). \
             Without --checks it runs the checks audit-configuration.json enables (every check when the snapshot \
             has none); a named check that is not enabled ends FAILED with errorCode AUDIT_CHECK_DISABLED. \
             Findings matched by an active suppression (audit-suppressions.json, --suppressions) have \
@@ -124,6 +125,14 @@ struct Audit: ParsableCommand {
             valueName: "SEVERITY"))
     var failOn: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Output formats, comma-separated: json (audit-task.json and findings.json, always written), asff "
+                + "(findings.asff.json, Security Hub), html (report.html), csv (findings.csv), ocsf (findings.ocsf.json).",
+            valueName: "LIST"))
+    var format: String?
+
     var options: AuditOptions {
         var options = AuditOptions(
             snapshotPath: snapshot, outputPath: out,
@@ -137,6 +146,7 @@ struct Audit: ParsableCommand {
         options.excludedCheckNames = excludeChecks.map { $0.split(separator: ",").map(String.init) }
         options.suppressionsPath = suppressions
         options.scheduledAuditName = scheduledAuditName
+        options.formats = format
         return options
     }
 
