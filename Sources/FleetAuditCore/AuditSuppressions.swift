@@ -41,6 +41,9 @@ public struct AuditSuppression: Sendable, Hashable {
 /// and, added to them, a `--suppressions FILE`.
 public struct AuditSuppressions: Sendable, Hashable {
     public var entries: [AuditSuppression]
+    /// Why the snapshot's suppressions are unknown (the manifest lists the file
+    /// unavailable): no finding can be marked suppressed, and the audit says so.
+    public var unknown: SnapshotProblem?
 
     public init(_ entries: [AuditSuppression] = []) { self.entries = entries }
 
@@ -59,6 +62,19 @@ public struct AuditSuppressions: Sendable, Hashable {
     {
         let file = SnapshotFile.auditSuppressions
         if snapshot.isAbsent(file) { return AuditSuppressions() }
+        // An export that could not list the suppressions (AccessDenied, a service error) still
+        // audits; what the owner suppressed is unknown, so the audit is reported incomplete
+        // rather than refused or silently unsuppressed.
+        if let reason = snapshot.manifest.unavailable[file.jsonName]
+            ?? snapshot.manifest.unavailable[file.jsonLinesName]
+        {
+            var suppressions = AuditSuppressions()
+            suppressions.unknown = SnapshotProblem(
+                file: file.jsonName,
+                reason: "listed unavailable in manifest.json (\(reason)); no finding is marked suppressed "
+                    + "(give the suppressions with --suppressions FILE)")
+            return suppressions
+        }
         let object: JSONObject
         let name: String
         do {

@@ -241,6 +241,8 @@ public enum AuditCommandRunner {
             suppressions = try AuditSuppressions.load(snapshot, checks: descriptions)
             if let path = options.suppressionsPath.map(Self.filePath) {
                 suppressions.entries += try AuditSuppressions.load(path: path, checks: descriptions).entries
+                // The user gave the suppressions: they are known, whatever the export could list.
+                suppressions.unknown = nil
             }
         } catch {
             return AuditReport(
@@ -287,6 +289,11 @@ public enum AuditCommandRunner {
         }
         // A resource that could not be evaluated leaves the audit incomplete, as a FAILED check does.
         var incomplete = outcome.task.failedChecks > 0 || outcome.checks.contains { $0.notEvaluableCount > 0 }
+        // Findings the owner may have suppressed are reported unsuppressed: say so, and do not call it complete.
+        if let unknown = suppressions.unknown {
+            errorLines.append(unknown.terminalLine)
+            incomplete = true
+        }
         var summary = AuditSummary.render(outcome, snapshot: snapshot, selection: selection.note)
         // Reports are rendered from the findings.json just written; one that cannot be
         // written leaves the audit's own outputs in place and the run incomplete.

@@ -174,6 +174,36 @@ import Testing
         #expect(age?.message == "audit-configuration.json: not collected by the exporter: AccessDeniedException")
     }
 
+    /// Suppressions the exporter could not list: the audit runs, marks nothing suppressed, says so
+    /// on stderr and calls itself incomplete; suppressions given with --suppressions are known.
+    @Test func suppressionsThatWereNotCollectedLeaveTheAuditIncomplete() throws {
+        let manifest = #"""
+            {"accountId": "123456789012", "region": "us-east-1", "exportedAt": "2026-11-26T08:00:00Z",
+             "unavailable": [{"file": "audit-suppressions.json", "reason": "AccessDeniedException"}]}
+            """#
+        let files = ["manifest.json": manifest, "logging-options.json": Self.logging]
+        let (report, _) = try run(files, checks: ["LOGGING_DISABLED_CHECK"])
+        #expect(report.exitStatus == 1)
+        #expect(
+            report.errorLines == [
+                "fleet-audit: audit-suppressions.json: listed unavailable in manifest.json (AccessDeniedException); "
+                    + "no finding is marked suppressed (give the suppressions with --suppressions FILE)"
+            ])
+        #expect(report.outcome?.task.failedChecks == 0)
+
+        let given = TemporaryDirectory()
+        _ = given.write("suppressions.json", #"{"suppressions": []}"#)
+        let snapshot = TemporarySnapshot(files)
+        let out = TemporaryDirectory()
+        var options = AuditOptions(
+            snapshotPath: snapshot.path, outputPath: out.path, checkNames: ["LOGGING_DISABLED_CHECK"],
+            taskId: "config-task", workers: 1)
+        options.suppressionsPath = "file://" + given.path + "/suppressions.json"
+        let withFile = try AuditCommandRunner.run(options)
+        #expect(withFile.exitStatus == 0)
+        #expect(withFile.errorLines == [])
+    }
+
     @Test func scheduledAuditNameRecordsAScheduledTask() throws {
         let (report, out) = try run(
             ["logging-options.json": Self.logging], checks: ["LOGGING_DISABLED_CHECK"],
