@@ -44,8 +44,17 @@ public struct UnknownCheckNames: Error, Sendable, Hashable, CustomStringConverti
 
     public init(names: [String]) { self.names = names }
 
+    /// One clause per name, with the closest registered name when there is one;
+    /// the full list is `fleet-audit checks`, not this line.
     public var description: String {
-        "unknown check name(s): \(names.joined(separator: ", ")); valid names: "
-            + CheckRegistry.all.map { $0.description.name }.joined(separator: ", ")
+        let known = CheckRegistry.all.flatMap { [$0.description.name] + $0.description.aliases }
+        let clauses = names.map { name in
+            let escaped = TerminalText.escape(name, limit: 128)
+            guard let close = ClosestName.suggestion(for: name, among: known) else {
+                return "unknown check name '\(escaped)'"
+            }
+            return "unknown check name '\(escaped)'; did you mean \(close)?"
+        }
+        return clauses.joined(separator: "; ") + " ('fleet-audit checks' lists the \(CheckRegistry.all.count) checks)"
     }
 }

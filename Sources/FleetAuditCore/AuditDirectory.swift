@@ -15,6 +15,8 @@ public struct AuditDirectory: Sendable {
     public var checkRunStatuses: [(checkName: String, status: String)]
     /// `audit-source.json`, when the directory has one.
     public var source: AuditSource?
+    /// `snapshotDigest` of `audit-task.json`: what the audit read (nil from an older fleet-audit).
+    public var snapshotDigest: SnapshotDigest?
 
     public static let taskFileName = "audit-task.json"
     public static let findingsFileName = "findings.json"
@@ -46,7 +48,8 @@ public struct AuditDirectory: Sendable {
         }
         var directory = AuditDirectory(
             path: path, taskId: taskId, taskStartTime: task["taskStartTime"].flatMap(AuditTime.init(json:)),
-            checkRunStatuses: statuses, source: nil)
+            checkRunStatuses: statuses, source: nil,
+            snapshotDigest: task["snapshotDigest"].flatMap(SnapshotDigest.init(json:)))
         let sourcePath = path + "/" + AuditSource.fileName
         if FileSystem.exists(sourcePath) {
             let object = try Snapshot.readObject(at: sourcePath)

@@ -66,6 +66,8 @@ public struct CheckOutcome: Sendable {
     public var preview: [AuditFinding]
     /// Resources that could not be evaluated: the audit is incomplete (exit 1) when any is.
     public var notEvaluableCount: Int64 = 0
+    /// Findings written to findings.json (a resource may have several).
+    public var findingsCount = 0
 }
 
 public struct AuditOutcome: Sendable {
@@ -74,6 +76,10 @@ public struct AuditOutcome: Sendable {
     public var findingsCount: Int
     public var auditTaskPath: String
     public var findingsPath: String
+    /// What the audit read, as recorded in `audit-task.json`.
+    public var snapshotDigest: SnapshotDigest?
+    /// What hashing it cost, on its own thread: wall and CPU seconds (`--verbose` notes them).
+    public var digestSeconds: (wall: Double, cpu: Double)?
     /// Bytes the partitioned stages wrote to spill files (0: everything fit the budget).
     public var spilledBytes: Int64 = 0
     /// `sns-outbox.jsonl` when the configuration's SNS target is enabled.
@@ -114,6 +120,17 @@ public enum AuditExecutor {
                     reason: "cannot create the spill directory: \(error.reason)")
             }
         }
+        // The snapshot digest (audit-task.json's snapshotDigest) is hashed on its own
+        // thread while the stages run: the files are the ones the stages read, so
+        // the second read mostly comes from the page cache (docs/benchmarks.md).
+        let digest = AccumulatorBox<(SnapshotDigest, seconds: Double, cpuSeconds: Double)?>(nil)
+        let digestDone = DispatchGroup()
+        DispatchQueue.global().async(group: digestDone) {
+            let (wall, cpu) = (Self.clock(CLOCK_MONOTONIC), Self.clock(CLOCK_THREAD_CPUTIME_ID))
+            let computed = SnapshotDigest.compute(snapshot, checks: plan.checks)
+            digest.value = (computed, Self.clock(CLOCK_MONOTONIC) - wall, Self.clock(CLOCK_THREAD_CPUTIME_ID) - cpu)
+        }
+        defer { digestDone.wait() }
         let progress = plan.progress.map { sink in
             AuditProgress(totalBytes: streamedBytes(snapshot, plan.checks), style: plan.progressStyle, sink: sink)
         }
@@ -213,10 +230,19 @@ public enum AuditExecutor {
         try abortIfNeeded(resources)
         progress?.finish()
 
+        digestDone.wait()
         var outcome = try writeOutputs(
-            runs: runs, plan: plan, snapshot: snapshot, outputDirectory: outputDirectory)
+            runs: runs, plan: plan, snapshot: snapshot, digest: digest.value?.0, outputDirectory: outputDirectory)
+        outcome.digestSeconds = digest.value.map { ($0.seconds, $0.cpuSeconds) }
         outcome.spilledBytes = resources.spilledBytes
         return outcome
+    }
+
+    /// Seconds on `clock` (CLOCK_MONOTONIC, CLOCK_THREAD_CPUTIME_ID).
+    static func clock(_ clock: clockid_t) -> Double {
+        var time = timespec()
+        clock_gettime(clock, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     private static func abortIfNeeded(_ resources: AuditRunResources) throws(SnapshotProblem) {
@@ -244,7 +270,7 @@ public enum AuditExecutor {
     }
 
     private static func writeOutputs(
-        runs: [CheckRun], plan: AuditPlan, snapshot: Snapshot, outputDirectory: String
+        runs: [CheckRun], plan: AuditPlan, snapshot: Snapshot, digest: SnapshotDigest?, outputDirectory: String
     ) throws(SnapshotProblem) -> AuditOutcome {
         let outcomes = runs.map { $0.outcome() }
         let task = AuditTaskDescription(
@@ -270,7 +296,12 @@ public enum AuditExecutor {
             try relatedFile.append(contentsOf: run.relatedSpoolPath)
         }
         let taskFile = try OutputFile(path: taskPath)
-        try taskFile.write(JSONWriter.pretty(task.json) + "\n")
+        var taskJSON = task.json
+        if let digest, case .object(var object) = taskJSON {
+            object["snapshotDigest"] = digest.json
+            taskJSON = .object(object)
+        }
+        try taskFile.write(JSONWriter.pretty(taskJSON) + "\n")
         let sourceFile = try OutputFile(path: outputDirectory + "/" + AuditSource.fileName)
         let source = AuditSource(
             taskId: plan.taskId, accountId: snapshot.manifest.accountId, region: snapshot.manifest.region,
@@ -294,7 +325,7 @@ public enum AuditExecutor {
         try taskFile.commit()
         var outcome = AuditOutcome(
             task: task, checks: outcomes, findingsCount: findingsCount, auditTaskPath: taskPath,
-            findingsPath: findingsPath)
+            findingsPath: findingsPath, snapshotDigest: digest)
         outcome.notificationPath = notificationPath
         return outcome
     }
@@ -700,6 +731,6 @@ final class CheckRun: @unchecked Sendable {
                 totalResourcesCount: totalResources, nonCompliantResourcesCount: nonCompliantResources,
                 suppressedNonCompliantResourcesCount: suppressedNonCompliantResources, message: message),
             problems: notEvaluable + resourceNotes + skippedInputs, preview: preview,
-            notEvaluableCount: Int64(notEvaluableCount))
+            notEvaluableCount: Int64(notEvaluableCount), findingsCount: findingsCount)
     }
 }

@@ -114,6 +114,59 @@ public enum ResourceIdentifier: Sendable, Hashable {
     }
 }
 
+extension ResourceIdentifier {
+    /// Decodes the `resourceIdentifier` object of findings.json (its one member).
+    public init?(json: JSONValue) {
+        guard let object = json.objectValue, object.members.count == 1, let member = object.members.first else {
+            return nil
+        }
+        let (key, value) = member
+        if let text = value.stringValue {
+            switch key {
+            case "deviceCertificateId": self = .deviceCertificateId(text)
+            case "caCertificateId": self = .caCertificateId(text)
+            case "cognitoIdentityPoolId": self = .cognitoIdentityPoolId(text)
+            case "clientId": self = .clientId(text)
+            case "account": self = .account(text)
+            case "iamRoleArn": self = .iamRoleArn(text)
+            case "roleAliasArn": self = .roleAliasArn(text)
+            case "deviceCertificateArn": self = .deviceCertificateArn(text)
+            default: return nil
+            }
+            return
+        }
+        switch key {
+        case "policyVersionIdentifier":
+            guard let name = value["policyName"]?.stringValue, let version = value["policyVersionId"]?.stringValue
+            else { return nil }
+            self = .policyVersion(policyName: name, policyVersionId: version)
+        case "issuerCertificateIdentifier":
+            guard let subject = value["issuerCertificateSubject"]?.stringValue,
+                let issuer = value["issuerId"]?.stringValue,
+                let serial = value["issuerCertificateSerialNumber"]?.stringValue
+            else { return nil }
+            self = .issuerCertificate(subject: subject, issuerId: issuer, serialNumber: serial)
+        default: return nil
+        }
+    }
+
+    /// A short human form: `account 123456789012`, `policy P version 1`, ...
+    public var displayText: String {
+        switch self {
+        case .deviceCertificateId(let id): return "certificate \(id)"
+        case .caCertificateId(let id): return "CA certificate \(id)"
+        case .cognitoIdentityPoolId(let id): return "identity pool \(id)"
+        case .clientId(let id): return "client \(id)"
+        case .policyVersion(let name, let version): return "policy \(name) version \(version)"
+        case .account(let account): return "account \(account)"
+        case .iamRoleArn(let arn): return "role \(arn)"
+        case .roleAliasArn(let arn): return "role alias \(arn)"
+        case .issuerCertificate(let subject, _, let serial): return "issuer \(subject) serial \(serial)"
+        case .deviceCertificateArn(let arn): return "certificate \(arn)"
+        }
+    }
+}
+
 /// `NonCompliantResource` / `RelatedResource`.
 public struct AuditResource: Sendable, Hashable {
     public var resourceType: ResourceType

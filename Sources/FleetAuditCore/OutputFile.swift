@@ -64,6 +64,14 @@ public final class OutputFile {
         }
     }
 
+    /// Makes the file executable (rwxr-xr-x) before it is renamed into place (a generated script).
+    public func makeExecutable() throws(SnapshotProblem) {
+        guard chmod(temporaryPath, 0o755) == 0 else {
+            throw SnapshotProblem(
+                file: finalPath, reason: "cannot make executable: \(String(cString: strerror(errno)))")
+        }
+    }
+
     /// Flushes to disk and renames into place.
     public func commit() throws(SnapshotProblem) {
         guard let handle else { return }
@@ -166,6 +174,14 @@ public enum OutputDirectory {
 
 /// Where outputs may go: never into the input snapshot.
 public enum OutputLocation {
+    /// The refusal of an output directory that holds files, unless `force`: the
+    /// same words for `audit` and `mitigate`. (What `--force` may replace is
+    /// checked when the output is written.)
+    public static func nonEmptyRefusal(_ path: String, option: String, force: Bool) -> String? {
+        guard !force, let entries = FileSystem.entries(of: path), !entries.isEmpty else { return nil }
+        return "\(option) \(path) is not empty (--force replaces a previous output there)"
+    }
+
     /// The usage error for `path` (given as `option`) when it would land inside the
     /// snapshot at `snapshot`, or would contain it; nil when it is elsewhere.
     /// `path` is resolved through its nearest existing ancestor, so a directory

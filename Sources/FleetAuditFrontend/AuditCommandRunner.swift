@@ -77,8 +77,10 @@ public struct AuditReport: Sendable {
     /// `ExitStatus`: 0 every check completed; 1 a check FAILED or a resource was not
     /// evaluable (outputs written); 2 nothing could be audited; 3 `--fail-on` tripped.
     public var exitStatus: Int32
-    /// The human summary for stdout.
-    public var summary: String
+    /// The human summary for stdout, plain (no colour, no width).
+    public var summary: String { TerminalStyle.plain.render(lines) }
+    /// The human summary, to be rendered for the terminal.
+    public var lines: [StyledLine] = []
     /// One line each, `fleet-audit: <file>: element <i> (byte <offset>): <reason>`, for stderr.
     public var errorLines: [String]
     public var outcome: AuditOutcome?
@@ -125,13 +127,7 @@ public enum AuditCommandRunner {
                         + "(the API's scheduledAuditName)")
             }
         }
-        var now: AuditTime? = nil
-        if let text = options.now {
-            guard let parsed = AuditTime(iso8601: text) else {
-                throw UsageError("--now '\(text)' is not an ISO 8601 time such as 2026-11-26T12:00:00Z")
-            }
-            now = parsed
-        }
+        let now = try options.now.map { text throws(UsageError) in try CommandLineTime.parse(text, option: "--now") }
         if let taskId = options.taskId {
             guard APIIdentifier.isValid(taskId, maximumLength: 40, extra: [UInt8(ascii: "-")]) else {
                 throw UsageError("--task-id '\(taskId)' must be 1 to 40 characters of [a-zA-Z0-9-] (the API's taskId)")
@@ -143,6 +139,9 @@ public enum AuditCommandRunner {
             if let path, let refusal = OutputLocation.refusal(path, option: option, snapshot: options.snapshotPath) {
                 throw UsageError(refusal)
             }
+        }
+        if let refusal = OutputLocation.nonEmptyRefusal(options.outputPath, option: "--out", force: options.force) {
+            throw UsageError(refusal)
         }
         var settings = AuditSettings()
         if let directory = options.weakKeyBlacklist {
@@ -220,7 +219,9 @@ public enum AuditCommandRunner {
         return overflow ? nil : bytes
     }
 
-    public static func run(_ options: AuditOptions, logger: Logger = Logger(label: "fleet-audit")) throws(UsageError)
+    public static func run(
+        _ options: AuditOptions, logger: Logger = CommandLogHandler.logger(command: "audit", verbose: false)
+    ) throws(UsageError)
         -> AuditReport
     {
         let (request, now, settings, memoryBudget, failOn, formats) = try validate(options)
@@ -228,8 +229,7 @@ public enum AuditCommandRunner {
         do {
             snapshot = try Snapshot.open(options.snapshotPath, followLinks: options.followLinks)
         } catch {
-            return AuditReport(
-                exitStatus: exitNothingAudited, summary: "", errorLines: [error.terminalLine], outcome: nil)
+            return AuditReport(exitStatus: exitNothingAudited, errorLines: [error.terminalLine], outcome: nil)
         }
         // The configuration and the suppressions are refused whole, before anything is written:
         // a half-applied suppression would let `mitigate` act on a finding the user suppressed.
@@ -277,8 +277,13 @@ public enum AuditCommandRunner {
             try OutputDirectory.prepare(options.outputPath, force: options.force)
             outcome = try AuditExecutor.run(snapshot: snapshot, plan: plan, outputDirectory: options.outputPath)
         } catch {
-            return AuditReport(
-                exitStatus: exitNothingAudited, summary: "", errorLines: [error.terminalLine], outcome: nil)
+            return AuditReport(exitStatus: exitNothingAudited, errorLines: [error.terminalLine], outcome: nil)
+        }
+        if let digest = outcome.snapshotDigest, let (wall, cpu) = outcome.digestSeconds {
+            let note =
+                "snapshot digest (audit-task.json): SHA-256 of \(digest.fileCount) file(s), \(digest.byteCount) bytes, in "
+                + "\(seconds(wall)) s (\(seconds(cpu)) s CPU) beside the checks"
+            logger.info("\(note)")
         }
         // Checks that read the same input report the same problem; say it once.
         var errorLines: [String] = []
@@ -294,13 +299,13 @@ public enum AuditCommandRunner {
             errorLines.append(unknown.terminalLine)
             incomplete = true
         }
-        var summary = AuditSummary.render(outcome, snapshot: snapshot, selection: selection.note)
+        var lines = AuditSummary.lines(outcome, snapshot: snapshot, selection: selection.note)
         // Reports are rendered from the findings.json just written; one that cannot be
         // written leaves the audit's own outputs in place and the run incomplete.
         switch AuditReportFiles.write(formats, auditDirectory: options.outputPath) {
         case .success(let paths):
             if !paths.isEmpty {
-                summary += "Reports: " + paths.map { TerminalText.escape($0) }.joined(separator: ", ") + "\n"
+                lines.append(StyledLine("Reports: " + paths.joined(separator: ", ")))
             }
         case .failure(let problem):
             errorLines.append(problem.terminalLine)
@@ -310,10 +315,11 @@ public enum AuditCommandRunner {
         if let failOn {
             let tripping = failOn.trippingChecks(outcome.checks)
             gateTripped = !tripping.isEmpty
-            summary += gateLine(failOn, tripping)
+            let gate = gateLine(failOn, tripping).split(separator: "\n").map(String.init)
+            lines += gate.enumerated().map { StyledLine($1, style: $0 == 0 && gateTripped ? .bad : nil) }
         }
         return AuditReport(
-            exitStatus: ExitStatus.combining(incomplete: incomplete, gateTripped: gateTripped), summary: summary,
+            exitStatus: ExitStatus.combining(incomplete: incomplete, gateTripped: gateTripped), lines: lines,
             errorLines: errorLines, outcome: outcome)
     }
 }
@@ -327,6 +333,13 @@ enum APIIdentifier {
                     || extra.contains(byte)
             }
     }
+}
+
+/// `1.23`: two decimals, for notes.
+func seconds(_ value: Double) -> String {
+    let hundredths = Int((value * 100).rounded())
+    let fraction = hundredths % 100
+    return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
 }
 
 /// Progress text to stderr, unbuffered.

@@ -1,97 +1,130 @@
 import FleetAuditCore
 import FleetAuditJSON
 
-/// The short, human summary of an audit printed on stdout. Every value that
-/// comes from the snapshot (region, resource ids, reasons, messages) is
-/// escaped and shortened by `TerminalText`; findings.json keeps them exact.
+/// The short, human summary of an audit printed on stdout: the checks' status
+/// table, then the findings grouped by severity (CRITICAL first) and check, with
+/// totals per severity. Every value that comes from the snapshot (region,
+/// resource ids, reasons, messages) is escaped and shortened by `TerminalText`;
+/// findings.json keeps them exact.
+///
+/// A check shows at most the audit's preview (`AuditPlan.previewLimit`, 20)
+/// findings; the rest are counted (`… and N more (see findings.json)`), so a
+/// million findings print a few hundred lines.
 public enum AuditSummary {
-    /// `selection`: the line that says which checks ran and why (`CheckSelection.note`).
+    /// The summary without colour or width limit (tests, logs).
     public static func render(_ outcome: AuditOutcome, snapshot: Snapshot, selection: String? = nil) -> String {
+        TerminalStyle.plain.render(lines(outcome, snapshot: snapshot, selection: selection))
+    }
+
+    /// `selection`: the line that says which checks ran and why (`CheckSelection.note`).
+    public static func lines(_ outcome: AuditOutcome, snapshot: Snapshot, selection: String? = nil) -> [StyledLine] {
         let manifest = snapshot.manifest
         let escaped = TerminalText.escape
-        var lines: [String] = []
+        var lines: [StyledLine] = []
         lines.append(
-            "Audit task \(outcome.task.taskId) (\(outcome.task.taskType)), account \(escaped(manifest.accountId, 64)) "
-                + "\(escaped(manifest.region, 64)), audit time \(outcome.task.taskStartTime.iso8601)")
-        if let name = outcome.task.scheduledAuditName { lines.append("Scheduled audit \(name)") }
-        if let selection { lines.append(escaped(selection, 2 * TerminalText.defaultLimit)) }
-        lines.append("")
-        let nameWidth = max(28, outcome.checks.map(\.name.count).max() ?? 0)
+            StyledLine(
+                "Audit task \(outcome.task.taskId) (\(outcome.task.taskType)), account \(escaped(manifest.accountId, 64)) "
+                    + "\(escaped(manifest.region, 64)), audit time \(outcome.task.taskStartTime.iso8601)"))
+        if let name = outcome.task.scheduledAuditName { lines.append(StyledLine("Scheduled audit \(name)")) }
+        if let selection { lines.append(StyledLine(escaped(selection, 2 * TerminalText.defaultLimit))) }
+        lines.append(StyledLine())
+        // The check's name comes last: names reach 60 characters, and a line cut to
+        // the terminal's width should lose the end of a name, not the counts.
         lines.append(
-            pad("CHECK", nameWidth) + "  " + pad("STATUS", 24) + "  " + leftPad("RESOURCES", 9) + "  "
-                + leftPad("NON-COMPLIANT", 13) + "  " + leftPad("NOT EVALUABLE", 13))
+            StyledLine(
+                pad("STATUS", 23) + "  " + leftPad("RESOURCES", 9) + "  " + leftPad("NON-COMPLIANT", 13) + "  "
+                    + leftPad("NOT EVALUABLE", 13) + "  CHECK", style: .bold))
         for check in outcome.checks {
             let details = check.details
             lines.append(
-                pad(check.name, nameWidth) + "  " + pad(details.checkRunStatus.rawValue, 24) + "  "
-                    + leftPad(String(details.totalResourcesCount), 9) + "  "
-                    + leftPad(String(details.nonCompliantResourcesCount), 13) + "  "
-                    + leftPad(String(check.notEvaluableCount), 13))
-            for finding in check.preview {
-                lines.append(
-                    "    \(finding.severity.rawValue) \(finding.nonCompliantResource.resourceType.rawValue) "
-                        + "\(escaped(finding.nonCompliantResource.resourceIdentifier.displayText, TerminalText.defaultLimit)): "
-                        + finding.reasonForNonComplianceCode + (finding.isSuppressed ? " (suppressed)" : ""))
-                lines.append("        \(escaped(finding.reasonForNonCompliance, TerminalText.defaultLimit))")
-            }
-            let shown = check.preview.count
-            let total = Int(details.nonCompliantResourcesCount)
-            if total > shown && shown > 0 {
-                lines.append("    ... \(total - shown) more in findings.json")
-            }
+                StyledLine(pad(details.checkRunStatus.rawValue, 23), style: style(of: details.checkRunStatus))
+                    + ("  " + leftPad(String(details.totalResourcesCount), 9) + "  "
+                        + leftPad(String(details.nonCompliantResourcesCount), 13) + "  "
+                        + leftPad(String(check.notEvaluableCount), 13) + "  " + check.name))
             if let message = details.message {
+                let failed = details.checkRunStatus == .failed
                 lines.append(
-                    "    \(details.checkRunStatus == .failed ? "failed" : "note"): "
-                        + escaped(message, TerminalText.defaultLimit))
+                    StyledLine("    ") + (failed ? "failed" : "note", failed ? .bad : nil)
+                        + (": " + escaped(message, TerminalText.defaultLimit)))
             }
         }
+
+        var totals: [Severity: Int] = [:]
+        for check in outcome.checks { totals[check.severity, default: 0] += check.findingsCount }
+        for severity in Severity.allCases {
+            let withFindings = outcome.checks.filter { $0.severity == severity && $0.findingsCount > 0 }
+            guard !withFindings.isEmpty else { continue }
+            lines.append(StyledLine())
+            lines.append(
+                StyledLine(severity.rawValue, style: TextStyle(severity)) + ": \(totals[severity] ?? 0) finding(s)")
+            for check in withFindings {
+                lines.append(StyledLine("  \(check.name): \(check.findingsCount) finding(s)", style: .bold))
+                for finding in check.preview {
+                    lines.append(
+                        StyledLine(
+                            "    \(escaped(finding.nonCompliantResource.resourceIdentifier.displayText, TerminalText.defaultLimit)): "
+                                + finding.reasonForNonComplianceCode + (finding.isSuppressed ? " (suppressed)" : "")))
+                    lines.append(
+                        StyledLine("        \(escaped(finding.reasonForNonCompliance, TerminalText.defaultLimit))"))
+                }
+                if check.findingsCount > check.preview.count {
+                    lines.append(
+                        StyledLine("    … and \(check.findingsCount - check.preview.count) more (see findings.json)"))
+                }
+            }
+        }
+
         let task = outcome.task
-        lines.append("")
+        lines.append(StyledLine())
+        var totalLine = StyledLine("Totals: ")
+        for (position, severity) in Severity.allCases.enumerated() {
+            let count = totals[severity] ?? 0
+            totalLine =
+                totalLine + (position > 0 ? ", " : "") + (
+                    "\(count) \(severity.rawValue)", count > 0 ? TextStyle(severity) : nil
+                )
+        }
+        lines.append(totalLine + "; \(outcome.findingsCount) finding(s).")
         lines.append(
-            "\(task.auditDetails.count) check(s): \(task.compliantChecks) compliant, \(task.nonCompliantChecks) "
-                + "non-compliant, \(task.failedChecks) failed; \(outcome.findingsCount) finding(s).")
+            StyledLine(
+                "\(task.auditDetails.count) check(s): \(task.compliantChecks) compliant, \(task.nonCompliantChecks) "
+                    + "non-compliant, ") + ("\(task.failedChecks) failed", task.failedChecks > 0 ? .bad : nil) + ".")
         let suppressed = task.auditDetails.reduce(Int64(0)) { $0 + $1.1.suppressedNonCompliantResourcesCount }
         if suppressed > 0 {
             lines.append(
-                "\(suppressed) non-compliant resource(s) suppressed: their findings have isSuppressed true and "
-                    + "do not make a check non-compliant.")
+                StyledLine(
+                    "\(suppressed) non-compliant resource(s) suppressed: their findings have isSuppressed true and "
+                        + "do not make a check non-compliant."))
         }
         let notEvaluable = outcome.checks.reduce(Int64(0)) { $0 + $1.notEvaluableCount }
         if notEvaluable > 0 {
             let checks = outcome.checks.filter { $0.notEvaluableCount > 0 }.count
             lines.append(
-                "Incomplete: \(notEvaluable) resource(s) of \(checks) check(s) could not be evaluated (exit status 1).")
+                StyledLine(
+                    "Incomplete: \(notEvaluable) resource(s) of \(checks) check(s) could not be evaluated (exit status 1).",
+                    style: .bad))
         }
-        lines.append("Wrote \(outcome.auditTaskPath) and \(outcome.findingsPath)")
+        lines.append(StyledLine("Wrote \(outcome.auditTaskPath) and \(outcome.findingsPath)"))
         if let path = outcome.notificationPath {
-            lines.append("Wrote the audit notification (auditNotificationTargetConfigurations.SNS) to \(path)")
+            lines.append(StyledLine("Wrote the audit notification (auditNotificationTargetConfigurations.SNS) to \(path)"))
         }
-        return lines.joined(separator: "\n") + "\n"
+        return lines
     }
 
-    private static func pad(_ text: String, _ width: Int) -> String {
+    static func style(of status: CheckRunStatus) -> TextStyle? {
+        switch status {
+        case .completedCompliant: return .good
+        case .completedNonCompliant: return .warning
+        case .failed: return .bad
+        default: return nil
+        }
+    }
+
+    static func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
 
-    private static func leftPad(_ text: String, _ width: Int) -> String {
+    static func leftPad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
-    }
-}
-
-extension ResourceIdentifier {
-    /// A short human form: `account 123456789012`, `policy P version 1`, ...
-    public var displayText: String {
-        switch self {
-        case .deviceCertificateId(let id): return "certificate \(id)"
-        case .caCertificateId(let id): return "CA certificate \(id)"
-        case .cognitoIdentityPoolId(let id): return "identity pool \(id)"
-        case .clientId(let id): return "client \(id)"
-        case .policyVersion(let name, let version): return "policy \(name) version \(version)"
-        case .account(let account): return "account \(account)"
-        case .iamRoleArn(let arn): return "role \(arn)"
-        case .roleAliasArn(let arn): return "role alias \(arn)"
-        case .issuerCertificate(let subject, _, let serial): return "issuer \(subject) serial \(serial)"
-        case .deviceCertificateArn(let arn): return "certificate \(arn)"
-        }
     }
 }

@@ -1,5 +1,6 @@
 import FleetAuditChecks
 import FleetAuditCore
+import FleetAuditJSON
 
 /// `fleet-audit logging SNAPSHOT`: v1 and v2 logging side by side and the
 /// effective state, as the AWS IoT console's Settings page shows it.
@@ -71,11 +72,81 @@ public enum LoggingReport {
     }
 }
 
+extension LoggingReport {
+    /// `logging --output json` (docs/output.md): the same
+    /// facts as the text, values exact.
+    ///
+    ///     {"accountId", "region",
+    ///      "v1": {"state": "ENABLED"|"DISABLED"|"UNKNOWN", "configured", "logLevel", "roleArn", "reason"},
+    ///      "v2": {... the same, and "disableAllLogs"},
+    ///      "resourceLevels": [{"targetType", "targetName", "logLevel"}],
+    ///      "effective": {"state", "source": "v1"|"v2"|null, "logLevel", "roleArn"}}
+    ///
+    /// Absent values are null.
+    public static func json(_ snapshot: Snapshot) -> JSONValue {
+        let settings = LoggingSettings.read(snapshot)
+        let optional = { (text: String?) in text.map(JSONValue.string) ?? .null }
+        func generation(_ generation: LoggingSettings.Generation, v2: Bool) -> JSONValue {
+            let (state, reason): (String, String?)
+            switch generation.state {
+            case .enabled: (state, reason) = ("ENABLED", nil)
+            case .disabled(let why): (state, reason) = ("DISABLED", why)
+            case .unknown(let problem): (state, reason) = ("UNKNOWN", problem.description)
+            }
+            var object = JSONObject([
+                ("state", .string(state)), ("configured", .bool(generation.configured)),
+                ("logLevel", optional(generation.level)), ("roleArn", optional(generation.roleArn)),
+                ("reason", optional(reason)),
+            ])
+            if v2 { object["disableAllLogs"] = generation.disableAllLogs.map(JSONValue.bool) ?? .null }
+            return .object(object)
+        }
+        let effective: JSONValue
+        if let enabled = settings.effective {
+            effective = .object(
+                JSONObject([
+                    ("state", "ENABLED"), ("source", .string(enabled == settings.v2 ? "v2" : "v1")),
+                    ("logLevel", optional(enabled.level)), ("roleArn", optional(enabled.roleArn)),
+                ]))
+        } else {
+            let unknown = [settings.v1, settings.v2].contains { if case .unknown = $0.state { true } else { false } }
+            effective = .object(
+                JSONObject([
+                    ("state", .string(unknown ? "UNKNOWN" : "DISABLED")), ("source", .null), ("logLevel", .null),
+                    ("roleArn", .null),
+                ]))
+        }
+        return .object(
+            JSONObject([
+                ("accountId", .string(snapshot.manifest.accountId)), ("region", .string(snapshot.manifest.region)),
+                ("v1", generation(settings.v1, v2: false)), ("v2", generation(settings.v2, v2: true)),
+                (
+                    "resourceLevels",
+                    .array(
+                        settings.resourceLevels.map { level in
+                            .object(
+                                JSONObject([
+                                    ("targetType", .string(level.targetType)),
+                                    ("targetName", optional(level.targetName)),
+                                    ("logLevel", .string(level.logLevel)),
+                                ]))
+                        })
+                ),
+                ("effective", effective),
+            ]))
+    }
+}
+
 /// `fleet-audit logging` end to end: open the snapshot, render, or one error line.
 public enum LoggingCommand {
-    public static func run(_ path: String) -> Result<String, LoggingCommandError> {
+    public static func run(_ path: String, output: OutputFormat = .text) -> Result<String, LoggingCommandError> {
         do {
-            return .success(LoggingReport.render(try Snapshot.open(path)))
+            let snapshot = try Snapshot.open(path)
+            switch output {
+            case .text: return .success(LoggingReport.render(snapshot))
+            case .json:
+                return .success(TerminalText.jsonForTerminal(JSONWriter.pretty(LoggingReport.json(snapshot))) + "\n")
+            }
         } catch {
             return .failure(LoggingCommandError(line: error.terminalLine))
         }

@@ -35,7 +35,9 @@ public struct MitigateOptions: Sendable {
 public struct MitigateReport: Sendable {
     /// 0: task COMPLETED; 1: task FAILED (records written); 2: nothing could be mitigated.
     public var exitStatus: Int32
-    public var summary: String
+    /// The human summary, plain (no colour, no width).
+    public var summary: String { TerminalStyle.plain.render(lines) }
+    public var lines: [StyledLine] = []
     public var errorLines: [String]
     public var outcome: MitigationOutcome?
 }
@@ -56,14 +58,8 @@ public enum MitigateCommandRunner {
                 throw UsageError(refusal)
             }
         }
+        let now = try options.now.map { text throws(UsageError) in try CommandLineTime.parse(text, option: "--now") }
         do throws(MitigationRequestError) {
-            var now: AuditTime? = nil
-            if let text = options.now {
-                guard let parsed = AuditTime(iso8601: text) else {
-                    throw .usage("--now '\(text)' is not an ISO 8601 time such as 2026-11-26T12:00:00Z")
-                }
-                now = parsed
-            }
             var request = MitigationRequest(
                 snapshotPath: options.snapshotPath, auditDirectory: options.auditDirectory,
                 actionsPath: options.actionsPath,
@@ -86,7 +82,7 @@ public enum MitigateCommandRunner {
         do {
             snapshot = try Snapshot.open(options.snapshotPath)
         } catch {
-            return MitigateReport(exitStatus: 2, summary: "", errorLines: [error.terminalLine], outcome: nil)
+            return MitigateReport(exitStatus: 2, errorLines: [error.terminalLine], outcome: nil)
         }
         let outcome: MitigationOutcome
         do {
@@ -94,35 +90,75 @@ public enum MitigateCommandRunner {
         } catch {
             if error.isUsage { throw UsageError(error.description) }
             return MitigateReport(
-                exitStatus: 2, summary: "", errorLines: ["fleet-audit: " + TerminalText.escape(error.description)],
-                outcome: nil)
+                exitStatus: 2, errorLines: [CommandMessage.line(command: "mitigate", error.description)], outcome: nil)
         }
-        // Action names, finding ids, error codes and messages come from the inputs
-        // (the actions file, the audit records, the snapshot): escaped and shortened.
-        let shown = { (text: String) in TerminalText.escape(text) }
-        var lines = ["Mitigation task \(outcome.taskId): \(outcome.failed ? "FAILED" : "COMPLETED")"]
-        for (check, statistics) in outcome.statistics {
-            lines.append(
-                "  \(shown(check)): \(statistics.total) finding(s): \(statistics.succeeded) succeeded, "
-                    + "\(statistics.failed) failed, \(statistics.skipped) skipped")
-        }
-        for execution in outcome.executions {
-            var line =
-                "    \(execution.status.rawValue) \(shown(execution.actionName)) on finding \(shown(execution.findingId))"
-            if let code = execution.errorCode { line += ": \(shown(code))" }
-            if let message = execution.message { line += " (\(shown(message)))" }
-            lines.append(line)
-        }
-        lines.append("New snapshot: \(outcome.outputPath) (the input is unchanged)")
-        lines.append(
-            "Records: \(outcome.reportDirectory)/mitigation-task.json, executions.json, sns-outbox.jsonl "
-                + "(\(outcome.publishedCount) notification(s))")
-        let failures = outcome.executions.filter { $0.status == .failed }.map {
-            "fleet-audit: \(shown($0.actionName)) failed on finding \(shown($0.findingId)): "
-                + "\(shown($0.errorCode ?? "")) \(shown($0.message ?? ""))"
+        let lines = summary(outcome)
+        let findings = Dictionary(outcome.findings.map { ($0.findingId, $0) }, uniquingKeysWith: { first, _ in first })
+        let failures = outcome.executions.filter { $0.status == .failed }.map { execution in
+            let finding = findings[execution.findingId]
+            return CommandMessage.line(
+                command: "mitigate",
+                "\(execution.actionName) failed on \(finding?.resourceText ?? "finding " + execution.findingId): "
+                    + "\(execution.errorCode ?? "") \(execution.message ?? "")")
         }
         return MitigateReport(
-            exitStatus: outcome.failed ? 1 : 0, summary: lines.joined(separator: "\n") + "\n", errorLines: failures,
-            outcome: outcome)
+            exitStatus: outcome.failed ? 1 : 0, lines: lines, errorLines: failures, outcome: outcome)
+    }
+
+    /// The task, then per mapped check its counts and what changed, by
+    /// resource (at most `linesPerCheck` lines, the rest counted); executions
+    /// that failed or were skipped name their resource and why. Names, ids, codes and messages come from the inputs (the
+    /// actions file, the audit, the snapshot): `StyledLine` escapes them.
+    static func summary(_ outcome: MitigationOutcome, linesPerCheck: Int = 20) -> [StyledLine] {
+        let shown = { (text: String) in TerminalText.escape(text) }
+        var lines: [StyledLine] = [
+            StyledLine("Mitigation task \(shown(outcome.taskId)) of audit \(shown(outcome.auditTaskId)): ")
+                + (outcome.failed ? "FAILED" : "COMPLETED", outcome.failed ? .bad : .good)
+        ]
+        let findings = Dictionary(outcome.findings.map { ($0.findingId, $0) }, uniquingKeysWith: { first, _ in first })
+        for (check, statistics) in outcome.statistics {
+            lines.append(StyledLine())
+            lines.append(
+                StyledLine(check, style: .bold)
+                    + ": \(statistics.total) finding(s): \(statistics.succeeded) succeeded, \(statistics.failed) failed, "
+                    + "\(statistics.skipped) skipped")
+            var checkLines: [StyledLine] = []
+            for execution in outcome.executions where findings[execution.findingId]?.checkName == check {
+                let resource = findings[execution.findingId]?.resourceText ?? "finding \(execution.findingId)"
+                switch execution.status {
+                case .completed:
+                    for change in execution.changes {
+                        checkLines.append(StyledLine("  \(change.summary)  [\(shown(execution.actionName))]"))
+                    }
+                case .failed:
+                    checkLines.append(
+                        StyledLine("  ") + ("FAILED", .bad)
+                            + " \(shown(execution.actionName)) on \(shown(resource)): \(shown(execution.errorCode ?? "")) "
+                            + shown(execution.message ?? ""))
+                case .skipped:
+                    checkLines.append(
+                        StyledLine("  ") + ("SKIPPED", .warning)
+                            + " \(shown(execution.actionName)) on \(shown(resource)): \(shown(execution.message ?? ""))"
+                    )
+                }
+            }
+            if checkLines.isEmpty { checkLines.append(StyledLine("  nothing changed")) }
+            lines += checkLines.prefix(linesPerCheck)
+            if checkLines.count > linesPerCheck {
+                lines.append(
+                    StyledLine(
+                        "  … and \(checkLines.count - linesPerCheck) more (see executions.json and remediation.sh)"))
+            }
+        }
+        lines.append(StyledLine())
+        lines.append(StyledLine("New snapshot: \(outcome.outputPath) (the input is unchanged)"))
+        lines.append(
+            StyledLine(
+                "Records: \(outcome.reportDirectory)/mitigation-task.json, executions.json, sns-outbox.jsonl "
+                    + "(\(outcome.publishedCount) notification(s))"))
+        lines.append(
+            StyledLine(
+                "AWS CLI commands for the account: \(outcome.remediationScriptPath) (prints them; --apply runs them)"))
+        return lines
     }
 }

@@ -78,14 +78,53 @@ public enum TestAuthorizationRunner {
         return infos
     }
 
+    /// The response, and warnings for stderr (an unknown principal).
+    public struct Evaluation: Sendable {
+        public var json: JSONValue
+        public var warnings: [String]
+
+        /// `--output text`: one line per result, `DECISION ACTION RESOURCES: deciding statement`.
+        public var text: String {
+            var lines: [String] = []
+            for result in json["authResults"]?.arrayValue ?? [] {
+                let shown = { (text: String) in TerminalText.escape(text, limit: 512) }
+                let info = result["authInfo"]
+                let resources = (info?["resources"]?.arrayValue ?? []).compactMap(\.stringValue).map(shown)
+                var line =
+                    "\(shown(result["authDecision"]?.stringValue ?? "?")) \(shown(info?["actionType"]?.stringValue ?? "?")) "
+                    + resources.joined(separator: " ")
+                if let deciding = result["decidingStatement"] {
+                    let statement = deciding["statementIndex"].map(JSONWriter.compact) ?? "?"
+                    line +=
+                        ": policy \(shown(deciding["policyName"]?.stringValue ?? "?")) version "
+                        + "\(shown(deciding["policyVersionId"]?.stringValue ?? "?")) statement \(statement) "
+                        + "(\(shown(deciding["effect"]?.stringValue ?? "?")))"
+                } else {
+                    line += ": no statement allows it"
+                }
+                let missing = (result["missingContextValues"]?.arrayValue ?? []).compactMap(\.stringValue)
+                if !missing.isEmpty {
+                    line += "; missing context values: " + missing.map(shown).joined(separator: ", ")
+                }
+                lines.append(line)
+            }
+            return lines.joined(separator: "\n") + "\n"
+        }
+    }
+
     /// The response JSON, or an error line (exit 2).
     public static func run(_ options: TestAuthorizationOptions) throws(UsageError) -> Result<JSONValue, Failure> {
+        try evaluate(options).map(\.json)
+    }
+
+    /// The response and its warnings, or an error line (exit 2).
+    public static func evaluate(_ options: TestAuthorizationOptions) throws(UsageError) -> Result<Evaluation, Failure> {
         let infos = try parseAuthInfos(options.authInfos)
         let snapshot: Snapshot
         do {
             snapshot = try Snapshot.open(options.snapshotPath)
         } catch {
-            return .failure(Failure(description: "fleet-audit: \(error)", isUsage: false))
+            return .failure(Failure(description: error.terminalLine, isUsage: false))
         }
         let manifest = snapshot.manifest
         let principal: String?
@@ -102,7 +141,7 @@ public enum TestAuthorizationRunner {
         } else {
             principal = nil
         }
-        do {
+        do throws(SnapshotProblem) {
             if let pool = options.cognitoIdentityPoolId {
                 // The pool must be one the snapshot knows (the API answers ResourceNotFoundException).
                 let pools = try snapshot.readObject(.cognitoIdentityPools)
@@ -122,6 +161,15 @@ public enum TestAuthorizationRunner {
                 try principal.map { principal throws(SnapshotProblem) in
                     try attachedPolicyNames(principal: principal, things: things, snapshot)
                 } ?? []
+            var warnings: [String] = []
+            if let principal, names.isEmpty, things.isEmpty, try !isRegisteredCertificate(principal, snapshot) {
+                warnings.append(
+                    CommandMessage.line(
+                        command: "test-authorization",
+                        "warning: principal \(principal) is not in the snapshot (no certificate in certificates.json, "
+                            + "no thing in thing-principals.json, no policy in policy-targets.json names it); only "
+                            + "--policy-names-to-add policies apply"))
+            }
             for name in options.policyNamesToAdd where !names.contains(name) { names.append(name) }
             names.removeAll { options.policyNamesToSkip.contains($0) }
             let policies = try defaultVersions(of: names, snapshot)
@@ -141,10 +189,29 @@ public enum TestAuthorizationRunner {
                     policies: policies, context: context)
                 return json(info, result)
             }
-            return .success(["authResults": .array(results)])
+            return .success(Evaluation(json: ["authResults": .array(results)], warnings: warnings))
         } catch {
-            return .failure(Failure(description: "fleet-audit: \(error)", isUsage: false))
+            return .failure(Failure(description: error.terminalLine, isUsage: false))
         }
+    }
+
+    /// Whether `principal` is a certificate ARN whose id is in `certificates.json`
+    /// (streamed until found; false when the file is absent).
+    static func isRegisteredCertificate(_ principal: String, _ snapshot: Snapshot) throws(SnapshotProblem) -> Bool {
+        guard let slash = principal.lastIndex(of: "/"), principal[..<slash].hasSuffix(":cert"),
+            let located = try snapshot.locateIfPresent(.certificates)
+        else { return false }
+        let id = String(principal[principal.index(after: slash)...])
+        do {
+            let stream = try JSONElementStream(path: located.path, form: located.form)
+            while let event = try stream.next() {
+                guard case .element(let raw) = event, case .success(let certificate) = raw.parse() else { continue }
+                if certificate["certificateId"]?.stringValue == id { return true }
+            }
+        } catch {
+            throw SnapshotProblem(file: located.name, caught: error)
+        }
+        return false
     }
 
     static func json(_ info: AuthInfo, _ result: AuthorizationResult) -> JSONValue {

@@ -15,6 +15,13 @@ public struct AuditedFinding: Sendable, Hashable {
     public var relatedResources: [JSONValue] = []
 
     public var nonCompliantResource: JSONValue? { json["nonCompliantResource"] }
+
+    /// The non-compliant resource as people name it (`certificate ID`, `policy P version 3`),
+    /// unescaped; the compact JSON when it is of no known form.
+    public var resourceText: String {
+        guard let identifier = nonCompliantResource?["resourceIdentifier"] else { return "no resource" }
+        return ResourceIdentifier(json: identifier)?.displayText ?? JSONWriter.compact(identifier)
+    }
 }
 
 /// An audit output directory (`fleet-audit audit --out DIR`): the task, its
@@ -26,6 +33,8 @@ public struct AuditRecord: Sendable {
     public var checkNames: [String]
     public var source: AuditSource
     public var findings: [AuditedFinding]
+    /// `snapshotDigest` of audit-task.json: what the audit read (nil from an older fleet-audit).
+    public var snapshotDigest: SnapshotDigest?
 
     public static func load(_ directory: String) throws(MitigationRequestError) -> AuditRecord {
         do throws(SnapshotProblem) {
@@ -60,7 +69,7 @@ public struct AuditRecord: Sendable {
             }
             return AuditRecord(
                 directory: directory, taskId: audit.taskId, checkNames: audit.checkRunStatuses.map(\.checkName),
-                source: source, findings: findings)
+                source: source, findings: findings, snapshotDigest: audit.snapshotDigest)
         } catch {
             throw .input(error.description)
         }

@@ -12,7 +12,8 @@ import FleetAuditJSON
 public struct MitigationRequest: Sendable {
     public var snapshotPath: String
     public var auditDirectory: String
-    /// Replaces the snapshot's own `mitigation-actions.json` when set.
+    /// Replaces the snapshot's own `mitigation-actions.json` when set: `file://PATH`,
+    /// a PATH, or the file's JSON inline.
     public var actionsPath: String?
     public var target: JSONValue?
     public var mapping: JSONValue
@@ -58,6 +59,8 @@ public struct ActionExecution: Sendable, Hashable {
     public var endTime: AuditTime
     public var errorCode: String?
     public var message: String?
+    /// What a completed execution changed (not part of the Defender record).
+    public var changes: [ResourceChange] = []
 
     public var json: JSONValue {
         var object = JSONObject([
@@ -96,6 +99,12 @@ public struct MitigationOutcome: Sendable {
     public var outputPath: String
     public var reportDirectory: String
     public var publishedCount: Int
+    /// The targeted findings, in the audit's order (executions name them by id).
+    public var findings: [AuditedFinding]
+    public var auditTaskId: String
+
+    /// `remediation.sh` in the report directory.
+    public var remediationScriptPath: String { reportDirectory + "/" + RemediationScript.fileName }
 }
 
 /// Runs an audit mitigation actions task (`start-audit-mitigation-actions-task`)
@@ -113,6 +122,7 @@ public enum MitigationExecutor {
         var findings: [AuditedFinding]
         var usedDefinitions: [MitigationActionDefinition]
         var reportDirectory: String
+        var auditTaskId: String
     }
 
     public static func run(_ request: MitigationRequest, snapshot: Snapshot) throws(MitigationRequestError)
@@ -147,7 +157,9 @@ public enum MitigationExecutor {
         var used: [MitigationActionDefinition] = []
         var canonicalMapping: [(check: String, actions: [String])] = []
         for (check, names) in mapping {
-            let canonical = CheckRegistry.check(named: check)?.description.name ?? check
+            guard let canonical = CheckRegistry.check(named: check)?.description.name else {
+                throw .usage("--audit-check-to-actions-mapping: " + UnknownCheckNames(names: [check]).description)
+            }
             guard audit.checkNames.contains(canonical) else {
                 throw .input(
                     "--audit-check-to-actions-mapping names \(check), which audit \(audit.taskId) did not run (it ran "
@@ -157,8 +169,7 @@ public enum MitigationExecutor {
             for name in names {
                 guard let element = definitions[name] else {
                     throw .usage(
-                        "--audit-check-to-actions-mapping: no mitigation action named '\(name)' (defined: "
-                            + definitions.keys.sorted().joined(separator: ", ") + ")")
+                        "--audit-check-to-actions-mapping: " + Self.unknownAction(name, defined: definitions.keys))
                 }
                 // Only the actions the mapping uses are validated; an invalid one is
                 // a usage error, as CreateMitigationAction / the task request would be.
@@ -177,6 +188,8 @@ public enum MitigationExecutor {
             canonicalMapping.append((check, names))
         }
         let findings = try target.select(from: audit)
+        // Last of the checks: it reads every input file of the audited checks.
+        try verifySnapshot(audit, snapshot: snapshot)
         let taskId = request.taskId ?? FindingIdentity.randomTaskId()
         let reportDirectory = request.reportDirectory ?? (request.auditDirectory + "/mitigations/" + taskId)
         if FileSystem.exists(reportDirectory) && !OutputDirectory.isEmpty(reportDirectory) {
@@ -194,7 +207,7 @@ public enum MitigationExecutor {
         return Plan(
             taskId: taskId, now: request.now ?? AuditTime.current(), target: target, mapping: canonicalMapping,
             actionsForCheck: actionsForCheck, findings: findings, usedDefinitions: used,
-            reportDirectory: reportDirectory)
+            reportDirectory: reportDirectory, auditTaskId: audit.taskId)
     }
 
     static func execute(_ plan: Plan, request: MitigationRequest, snapshot: Snapshot) throws(MitigationRequestError)
@@ -208,19 +221,20 @@ public enum MitigationExecutor {
         }
         let session = MitigationSession(taskId: plan.taskId, now: plan.now, workspace: workspace)
         var executions: [ActionExecution] = []
+        var scriptEntries: [RemediationScript.Entry] = []
         var statistics: [String: MitigationCheckStatistics] = [:]
         for finding in plan.findings {
             guard let actions = plan.actionsForCheck[finding.checkName] else { continue }
             statistics[finding.checkName, default: MitigationCheckStatistics()].total += 1
             func record(
                 _ definition: MitigationActionDefinition, _ status: ActionExecution.Status,
-                _ errorCode: String? = nil, _ message: String? = nil
+                _ errorCode: String? = nil, _ message: String? = nil, changes: [ResourceChange] = []
             ) {
                 executions.append(
                     ActionExecution(
                         taskId: plan.taskId, findingId: finding.findingId, actionName: definition.name,
                         actionId: definition.id, status: status, startTime: plan.now, endTime: plan.now,
-                        errorCode: errorCode, message: message))
+                        errorCode: errorCode, message: message, changes: changes))
             }
             if finding.isSuppressed {
                 // Defender never applies mitigation actions to suppressed findings.
@@ -234,9 +248,15 @@ public enum MitigationExecutor {
                     record(definition, .skipped, nil, "skipped: \(failedAction) failed for this finding")
                     continue
                 }
-                switch action.execute(finding, action: definition, in: session) {
+                let result = action.execute(finding, action: definition, in: session)
+                let changes = session.takeChanges()
+                switch result {
                 case .completed:
-                    record(definition, .completed)
+                    record(definition, .completed, changes: changes)
+                    scriptEntries.append(
+                        RemediationScript.Entry(
+                            finding: finding, actionName: definition.name, actionType: definition.type,
+                            changes: changes))
                 case .failed(let code, let message):
                     record(definition, .failed, code, message)
                     failedAction = definition.name
@@ -278,18 +298,26 @@ public enum MitigationExecutor {
             let executionsFile = try OutputFile(path: plan.reportDirectory + "/executions.json")
             try executionsFile.write(
                 JSONWriter.pretty(["actionsExecutions": .array(executions.map(\.json))]) + "\n")
+            let scriptFile = try OutputFile(path: plan.reportDirectory + "/" + RemediationScript.fileName)
+            let header = RemediationScript.Header(
+                taskId: plan.taskId, auditTaskId: plan.auditTaskId, accountId: snapshot.manifest.accountId,
+                region: snapshot.manifest.region)
+            try scriptFile.write(RemediationScript.render(header, entries: scriptEntries))
+            try scriptFile.makeExecutable()
             let taskFile = try OutputFile(path: plan.reportDirectory + "/mitigation-task.json")
             try taskFile.write(JSONWriter.pretty(task) + "\n")
             try workspace.commit()
             try outbox.commit()
             try executionsFile.commit()
+            try scriptFile.commit()
             try taskFile.commit()
         } catch {
             throw .input(error.description)
         }
         return MitigationOutcome(
             taskId: plan.taskId, failed: failed, executions: executions, statistics: orderedStatistics,
-            outputPath: request.outputPath, reportDirectory: plan.reportDirectory, publishedCount: session.outbox.count)
+            outputPath: request.outputPath, reportDirectory: plan.reportDirectory, publishedCount: session.outbox.count,
+            findings: plan.findings, auditTaskId: plan.auditTaskId)
     }
 
     /// The actions file's elements by `actionName` (validated when the mapping uses them).
@@ -297,14 +325,22 @@ public enum MitigationExecutor {
         -> [String: JSONValue]
     {
         let object: JSONObject
-        do {
-            if let path {
-                object = try Snapshot.readObject(at: path, as: .mitigationActions)
-            } else {
-                object = try snapshot.readObject(.mitigationActions)
+        if let path, CLIJSONArgument.isInline(path) {
+            guard let inline = try CLIJSONArgument.parse(path, option: "--actions").objectValue else {
+                throw .usage("--actions must be a JSON object with a 'mitigationActions' array")
             }
-        } catch {
-            throw .input("mitigation actions: \(error.description)")
+            object = inline
+        } else {
+            do {
+                if let path {
+                    object = try Snapshot.readObject(
+                        at: CLIJSONArgument.filePath(path) ?? path, as: .mitigationActions)
+                } else {
+                    object = try snapshot.readObject(.mitigationActions)
+                }
+            } catch {
+                throw .input("mitigation actions: \(error.description)")
+            }
         }
         guard let list = object["mitigationActions"]?.arrayValue else {
             throw .input("mitigation actions: no 'mitigationActions' array")
@@ -314,6 +350,47 @@ public enum MitigationExecutor {
             if let name = element["actionName"]?.stringValue { definitions[name] = element }
         }
         return definitions
+    }
+
+    /// Refuses an audit made from other data than `snapshot`: the files its checks
+    /// read must hash to the digest it recorded (docs/mitigation.md).
+    static func verifySnapshot(_ audit: AuditRecord, snapshot: Snapshot) throws(MitigationRequestError) {
+        let taskFile = audit.directory + "/audit-task.json"
+        guard let recorded = audit.snapshotDigest else {
+            throw .input(
+                "\(taskFile) records no snapshotDigest, so nothing shows it was made from this snapshot "
+                    + "(written by an older fleet-audit?); run the audit again")
+        }
+        var checks: [any AuditCheck.Type] = []
+        for name in audit.checkNames {
+            guard let check = CheckRegistry.check(named: name) else {
+                throw .input("\(taskFile) names check \(name), which this fleet-audit does not know")
+            }
+            checks.append(check)
+        }
+        let current = SnapshotDigest.compute(snapshot, checks: checks)
+        guard current == recorded else {
+            func describe(_ digest: SnapshotDigest) -> String {
+                "SHA-256 \(digest.sha256.prefix(16))… over \(digest.fileCount) file(s), \(digest.byteCount) bytes"
+            }
+            throw .input(
+                "audit \(audit.taskId) in \(audit.directory) was not made from \(snapshot.directory): the files it "
+                    + "read had \(describe(recorded)); here they have \(describe(current)). Run the audit again on "
+                    + "this snapshot")
+        }
+    }
+
+    /// "no mitigation action named 'X'", with the closest defined name, or the
+    /// defined names when there are few enough to read on one line.
+    static func unknownAction(_ name: String, defined: some Collection<String>) -> String {
+        let escaped = TerminalText.escape(name, limit: 128)
+        if let close = ClosestName.suggestion(for: name, among: Array(defined)) {
+            return "no mitigation action named '\(escaped)'; did you mean \(close)?"
+        }
+        if defined.count <= 8 {
+            return "no mitigation action named '\(escaped)' (defined: \(defined.sorted().joined(separator: ", ")))"
+        }
+        return "no mitigation action named '\(escaped)' (the actions file defines \(defined.count))"
     }
 
     static func parseMapping(_ json: JSONValue) throws(MitigationRequestError) -> [(String, [String])] {
@@ -331,7 +408,7 @@ public enum MitigationExecutor {
 
     /// What a task writes in its records directory (for `--force`).
     static func isRecordEntry(_ name: String) -> Bool {
-        ["mitigation-task.json", "executions.json", "sns-outbox.jsonl"].contains(name)
+        ["mitigation-task.json", "executions.json", "sns-outbox.jsonl", RemediationScript.fileName].contains(name)
             || OutputDirectory.isTemporaryName(name)
     }
 
@@ -342,7 +419,11 @@ public enum MitigationExecutor {
             if outputReal == inputReal { throw .usage("--out must not be the input snapshot") }
             if !OutputDirectory.isEmpty(output) {
                 // --force replaces a previous new snapshot (it has a manifest), never other files.
-                guard force else { throw .usage("--out \(output) exists and is not empty (--force replaces it)") }
+                guard force else {
+                    throw .usage(
+                        OutputLocation.nonEmptyRefusal(output, option: "--out", force: false)
+                            ?? "--out \(output) is not empty")
+                }
                 guard FileSystem.exists(output + "/" + SnapshotFile.manifest.jsonName) else {
                     throw .usage(
                         "--out \(output) is not empty and holds no snapshot (no manifest.json); --force only "

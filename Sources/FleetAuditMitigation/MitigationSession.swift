@@ -9,6 +9,8 @@ public final class MitigationSession {
     public let workspace: SnapshotWorkspace
     /// One SNS notification record per line, in execution order.
     public private(set) var outbox: [String] = []
+    /// What the running execution changed, by resource (taken by the executor after each).
+    private var changes: [ResourceChange] = []
     /// Indexes actions build once per task (certificate statuses, thing groups), by name.
     private var indexes: [String: AnyObject] = [:]
 
@@ -27,6 +29,17 @@ public final class MitigationSession {
         let made = try make()
         indexes[key] = made
         return made
+    }
+
+    /// Records a change the running execution made (after its edits are queued).
+    func record(_ change: ResourceChange) {
+        changes.append(change)
+    }
+
+    /// The changes recorded since the last call.
+    func takeChanges() -> [ResourceChange] {
+        defer { changes = [] }
+        return changes
     }
 
     func publish(_ record: JSONValue) {

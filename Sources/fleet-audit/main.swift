@@ -3,8 +3,6 @@ import FleetAuditFrontend
 import FleetAuditGenerator
 import FleetAuditJSON
 
-import struct Logging.Logger
-
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -20,6 +18,46 @@ struct FleetAudit: ParsableCommand {
             Audit.self, Diff.self, Findings.self, RelatedResources.self, Mitigate.self, Suppressions.self, Logging.self,
             TestAuthorization.self, Checks.self, Export.self, Generate.self,
         ])
+
+    /// Parses and runs, with one format for every usage error, whichever command
+    /// and whether the parser or the command found it: `fleet-audit: <command>:
+    /// <problem>` and a line naming the command's help, exit status 64.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let command = configuration.subcommands.map { $0._commandName }.first { arguments.contains($0) }
+        do {
+            var parsed = try parseAsRoot(arguments)
+            try parsed.run()
+        } catch let usage as UsageError {
+            printToStandardError(CommandMessage.usage(command: command, usage.description))
+            Self.exit(withError: ExitCode(64))
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { Self.exit(withError: error) }
+            printToStandardError(CommandMessage.usage(command: command, message(for: error)))
+            Self.exit(withError: ExitCode.validationFailure)
+        }
+    }
+}
+
+/// `--color`, shared by the commands whose output is for people.
+struct ColorOption: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Colour: auto (on a terminal, unless NO_COLOR is set), always or never.", valueName: "auto|always|never"))
+    var color: ColorChoice = .auto
+
+    var style: TerminalStyle { TerminalStyle.current(color) }
+}
+
+extension ColorChoice: ExpressibleByArgument {}
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// `--output json|text`, with the command's default.
+struct OutputOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Output format: json or text.", valueName: "json|text"))
+    var output: OutputFormat?
 }
 
 struct Audit: ParsableCommand {
@@ -65,7 +103,11 @@ struct Audit: ParsableCommand {
         help: "Record the task as a run of this scheduled audit (taskType SCHEDULED_AUDIT_TASK).")
     var scheduledAuditName: String?
 
-    @Option(name: .long, help: "Audit time, ISO 8601 (default: the manifest's exportedAt).")
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Audit time: 2026-11-26 (midnight UTC) or a time with a zone, 2026-11-26T12:00:00Z (default: the "
+                + "manifest's exportedAt)."))
     var now: String?
 
     @Option(name: .customLong("task-id"), help: "Task ID (default: 32 random hex characters).")
@@ -113,6 +155,8 @@ struct Audit: ParsableCommand {
     @Flag(name: .long, help: "Log notes (unknown snapshot files, ...) to stderr.")
     var verbose = false
 
+    @OptionGroup var colorOption: ColorOption
+
     @Flag(
         name: .customLong("follow-links"),
         help: "Read through symbolic links that lead outside the snapshot (refused by default).")
@@ -151,24 +195,15 @@ struct Audit: ParsableCommand {
     }
 
     func validate() throws {
-        do {
-            _ = try AuditCommandRunner.validate(options)
-        } catch {
-            throw ValidationError(TerminalOutput.escape(error.description))
-        }
+        _ = try usageErrorExits { () throws(UsageError) in try AuditCommandRunner.validate(options) }
     }
 
     func run() throws {
-        var logger = Logger(label: "fleet-audit")
-        logger.logLevel = verbose ? .info : .warning
+        let logger = CommandLogHandler.logger(command: "audit", verbose: verbose)
         AuditCommandRunner.installInterruptCleanup()
-        let report: AuditReport
-        do {
-            report = try AuditCommandRunner.run(options, logger: logger)
-        } catch {
-            throw ValidationError(TerminalOutput.escape(error.description))
-        }
-        try finish(errorLines: report.errorLines, summary: report.summary, exitStatus: report.exitStatus)
+        let report = try AuditCommandRunner.run(options, logger: logger)
+        try finish(
+            errorLines: report.errorLines, lines: report.lines, style: colorOption.style, exitStatus: report.exitStatus)
     }
 }
 
@@ -304,8 +339,10 @@ struct Mitigate: ParsableCommand {
         discussion: """
             Writes a full new snapshot to --out with the actions applied (the input is never changed) and \
             the task's records to --report (default AUDIT_DIR/mitigations/TASK_ID/): mitigation-task.json, \
-            executions.json and sns-outbox.jsonl. --target and --audit-check-to-actions-mapping take the \
-            AWS CLI's JSON, inline or file://path. \
+            executions.json, sns-outbox.jsonl and remediation.sh (the AWS CLI commands that make the same \
+            changes in the account; a dry run unless --apply). --target, --audit-check-to-actions-mapping and \
+            --actions take the AWS CLI's JSON, inline or file://PATH. The audit must have been made from \
+            this snapshot (its snapshotDigest). \
             A task that ends FAILED exits 1 (records written); one that could not start exits 2.
 
 
@@ -317,7 +354,11 @@ struct Mitigate: ParsableCommand {
     @Option(name: .long, help: "The audit's output directory (fleet-audit audit --out).")
     var audit: String
 
-    @Option(name: .long, help: "Mitigation actions file (format of mitigation-actions.json); default: the snapshot's.")
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Mitigation actions (format of mitigation-actions.json): file://PATH, PATH or inline JSON; default: "
+                + "the snapshot's."))
     var actions: String?
 
     @Option(name: .long, help: "AuditMitigationActionsTaskTarget JSON (default: every finding of the audit).")
@@ -335,11 +376,13 @@ struct Mitigate: ParsableCommand {
     @Option(name: .customLong("task-id"), help: "Task ID (default: 32 random hex characters).")
     var taskId: String?
 
-    @Option(name: .long, help: "Task time, ISO 8601 (default: now).")
+    @Option(name: .long, help: "Task time: 2026-11-26 (midnight UTC) or a time with a zone (default: now).")
     var now: String?
 
     @Flag(name: .long, help: "Replace a previous new snapshot at --out and previous records at --report.")
     var force = false
+
+    @OptionGroup var colorOption: ColorOption
 
     var options: MitigateOptions {
         var options = MitigateOptions(
@@ -350,22 +393,14 @@ struct Mitigate: ParsableCommand {
     }
 
     func validate() throws {
-        do {
-            _ = try MitigateCommandRunner.request(options)
-        } catch {
-            throw ValidationError(TerminalOutput.escape(error.description))
-        }
+        _ = try usageErrorExits { () throws(UsageError) in try MitigateCommandRunner.request(options) }
     }
 
     func run() throws {
         MitigateCommandRunner.installInterruptCleanup()
-        let report: MitigateReport
-        do {
-            report = try MitigateCommandRunner.run(options)
-        } catch {
-            throw ValidationError(TerminalOutput.escape(error.description))
-        }
-        try finish(errorLines: report.errorLines, summary: report.summary, exitStatus: report.exitStatus)
+        let report = try MitigateCommandRunner.run(options)
+        try finish(
+            errorLines: report.errorLines, lines: report.lines, style: colorOption.style, exitStatus: report.exitStatus)
     }
 }
 
@@ -471,9 +506,12 @@ struct Logging: ParsableCommand {
     @Argument(help: "The snapshot directory.")
     var snapshot: String
 
+    @OptionGroup var outputOption: OutputOption
+
     func run() throws {
-        switch LoggingCommand.run(snapshot) {
-        case .success(let text): print(TerminalOutput.escapeLines(text), terminator: "")
+        let output = outputOption.output ?? .text
+        switch LoggingCommand.run(snapshot, output: output) {
+        case .success(let text): print(output == .json ? text : TerminalOutput.escapeLines(text), terminator: "")
         case .failure(let line):
             printToStandardError([line.line])
             throw ExitCode(2)
@@ -486,7 +524,9 @@ struct TestAuthorization: ParsableCommand {
         commandName: "test-authorization",
         abstract: "Evaluate IoT policies for actions on resources (like `aws iot test-authorization`), offline.",
         discussion: """
-            Prints the TestAuthorizationResponse JSON; each result also names its decidingStatement. \
+            Prints the TestAuthorizationResponse JSON (--output json, the default); each result also names its \
+            decidingStatement. --output text prints one line per result. A principal the snapshot does not \
+            know gets a warning on stderr. \
             Attached policies come from policy-targets.json (the principal's, and its things' thing groups'), \
             the thing context from thing-principals.json and things.json.
 
@@ -515,12 +555,10 @@ struct TestAuthorization: ParsableCommand {
         name: .customLong("policy-names-to-skip"), parsing: .upToNextOption, help: "Policies treated as not attached.")
     var policyNamesToSkip: [String] = []
 
+    @OptionGroup var outputOption: OutputOption
+
     func validate() throws {
-        do {
-            _ = try TestAuthorizationRunner.parseAuthInfos(authInfos)
-        } catch {
-            throw ValidationError(TerminalOutput.escape(error.description))
-        }
+        _ = try usageErrorExits { () throws(UsageError) in try TestAuthorizationRunner.parseAuthInfos(authInfos) }
     }
 
     func run() throws {
@@ -528,16 +566,15 @@ struct TestAuthorization: ParsableCommand {
             snapshotPath: snapshot, authInfos: authInfos, principal: principal,
             cognitoIdentityPoolId: cognitoIdentityPoolId, clientId: clientId, policyNamesToAdd: policyNamesToAdd,
             policyNamesToSkip: policyNamesToSkip)
-        let result: Result<JSONValue, TestAuthorizationRunner.Failure>
-        do {
-            result = try TestAuthorizationRunner.run(options)
-        } catch {
-            throw ValidationError(TerminalOutput.escape(error.description))
-        }
-        switch result {
-        case .success(let json): print(TerminalOutput.jsonForTerminal(JSONWriter.pretty(json)))
+        switch try TestAuthorizationRunner.evaluate(options) {
+        case .success(let evaluation):
+            printToStandardError(evaluation.warnings)
+            switch outputOption.output ?? .json {
+            case .json: print(TerminalOutput.jsonForTerminal(JSONWriter.pretty(evaluation.json)))
+            case .text: print(evaluation.text, terminator: "")
+            }
         case .failure(let failure):
-            printToStandardError([TerminalOutput.escape(failure.description)])
+            printToStandardError([failure.description])
             throw ExitCode(2)
         }
     }
@@ -548,8 +585,13 @@ struct Checks: ParsableCommand {
         abstract: "List every registered check with its severity, resource type and reason codes.",
         discussion: ExitStatus.helpTable)
 
+    @OptionGroup var outputOption: OutputOption
+
     func run() {
-        print(CheckCatalog.render(), terminator: "")
+        switch outputOption.output ?? .text {
+        case .text: print(CheckCatalog.render(), terminator: "")
+        case .json: print(JSONWriter.pretty(CheckCatalog.json()))
+        }
     }
 }
 
@@ -599,7 +641,8 @@ struct Generate: ParsableCommand {
                     + "(\(fleet.policyVersions) versions), \(fleet.logLines) log lines; expected counts in "
                     + "\(out)/expected-counts.json")
         } catch {
-            try finish(errorLines: ["fleet-audit: \(error.description)"], summary: "", exitStatus: 2)
+            printToStandardError([CommandMessage.line(command: "generate", error.description)])
+            throw ExitCode(2)
         }
     }
 }
@@ -609,16 +652,25 @@ func defaultWorkerCount() -> Int {
 }
 
 /// The output contract of every command: error lines on stderr, the summary
-/// on stdout, then the exit status. Values from the snapshot were escaped where
-/// they were inserted; the final pass here (idempotent) keeps any that was
-/// missed from reaching the terminal raw.
+/// on stdout (rendered for the terminal: escaped, cut to its width, coloured
+/// when asked), then the exit status.
+func finish(errorLines: [String], lines: [StyledLine], style: TerminalStyle, exitStatus: Int32) throws {
+    printToStandardError(errorLines)
+    print(style.render(lines), terminator: "")
+    if exitStatus != 0 { throw ExitCode(exitStatus) }
+}
+
+/// `finish` for a summary that is plain text (values escaped where they were
+/// inserted; the pass here, idempotent, keeps any that was missed from the terminal).
 func finish(errorLines: [String], summary: String, exitStatus: Int32) throws {
     printToStandardError(errorLines)
     print(TerminalOutput.escapeLines(summary), terminator: "")
     if exitStatus != 0 { throw ExitCode(exitStatus) }
 }
 
-/// A library call whose `UsageError` means the command line is wrong: exit 64 with its text.
+/// A library call whose `UsageError` means the command line is wrong. From `validate`
+/// the parser wraps it, from `run` it arrives as it is; `FleetAudit.main` prints either
+/// in the one usage-error format (exit status 64).
 func usageErrorExits<Value>(_ body: () throws(UsageError) -> Value) throws -> Value {
     do {
         return try body()

@@ -11,24 +11,6 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().path
 let workshopSnapshot = repositoryRoot + "/snapshots/workshop"
 
-/// Runs a program and returns its exit status, stdout and stderr.
-func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (
-        process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self)
-    )
-}
-
 @Suite struct AuditCommandTests {
     func options(_ snapshot: String, _ out: String, checks: [String]? = nil, now: String? = nil, taskId: String? = "t1")
         -> AuditOptions
@@ -50,8 +32,13 @@ func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: 
         #expect(finding.nonCompliantResource == AuditResource(.accountSettings, .account("123456789012")))
         #expect(finding.reasonForNonComplianceCode == "LOGGING_DISABLED")
         #expect(finding.taskStartTime.iso8601 == "2026-11-26T08:00:00.000000+00:00")
-        #expect(report.summary.contains("LOGGING_DISABLED_CHECK        COMPLETED_NON_COMPLIANT"))
-        #expect(report.summary.contains("LOW ACCOUNT_SETTINGS account 123456789012: LOGGING_DISABLED"))
+        #expect(
+            report.summary.contains(
+                "COMPLETED_NON_COMPLIANT          1              1              0  LOGGING_DISABLED_CHECK\n"))
+        #expect(
+            report.summary.contains(
+                "\nLOW: 1 finding(s)\n  LOGGING_DISABLED_CHECK: 1 finding(s)\n    account 123456789012: LOGGING_DISABLED\n"
+            ))
     }
 
     @Test func pinnedRunsAreByteIdentical() throws {
@@ -69,13 +56,17 @@ func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: 
     @Test func unknownCheckNameIsAUsageError() {
         #expect(
             throws: UsageError(
-                "unknown check name(s): LOGGING_CHECK; valid names: "
-                    + CheckRegistry.all.map { $0.description.name }.joined(separator: ", "))
+                "unknown check name 'LOGGING_CHECK'; did you mean LOGGING_DISABLED_CHECK? ('fleet-audit checks' lists "
+                    + "the 17 checks)")
         ) { try AuditCommandRunner.run(options(workshopSnapshot, "/tmp/unused", checks: ["LOGGING_CHECK"])) }
     }
 
     @Test func badNowIsAUsageError() {
-        #expect(throws: UsageError("--now 'tomorrow' is not an ISO 8601 time such as 2026-11-26T12:00:00Z")) {
+        #expect(
+            throws: UsageError(
+                "--now 'tomorrow' is not a date (2026-11-26, midnight UTC) or a time with a zone "
+                    + "(2026-11-26T12:00:00Z, 2026-11-26T12:00:00+01:00)")
+        ) {
             try AuditCommandRunner.run(options(workshopSnapshot, "/tmp/unused", now: "tomorrow"))
         }
     }
@@ -120,9 +111,10 @@ func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: 
     @Test func nonEmptyOutputIsRefusedUnlessForced() throws {
         let out = TemporaryDirectory()
         out.write("keep.txt", "mine")
-        let refused = try AuditCommandRunner.run(options(workshopSnapshot, out.path))
-        #expect(refused.exitStatus == 2)
-        #expect(refused.errorLines == ["fleet-audit: \(out.path): directory is not empty (use --force to overwrite)"])
+        // The same refusal as mitigate's: a usage error (exit status 64).
+        #expect(throws: UsageError("--out \(out.path) is not empty (--force replaces a previous output there)")) {
+            try AuditCommandRunner.run(options(workshopSnapshot, out.path))
+        }
         // --force replaces a previous output; it never deletes files fleet-audit did not write.
         var forced = options(workshopSnapshot, out.path)
         forced.force = true
@@ -215,7 +207,8 @@ func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: 
         // (The intermediate CA's device certificates are not inline: related-resources lists them,
         // and RelatedResourcesTests validates that output against the model.)
         #expect(related == [.iamRole, .deviceCertificate, .clientId])
-        let task = try validate(out.file("audit-task.json"), shape: "DescribeAuditTaskResponse", extra: ["taskId"])
+        let task = try validate(
+            out.file("audit-task.json"), shape: "DescribeAuditTaskResponse", extra: ["taskId", "snapshotDigest"])
         #expect(task.0 == 0, "\(task.1)")
         let findings = try validate(out.file("findings.json"), shape: "ListAuditFindingsResponse")
         #expect(findings.0 == 0, "\(findings.1)")
@@ -225,7 +218,8 @@ func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: 
         let snapshot = TemporarySnapshot([:])
         let out = TemporaryDirectory()
         _ = try AuditCommandRunner.run(AuditOptions(snapshotPath: snapshot.path, outputPath: out.path, workers: 1))
-        let task = try validate(out.file("audit-task.json"), shape: "DescribeAuditTaskResponse", extra: ["taskId"])
+        let task = try validate(
+            out.file("audit-task.json"), shape: "DescribeAuditTaskResponse", extra: ["taskId", "snapshotDigest"])
         #expect(task.0 == 0, "\(task.1)")
         let findings = try validate(out.file("findings.json"), shape: "ListAuditFindingsResponse")
         #expect(findings.0 == 0, "\(findings.1)")
@@ -248,7 +242,10 @@ func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: 
         let result = try runProgram(
             Self.binary, ["audit", workshopSnapshot, "--out", out.path + "/x", "--checks", "NOPE_CHECK"])
         #expect(result.status == 64)
-        #expect(result.stderr.contains("unknown check name(s): NOPE_CHECK; valid names: LOGGING_DISABLED_CHECK"))
+        #expect(
+            result.stderr
+                == "fleet-audit: audit: unknown check name 'NOPE_CHECK' ('fleet-audit checks' lists the 17 checks)\n"
+                + "see 'fleet-audit audit --help'\n")
     }
 
     @Test func aMissingWeakKeyBlacklistExitsSixtyFour() throws {

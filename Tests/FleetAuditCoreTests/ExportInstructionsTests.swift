@@ -1,4 +1,5 @@
 import FleetAuditFrontend
+import FleetAuditTestSupport
 import Foundation
 import Testing
 

@@ -54,7 +54,8 @@ import Testing
                 + "unable to decode byte 0xff")
         #expect(
             report.summary.contains(
-                "IOT_POLICY_OVERLY_PERMISSIVE_CHECK  COMPLETED_COMPLIANT               2              0              1")
+                "COMPLETED_COMPLIANT              2              0              1  IOT_POLICY_OVERLY_PERMISSIVE_CHECK\n"
+            )
         )
         #expect(
             report.summary.contains("Incomplete: 1 resource(s) of 1 check(s) could not be evaluated (exit status 1)."))

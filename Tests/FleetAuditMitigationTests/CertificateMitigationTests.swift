@@ -122,6 +122,7 @@ final class AuditedSnapshot: @unchecked Sendable {
             "certificates.json": CertificateFixture.file([Fixtures.expiring.device()]),
             "mitigation-actions.json": certificateActions,
         ])
+        try rebind(auditDirectory: audited.audit.path, to: other.path)
         let report = try audited.mitigate(
             #"{"DEVICE_CERTIFICATE_EXPIRING_CHECK": ["DeactivateDeviceCertificateAction", "PublishFindingToSnsAction"]}"#,
             snapshotPath: other.path)

@@ -200,7 +200,7 @@ import Testing
         workshop.scratch.write(".new-snapshot.tmp-2147483646/manifest.json", "{}")
         var again = workshop.options(report: workshop.scratch.path + "/report")
         #expect(
-            throws: UsageError("--out \(workshop.out) exists and is not empty (--force replaces it)")
+            throws: UsageError("--out \(workshop.out) is not empty (--force replaces a previous output there)")
         ) { _ = try MitigateCommandRunner.run(again) }
         again.force = true
         let report = try MitigateCommandRunner.run(again)
@@ -210,7 +210,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: killed))
         #expect(
             FileSystem.entries(of: workshop.scratch.path + "/report")?.sorted() == [
-                "executions.json", "mitigation-task.json", "sns-outbox.jsonl",
+                "executions.json", "mitigation-task.json", "remediation.sh", "sns-outbox.jsonl",
             ])
     }
 
@@ -236,7 +236,7 @@ import Testing
         #expect(report.exitStatus == 2)
         #expect(
             report.errorLines == [
-                "fleet-audit: secret: is a symbolic link to a path outside the snapshot; the copy stopped before "
+                "fleet-audit: mitigate: secret: is a symbolic link to a path outside the snapshot; the copy stopped before "
                     + "anything was written"
             ])
         #expect(FileSystem.entries(of: workshop.scratch.path) == [])

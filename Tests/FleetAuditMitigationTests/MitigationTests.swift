@@ -56,6 +56,18 @@ func tree(_ path: String) -> [String: [UInt8]] {
     return result
 }
 
+/// Records in `auditDirectory` that its audit was made from `snapshotPath`: its
+/// `snapshotDigest` recomputed there. For tests of what an action does when the
+/// snapshot does not hold what a finding names, which `mitigate` otherwise
+/// refuses before any action runs.
+func rebind(auditDirectory: String, to snapshotPath: String) throws {
+    let path = auditDirectory + "/audit-task.json"
+    guard case .object(var task) = try JSONParser.parse(TemporaryDirectory.readFile(path)).get() else { return }
+    let checks = (task["auditDetails"]?.objectValue?.keys ?? []).compactMap { CheckRegistry.check(named: $0) }
+    task["snapshotDigest"] = SnapshotDigest.compute(try Snapshot.open(snapshotPath), checks: checks).json
+    try JSONWriter.pretty(.object(task)).write(toFile: path, atomically: true, encoding: .utf8)
+}
+
 /// A snapshot with logging disabled, audited once with a pinned task id.
 final class AuditedWorkshop: @unchecked Sendable {
     let snapshot: TemporarySnapshot
@@ -150,6 +162,7 @@ final class AuditedWorkshop: @unchecked Sendable {
         let brokenSnapshot = TemporarySnapshot(broken)
         try FileManager.default.createDirectory(
             atPath: brokenSnapshot.path + "/v2-logging-options.json", withIntermediateDirectories: false)
+        try rebind(auditDirectory: workshop.audit.path, to: brokenSnapshot.path)
         let report = try MitigateCommandRunner.run(
             workshop.options(
                 mapping: #"{"LOGGING_DISABLED_CHECK": ["EnableErrorLoggingAction", "PublishFindingToSnsAction"]}"#,
@@ -243,7 +256,7 @@ final class AuditedWorkshop: @unchecked Sendable {
         #expect(first.exitStatus == 0 && second.exitStatus == 0)
         #expect(tree(workshop.scratch.path + "/a") == tree(workshop.scratch.path + "/b"))
         #expect(tree(workshop.scratch.path + "/ra") == tree(workshop.scratch.path + "/rb"))
-        #expect(tree(workshop.scratch.path + "/ra").count == 3)
+        #expect(tree(workshop.scratch.path + "/ra").count == 4)
     }
 
     @Test func actionsRunInTheListedOrder() throws {
@@ -374,7 +387,7 @@ final class AuditedWorkshop: @unchecked Sendable {
             try errorLines(
                 workshop.options(mapping: #"{"DEVICE_CERTIFICATE_EXPIRING_CHECK": ["PublishFindingToSnsAction"]}"#))
                 == [
-                    "fleet-audit: --audit-check-to-actions-mapping names DEVICE_CERTIFICATE_EXPIRING_CHECK, which audit audit-1 did not run (it ran LOGGING_DISABLED_CHECK)"
+                    "fleet-audit: mitigate: --audit-check-to-actions-mapping names DEVICE_CERTIFICATE_EXPIRING_CHECK, which audit audit-1 did not run (it ran LOGGING_DISABLED_CHECK)"
                 ])
         expectNothingWritten()
     }
@@ -382,14 +395,18 @@ final class AuditedWorkshop: @unchecked Sendable {
     @Test func findingIdsThatDoNotExist() throws {
         #expect(
             try errorLines(workshop.options(target: #"{"findingIds": ["no-such-finding"]}"#))
-                == ["fleet-audit: --target: finding no-such-finding is not in \(workshop.audit.path)/findings.json"])
+                == [
+                    "fleet-audit: mitigate: --target: finding no-such-finding is not in \(workshop.audit.path)/findings.json"
+                ])
         expectNothingWritten()
     }
 
     @Test func anAuditTaskIdOfAnotherAudit() throws {
         #expect(
             try errorLines(workshop.options(target: #"{"auditTaskId": "other"}"#))
-                == ["fleet-audit: --target: auditTaskId other is not the audit in \(workshop.audit.path) (audit-1)"])
+                == [
+                    "fleet-audit: mitigate: --target: auditTaskId other is not the audit in \(workshop.audit.path) (audit-1)"
+                ])
         expectNothingWritten()
     }
 
@@ -408,7 +425,10 @@ final class AuditedWorkshop: @unchecked Sendable {
             "--target: auditCheckToReasonCodeFilter selects findings of an audit; give auditTaskId too"
         ),
         (#"["audit-1"]"#, "--target must be a JSON object"),
-        ("file:///nonexistent/target.json", "--target: cannot read /nonexistent/target.json"),
+        (
+            "file:///nonexistent/target.json",
+            "--target: /nonexistent/target.json: cannot read: No such file or directory"
+        ),
     ])
     func malformedTarget(target: String, message: String) {
         #expect(usage(workshop.options(target: target)) == message)
@@ -433,7 +453,9 @@ final class AuditedWorkshop: @unchecked Sendable {
 
     @Test func outNotEmpty() {
         workshop.scratch.write("new-snapshot/keep.txt", "x")
-        #expect(usage(workshop.options()) == "--out \(workshop.out) exists and is not empty (--force replaces it)")
+        #expect(
+            usage(workshop.options()) == "--out \(workshop.out) is not empty (--force replaces a previous output there)"
+        )
         #expect(tree(workshop.out).keys.sorted() == ["keep.txt"])
     }
 
@@ -446,7 +468,7 @@ final class AuditedWorkshop: @unchecked Sendable {
         #expect(
             try errorLines(workshop.options(snapshotPath: other.path))
                 == [
-                    "fleet-audit: audit audit-1 in \(workshop.audit.path) is of account 123456789012 us-east-1, the snapshot of 999999999999 us-east-1"
+                    "fleet-audit: mitigate: audit audit-1 in \(workshop.audit.path) is of account 123456789012 us-east-1, the snapshot of 999999999999 us-east-1"
                 ])
         expectNothingWritten()
     }
@@ -455,7 +477,7 @@ final class AuditedWorkshop: @unchecked Sendable {
         #expect(
             try errorLines(workshop.options(actions: "/nonexistent/actions.json"))
                 == [
-                    "fleet-audit: mitigation actions: /nonexistent/actions.json: byte 0: cannot open: No such file or directory"
+                    "fleet-audit: mitigate: mitigation actions: /nonexistent/actions.json: byte 0: cannot open: No such file or directory"
                 ])
         expectNothingWritten()
     }
@@ -512,6 +534,7 @@ final class AuditedWorkshop: @unchecked Sendable {
             try FileManager.default.createDirectory(
                 atPath: broken.path + "/v2-logging-options.json", withIntermediateDirectories: false)
             snapshotPath = broken.path
+            try rebind(auditDirectory: workshop.audit.path, to: snapshotPath)
         }
         _ = try MitigateCommandRunner.run(
             workshop.options(

@@ -1,6 +1,7 @@
 import FleetAuditChecks
 import FleetAuditCore
 import FleetAuditJSON
+import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -98,4 +99,27 @@ extension AuditSettings {
         }
         return resolved
     }
+}
+
+/// Runs a program and returns its exit status, stdout and stderr; `environment`
+/// replaces the inherited one when given, `directory` is the working directory.
+public func runProgram(
+    _ executable: String, _ arguments: [String], environment: [String: String]? = nil, directory: String? = nil
+) throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (
+        process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self)
+    )
 }

@@ -114,8 +114,14 @@ public struct AddThingsToThingGroupAction: MitigationActionType {
         for plan in plans {
             let before = index.memberships[plan.thing] ?? []
             for group in plan.left { index.remove(plan.thing, from: group, session: session) }
+            var left = plan.left
             for group in plan.groups where !before.contains(group) {
                 index.add(plan.thing, to: group, session: session)
+                session.record(
+                    .thingAddedToGroup(
+                        thingName: plan.thing, groupName: group, overrideDynamicGroups: overrideDynamicGroups,
+                        leftGroups: left))
+                left = []
             }
             index.memberships[plan.thing] = plan.groups
         }

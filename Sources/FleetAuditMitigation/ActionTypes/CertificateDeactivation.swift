@@ -90,9 +90,14 @@ enum CertificateDeactivation {
             keys.append((id, key))
         }
         let now = session.now
-        for (id, key) in keys where index.status(of: key) != "INACTIVE" {
+        for (id, key) in keys {
+            guard let before = index.status(of: key), before != "INACTIVE" else { continue }
             index.setStatus("INACTIVE", of: key)
             session.workspace.queueEdit(file, key: id) { element in [deactivated(element, at: now)] }
+            session.record(
+                file == .caCertificates
+                    ? .caCertificateStatus(certificateId: id, from: before, to: "INACTIVE")
+                    : .deviceCertificateStatus(certificateId: id, from: before, to: "INACTIVE"))
         }
         return .completed
     }

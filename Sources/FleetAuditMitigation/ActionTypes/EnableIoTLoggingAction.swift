@@ -31,6 +31,11 @@ public struct EnableIoTLoggingAction: MitigationActionType {
         do {
             let snapshot = try session.workspace.snapshot()
             var options = (try? snapshot.readObject(.v2LoggingOptions)) ?? JSONObject()
+            let previous: String? =
+                options.isEmpty
+                ? nil
+                : options["disableAllLogs"]?.boolValue == true
+                    ? "DISABLED" : options["defaultLogLevel"]?.stringValue ?? "without a default level"
             options["roleArn"] = .string(roleArnForLogging)
             options["defaultLogLevel"] = .string(logLevel)
             options["disableAllLogs"] = false
@@ -46,6 +51,7 @@ public struct EnableIoTLoggingAction: MitigationActionType {
                 levels["logTargetConfigurations"] = .array(targets)
                 try session.workspace.write(.v2LoggingLevels, levels)
             }
+            session.record(.v2LoggingEnabled(roleArn: roleArnForLogging, logLevel: logLevel, previous: previous))
             return .completed
         } catch {
             return .failed(errorCode: "InternalFailureException", message: "cannot set v2 logging options: \(error)")

@@ -21,9 +21,11 @@ public struct PublishFindingToSnsAction: MitigationActionType {
     {
         let messageId = FindingIdentity.uuidV5(
             name: ["sns", session.taskId, finding.findingId, action.name].joined(separator: "\n"))
+        let message = Self.message(for: finding)
         let record = SNSNotificationRecord.make(
-            topicArn: topicArn, messageId: messageId, timestamp: session.now, message: Self.message(for: finding))
+            topicArn: topicArn, messageId: messageId, timestamp: session.now, message: message)
         session.publish(record)
+        session.record(.findingPublished(topicArn: topicArn, message: JSONWriter.compact(message)))
         return .completed
     }
 

@@ -30,6 +30,7 @@ public struct ReplaceDefaultPolicyVersionAction: MitigationActionType {
     /// Versions of each policy in the new snapshot, as this task has left them.
     struct PolicyVersions {
         var versionIds: [String]
+        var defaultVersionId: String?
         var replacedByThisTask = false
     }
 
@@ -92,7 +93,12 @@ public struct ReplaceDefaultPolicyVersionAction: MitigationActionType {
             created["generationId"] = .string(generationId)
             return [.object(old), .object(created)]
         }
+        session.record(
+            .policyDefaultVersion(
+                policyName: name, previousDefault: versions.defaultVersionId, newDefault: newId,
+                document: Self.blankPolicyDocument))
         versions.versionIds.append(newId)
+        versions.defaultVersionId = newId
         versions.replacedByThisTask = true
         index.policies[name] = versions
         return .completed
@@ -135,6 +141,7 @@ public struct ReplaceDefaultPolicyVersionAction: MitigationActionType {
                     let version = element["policyVersionId"]?.stringValue
                 else { continue }
                 index[name, default: PolicyVersions(versionIds: [])].versionIds.append(version)
+                if element["isDefaultVersion"]?.boolValue == true { index[name]?.defaultVersionId = version }
             }
         } catch {
             throw SnapshotProblem(file: located.name, error)
