@@ -115,41 +115,6 @@ public enum ResourceIdentifier: Sendable, Hashable {
 }
 
 extension ResourceIdentifier {
-    /// Decodes the `resourceIdentifier` object of findings.json (its one member).
-    public init?(json: JSONValue) {
-        guard let object = json.objectValue, object.members.count == 1, let member = object.members.first else {
-            return nil
-        }
-        let (key, value) = member
-        if let text = value.stringValue {
-            switch key {
-            case "deviceCertificateId": self = .deviceCertificateId(text)
-            case "caCertificateId": self = .caCertificateId(text)
-            case "cognitoIdentityPoolId": self = .cognitoIdentityPoolId(text)
-            case "clientId": self = .clientId(text)
-            case "account": self = .account(text)
-            case "iamRoleArn": self = .iamRoleArn(text)
-            case "roleAliasArn": self = .roleAliasArn(text)
-            case "deviceCertificateArn": self = .deviceCertificateArn(text)
-            default: return nil
-            }
-            return
-        }
-        switch key {
-        case "policyVersionIdentifier":
-            guard let name = value["policyName"]?.stringValue, let version = value["policyVersionId"]?.stringValue
-            else { return nil }
-            self = .policyVersion(policyName: name, policyVersionId: version)
-        case "issuerCertificateIdentifier":
-            guard let subject = value["issuerCertificateSubject"]?.stringValue,
-                let issuer = value["issuerId"]?.stringValue,
-                let serial = value["issuerCertificateSerialNumber"]?.stringValue
-            else { return nil }
-            self = .issuerCertificate(subject: subject, issuerId: issuer, serialNumber: serial)
-        default: return nil
-        }
-    }
-
     /// A short human form: `account 123456789012`, `policy P version 1`, ...
     public var displayText: String {
         switch self {
