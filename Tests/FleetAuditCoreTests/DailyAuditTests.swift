@@ -466,9 +466,9 @@ func certificate(_ check: String, _ severity: Severity, _ id: String, _ code: St
         }
         #expect(
             throws: UsageError(
-                "--check-name: unknown check name(s): NOPE; valid names: "
-                    + CheckRegistry.all.map { $0.description.name }.joined(separator: ", "))
-        ) { try FindingsCommandRunner.filter(FindingsOptions(directory: "/d", checkName: "NOPE")) }
+                "--check-name: unknown check name 'LOGGING_CHECK'; did you mean LOGGING_DISABLED_CHECK? "
+                    + "('fleet-audit checks' lists the 17 checks)")
+        ) { try FindingsCommandRunner.filter(FindingsOptions(directory: "/d", checkName: "LOGGING_CHECK")) }
     }
 
     @Test func aMissingDirectoryIsNamed() throws {
