@@ -246,7 +246,7 @@ public enum AuditCommandRunner {
             }
         } catch {
             return AuditReport(
-                exitStatus: exitNothingAudited, summary: "", errorLines: error.problems.map(\.terminalLine),
+                exitStatus: exitNothingAudited, errorLines: error.problems.map(\.terminalLine),
                 outcome: nil)
         }
         let selection: CheckSelection
@@ -255,7 +255,7 @@ public enum AuditCommandRunner {
         case .failure(.usage(let usage)): throw usage
         case .failure(.nothingEnabled(let problem)):
             return AuditReport(
-                exitStatus: exitNothingAudited, summary: "", errorLines: [problem.terminalLine], outcome: nil)
+                exitStatus: exitNothingAudited, errorLines: [problem.terminalLine], outcome: nil)
         }
         for name in snapshot.unknownEntries {
             logger.info("ignoring \(TerminalText.escape(name)): not a snapshot file")

@@ -106,7 +106,8 @@ public enum AuditSummary {
         }
         lines.append(StyledLine("Wrote \(outcome.auditTaskPath) and \(outcome.findingsPath)"))
         if let path = outcome.notificationPath {
-            lines.append(StyledLine("Wrote the audit notification (auditNotificationTargetConfigurations.SNS) to \(path)"))
+            lines.append(
+                StyledLine("Wrote the audit notification (auditNotificationTargetConfigurations.SNS) to \(path)"))
         }
         return lines
     }
