@@ -90,7 +90,9 @@ import Testing
     }
 
     @Test func excludeChecksErrors() throws {
-        #expect(throws: UsageError("--exclude-checks: unknown check name(s): NOPE; valid names: " + Self.validNames)) {
+        #expect(
+            throws: UsageError("--exclude-checks: unknown check name 'NOPE' ('fleet-audit checks' lists the 17 checks)")
+        ) {
             try run(["logging-options.json": Self.logging], excluded: ["NOPE"])
         }
         #expect(throws: UsageError("--exclude-checks leaves no check to run")) {
@@ -214,7 +216,7 @@ import Testing
         #expect(
             task.objectValue?.keys == [
                 "taskId", "taskStatus", "taskType", "taskStartTime", "taskStatistics", "scheduledAuditName",
-                "auditDetails",
+                "auditDetails", "snapshotDigest",
             ])
         #expect(report.summary.hasPrefix("Audit task config-task (SCHEDULED_AUDIT_TASK)"))
         let (onDemand, onDemandOut) = try run(
@@ -337,7 +339,8 @@ import Testing
         let details = report.outcome?.task.auditDetails.map(\.1)
         #expect(details?.map(\.suppressedNonCompliantResourcesCount) == [1, 0])
         #expect(details?.map(\.errorCode) == [nil, "AUDIT_CHECK_DISABLED"])
-        let task = try validate(out.file("audit-task.json"), shape: "DescribeAuditTaskResponse", extra: ["taskId"])
+        let task = try validate(
+            out.file("audit-task.json"), shape: "DescribeAuditTaskResponse", extra: ["taskId", "snapshotDigest"])
         #expect(task.0 == 0, "\(task.1)")
         let findings = try validate(out.file("findings.json"), shape: "ListAuditFindingsResponse")
         #expect(findings.0 == 0, "\(findings.1)")
