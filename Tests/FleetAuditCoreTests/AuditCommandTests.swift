@@ -239,7 +239,7 @@ func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: 
     }
 }
 
-/// The `fleet-audit` binary itself: exit statuses of the format document.
+/// The `fleet-audit` binary itself: exit statuses of docs/snapshot-format.md.
 @Suite struct CommandLineTests {
     static let binary = repositoryRoot + "/.build/debug/fleet-audit"
 
