@@ -24,7 +24,7 @@ MARKDOWN_LINK = re.compile(r"\]\(([^)\s#]+)(?:#[^)]*)?\)")
 SECTION = re.compile(r"§\s?(\d+(?:\.\d+)*)")
 CITED_DOCUMENT = re.compile(r"(docs/[\w-]+\.md)`?\s*,?\s*(?:§\s?[\d.]+(?:,\s*|\s+and\s+))*$")
 # Material that lives outside the repository, and ways of citing it without a path.
-OUTSIDE = re.compile(r"\.\./shared|(?<![\w-])shared/(?:reference|seed|snapshot-format|style)|/work/")
+OUTSIDE = re.compile(r"\.\./shared|(?<![\w-])shared/(?:reference|seed|snapshot-format|style)")
 UNRESOLVED_WORDING = re.compile(
     r"\breference\s+(?:§|section\b|UNCONFIRMED)|\(reference\b|\bthe reference's\b|\bin the reference\b", re.I
 )
