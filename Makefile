@@ -2,7 +2,7 @@
 SWIFT ?= swift
 FLEET_AUDIT = .build/debug/fleet-audit
 
-.PHONY: run test build deps test-deps lint clean bench fuzz
+.PHONY: run test build deps test-deps lint clean bench fuzz install check-install
 
 deps:
 	@scripts/install-deps.sh
@@ -23,6 +23,18 @@ test: test-deps lint
 	$(SWIFT) build
 	$(SWIFT) test
 	python3 -m pytest -q scripts Benchmarks/baseline
+
+# One self-contained binary to hand over: a release build with the Swift runtime and libjansson
+# linked statically, copied to $(PREFIX)/bin (scripts/install.sh). make install PREFIX=$$HOME/.local
+PREFIX ?= /usr/local
+install: deps
+	@scripts/install.sh "$(DESTDIR)$(PREFIX)"
+
+# Installs into a temporary prefix and checks the binary: ldd shows neither the Swift runtime nor
+# libjansson, --version names this commit, and it audits the workshop from another directory.
+# A release build takes minutes, so `make test` leaves this out unless FLEET_AUDIT_TEST_INSTALL=1.
+check-install: deps
+	@scripts/check-install.sh
 
 # Style: swift-format with the committed .swift-format, warnings as errors.
 lint:

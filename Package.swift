@@ -5,6 +5,16 @@ let strictSwift: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// The commit `fleet-audit --version` names: FLEET_AUDIT_COMMIT from the environment of the build
+/// (`make install` sets it from git: 12 hex digits, `-dirty` with uncommitted changes). Anything else,
+/// including no variable and no git (a plain `swift build`, a source archive), is "unknown".
+let buildCommit: String = {
+    let value = Context.environment["FLEET_AUDIT_COMMIT"] ?? ""
+    let hash = value.hasSuffix("-dirty") ? value.dropLast("-dirty".count) : Substring(value)
+    let isCommit = (7...40).contains(hash.count) && hash.allSatisfy { "0123456789abcdef".contains($0) }
+    return isCommit ? value : "unknown"
+}()
+
 let package = Package(
     name: "FleetAudit",
     platforms: [.macOS(.v14)],
@@ -32,6 +42,11 @@ let package = Package(
             name: "CJansson",
             pkgConfig: "jansson",
             providers: [.apt(["libjansson-dev"])]
+        ),
+        // The commit the binary was built from, for `fleet-audit --version` (one C function).
+        .target(
+            name: "CFleetAuditBuildInfo",
+            cSettings: [.define("FLEET_AUDIT_COMMIT", to: "\"\(buildCommit)\"")]
         ),
         // The only module that touches json_t*: streaming element reader, JSON values, writer.
         .target(
@@ -97,6 +112,7 @@ let package = Package(
         .target(
             name: "FleetAuditFrontend",
             dependencies: [
+                "CFleetAuditBuildInfo",
                 "FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON", "FleetAuditMitigation", "FleetAuditPolicy",
                 "FleetAuditReports",
                 .product(name: "Logging", package: "swift-log"),

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Export a FleetAudit snapshot of one AWS account and region (read-only AWS API calls).
 
-Writes the directory format of ``../shared/snapshot-format.md``: one file per AWS CLI command
+Writes the directory format of ``docs/snapshot-format.md``: one file per AWS CLI command
 output (``policies.json`` = every ``aws iot get-policy-version``, ``certificates.json`` = every
 ``aws iot describe-certificate``, ...), then ``manifest.json`` last, so a directory without a
 manifest is recognisably a partial export. Entry point: ``scripts/export-snapshot.sh``; details

@@ -4,7 +4,7 @@ operation of botocore's IoT model as an `iot:` action name.
 
 The overly-permissive checks need the universe of IoT admin actions ("manage
 non-things" is every IoT action that is not data plane or thing admin,
-reference section 2.1 E). botocore is the authoritative model, so the list is
+docs/defender-reference.md §2.1, group E). botocore is the authoritative model, so the list is
 generated from it and committed; rerun after a botocore upgrade:
 
     python3 scripts/generate-iot-action-catalog.py

@@ -2,7 +2,7 @@
 """Generate the bundled sample snapshot ``snapshots/workshop/``.
 
 The snapshot is the AWS IoT account of the Device Defender workshop ("Audit: Mitigation
-Actions", shared/seed/workshop-audit-mitigation-actions.md): account 123456789012 in
+Actions", docs/workshop.md): account 123456789012 in
 us-east-1, exported 2026-11-26T08:00:00Z. It gives users and tests one realistic account to
 audit and mitigate offline:
 
@@ -26,7 +26,7 @@ audit and mitigate offline:
 * the workshop's two mitigation actions (ENABLE_IOT_LOGGING, PUBLISH_FINDING_TO_SNS) and three
   certificate actions (UPDATE_DEVICE_CERTIFICATE, UPDATE_CA_CERTIFICATE, ADD_THINGS_TO_THING_GROUP).
 
-Every file holds what the AWS CLI prints for the command named in shared/snapshot-format.md,
+Every file holds what the AWS CLI prints for the command named in docs/snapshot-format.md,
 pretty-printed with 4-space indentation. ``policies.json`` uses AWS CLI v1 timestamps (epoch
 seconds), the other files AWS CLI v2 ones (ISO 8601, UTC), so readers meet both forms.
 Certificate ids are the lowercase hex SHA-256 of the DER encoding, as in AWS IoT, and

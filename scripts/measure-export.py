@@ -11,7 +11,7 @@ certificate each, a thing, the certificate attached to the thing), then measures
 
 and prints the per-call costs and what they imply for 10,000 devices. These are numbers of the
 mock on this machine: a real account adds network latency and AWS's per-API request-rate quotas
-(see README.md, "Exporting a snapshot").
+(see docs/exporter.md, "For the account owner, step by step").
 
 Usage: python3 scripts/measure-export.py [--devices N] [--parallel P]   (needs moto[server])
 """

@@ -952,7 +952,7 @@ def test_the_documented_iam_policy_allows_exactly_the_calls_the_exporter_makes()
     allowed = {action for statement in policy["Statement"] for action in statement["Action"]}
     assert allowed == _called_actions()
     assert all(statement["Effect"] == "Allow" for statement in policy["Statement"])
-    readme = (ROOT / "README.md").read_text()
-    block = re.search(r"<!-- exporter-iam-policy -->\s*```json\n(.*?)```", readme, re.S)
-    assert block, "README.md must show the exporter's IAM policy after <!-- exporter-iam-policy -->"
+    guide = (ROOT / "docs" / "exporter.md").read_text()
+    block = re.search(r"<!-- exporter-iam-policy -->\s*```json\n(.*?)```", guide, re.S)
+    assert block, "docs/exporter.md must show the exporter's IAM policy after <!-- exporter-iam-policy -->"
     assert json.loads(block.group(1)) == policy

@@ -8,7 +8,7 @@ import FleetAuditJSON
     import Darwin
 #endif
 
-/// The folders of a snapshot (`shared/snapshot-format.md`): files that are not
+/// The folders of a snapshot (`docs/snapshot-format.md`): files that are not
 /// AWS CLI outputs but material the account owner supplies.
 public enum SnapshotDirectory: String, Sendable, CaseIterable, Hashable {
     /// AWS IoT log entries: `*.jsonl` (one entry a line) and `*.json` (`aws logs filter-log-events`).

@@ -1,4 +1,4 @@
-/// The files of a snapshot directory (`shared/snapshot-format.md`), each with
+/// The files of a snapshot directory (`docs/snapshot-format.md`), each with
 /// the top-level array that holds its resources.
 public enum SnapshotFile: String, Sendable, CaseIterable, Hashable, Comparable {
     case manifest = "manifest"

@@ -31,7 +31,7 @@ public enum ExportInstructions {
         }
         lines += [
             "",
-            "The credentials need only the read-only IAM policy in README.md (\"Exporting a snapshot\").",
+            "The credentials need only the read-only IAM policy docs/exporter-iam-policy.json (docs/exporter.md).",
             "manifest.json is written last: a directory without it is an interrupted export. APIs that",
             "could not be called are listed, with the reason, in the manifest's \"unavailable\"; the checks",
             "that need them end FAILED and name the file.",

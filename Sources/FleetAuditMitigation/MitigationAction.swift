@@ -75,7 +75,7 @@ public protocol MitigationActionType: Sendable {
     static var typeName: String { get }
     /// The member of `actionParams` that holds this type's parameters.
     static var paramsMember: String { get }
-    /// Check names it may mitigate (reference §1.2); `nil` means every check.
+    /// Check names it may mitigate (docs/defender-reference.md §1.2); `nil` means every check.
     static var applicableChecks: Set<String>? { get }
 
     /// Validates the parameters; the message names the bad member.

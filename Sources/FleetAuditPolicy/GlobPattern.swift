@@ -1,6 +1,6 @@
 /// An IAM-style glob compiled once: `*` matches any run of characters (also
 /// across `/`), `?` exactly one, everything else itself. MQTT's `+` and `#`
-/// are literal characters here, as they are in IoT policies (reference §2.4).
+/// are literal characters here, as they are in IoT policies (docs/defender-reference.md §2.4).
 ///
 /// `${...}` policy variables are either resolved when the pattern is compiled
 /// (`init(_:caseInsensitive:resolve:)`) or kept as symbolic slots, so a policy

@@ -1,4 +1,4 @@
-/// The IoT action groups of the audit checks (reference §2.1) and the
+/// The IoT action groups of the audit checks (docs/defender-reference.md §2.1) and the
 /// resource each data-plane action is authorised against.
 public enum IoTActions {
     /// Data-plane actions whose resource can be broad, in the order Defender
@@ -37,7 +37,7 @@ public enum IoTActions {
         return IoTActionCatalog.controlPlane.filter { !excluded.contains($0) }
     }()
 
-    /// Services whose access a role alias must never have (reference §1.4).
+    /// Services whose access a role alias must never have (docs/defender-reference.md §1.4).
     public static let securityAuditingServices: [String] = [
         "iam", "cloudtrail", "guardduty", "inspector", "trustedadvisor",
     ]

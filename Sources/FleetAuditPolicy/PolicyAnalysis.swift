@@ -405,7 +405,7 @@ public struct PolicyAnalysis: Sendable {
 
     // MARK: - Potential misconfiguration
 
-    /// The misconfigurations of reference §2.5, each with the Deny statement concerned.
+    /// The misconfigurations of docs/defender-reference.md §2.5, each with the Deny statement concerned.
     public func misconfigurations() -> [PolicyMisconfiguration] {
         var found: [PolicyMisconfiguration] = []
         // Built once per document, and only when some Deny needs the subtree search.

@@ -14,6 +14,7 @@ struct FleetAudit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fleet-audit",
         abstract: "Offline AWS IoT Device Defender audit of exported configuration snapshots.",
+        version: FleetAuditVersion.text,
         subcommands: [
             Audit.self, Diff.self, Findings.self, RelatedResources.self, Mitigate.self, Suppressions.self, Logging.self,
             TestAuthorization.self, Checks.self, Export.self, Generate.self,

@@ -233,7 +233,7 @@ let workshopSnapshot = repositoryRoot + "/snapshots/workshop"
     }
 }
 
-/// The `fleet-audit` binary itself: exit statuses of the format document.
+/// The `fleet-audit` binary itself: exit statuses of docs/snapshot-format.md.
 @Suite struct CommandLineTests {
     static let binary = repositoryRoot + "/.build/debug/fleet-audit"
 

@@ -3,7 +3,7 @@ import FleetAuditJSON
 import FleetAuditPolicy
 
 /// IOT_POLICY_OVERLY_PERMISSIVE_CHECK: an IoT policy (its default version)
-/// grants data-plane actions on other devices' resources (reference §2.3):
+/// grants data-plane actions on other devices' resources (docs/defender-reference.md §2.3):
 /// a wildcard in the client ID or thing name, `client/${iot:ClientId}`
 /// without the IsAttached condition, reserved `$aws/things/...` topics of
 /// any thing, or topic filters with MQTT wildcards over them. Explicit Deny
@@ -47,7 +47,7 @@ public struct IoTPolicyOverlyPermissiveCheck: ResourceCheck {
 }
 
 /// IOT_POLICY_POTENTIAL_MISCONFIGURATION_CHECK: a Deny that does not deny what
-/// its author meant (reference §2.5): MQTT wildcards `+`/`#` are literal in
+/// its author meant (docs/defender-reference.md §2.5): MQTT wildcards `+`/`#` are literal in
 /// policies, and a Deny of Subscribe on `a/b/*` leaves `a/#` open when the
 /// messages of `a/b/...` can still be received.
 public struct IoTPolicyPotentialMisconfigurationCheck: ResourceCheck {

@@ -154,7 +154,7 @@ enum CognitoPoolResource {
 
 /// UNAUTHENTICATED_COGNITO_ROLE_OVERLY_PERMISSIVE_CHECK: the role of a pool's
 /// unauthenticated identities grants any IoT admin action (even on one
-/// thing) or broad data-plane access (reference §2.2). Only pools used to
+/// thing) or broad data-plane access (docs/defender-reference.md §2.2). Only pools used to
 /// connect in the 31 days before the audit are evaluated, when the snapshot
 /// tells (`CognitoPoolUsage`); otherwise every pool, and the message says so.
 public struct UnauthenticatedCognitoRoleCheck: ResourceCheck {

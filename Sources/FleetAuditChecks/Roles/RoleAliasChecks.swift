@@ -51,7 +51,7 @@ struct RoleAliasResource {
 
 /// IOT_ROLE_ALIAS_OVERLY_PERMISSIVE_CHECK: the IAM role behind a role alias
 /// (the credentials provider's role) grants more than a device needs
-/// (reference §1.4, §2.2).
+/// (docs/defender-reference.md §1.4, §2.2).
 public struct RoleAliasOverlyPermissiveCheck: ResourceCheck {
     public init() {}
 
@@ -169,7 +169,7 @@ public struct RoleAliasUnusedServicesCheck: ResourceCheck {
 
 /// Findings shared by the role alias and Cognito checks.
 enum RoleWording {
-    /// The IoT admin and data-plane codes, in the order of the reference's table.
+    /// The IoT admin and data-plane codes, in the order of the table in docs/defender-reference.md §2.2.
     static func iotAdminFindings(
         _ analysis: PolicyAnalysis, policy: RolePolicy,
         make: (String, String, [(String, String)]) -> FindingDraft

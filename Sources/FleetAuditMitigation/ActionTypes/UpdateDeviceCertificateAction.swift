@@ -8,7 +8,7 @@ import FleetAuditJSON
 public struct UpdateDeviceCertificateAction: MitigationActionType {
     public static let typeName = "UPDATE_DEVICE_CERTIFICATE"
     public static let paramsMember = "updateDeviceCertificateParams"
-    /// Reference §3.1; DEVICE_CERTIFICATE_AGE_CHECK is not in the documented matrix.
+    /// docs/defender-reference.md §3.1; DEVICE_CERTIFICATE_AGE_CHECK is not in the documented matrix.
     public static let applicableChecks: Set<String>? = [
         "DEVICE_CERTIFICATE_SHARED_CHECK", "DEVICE_CERTIFICATE_EXPIRING_CHECK",
         "REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK", "DEVICE_CERTIFICATE_KEY_QUALITY_CHECK",
