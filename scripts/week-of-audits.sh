@@ -79,12 +79,11 @@ run_expecting() {
         exit 1
     fi
 }
-# A JSON edit: jq FILTER on FILE of the day's copy, written back (jq cannot edit in place).
+# A day's change: today's copy of a snapshot file is yesterday's, edited by the jq FILTER.
 edit_json() {
-    local file=$1 filter=$2
-    printf "\$ jq '%s' %s > %s.new && mv %s.new %s\n" "$filter" "$file" "$file" "$file" "$file"
-    jq "$filter" "$file" > "$file.new"
-    mv "$file.new" "$file"
+    local filter=$1 yesterday=$2 today=$3
+    printf "\$ jq '%s' %s > %s\n" "$filter" "$yesterday" "$today"
+    jq "$filter" "$yesterday" > "$today"
 }
 day() {
     printf '\n## %s\n\n' "$1"
@@ -114,8 +113,8 @@ day "Wednesday 2026-12-02: fix one resource, see the diff"
 # The certificate its CA revoked is deactivated (what the UPDATE_DEVICE_CERTIFICATE mitigation
 # action does); Wednesday's export shows it INACTIVE.
 run cp -r "$OUT/snapshot-tue" "$OUT/snapshot-wed"
-edit_json "$OUT/snapshot-wed/certificates.json" \
-    "(.certificateDescriptions[] | select(.certificateId == \"$REVOKED_CERT\") | .status) = \"INACTIVE\""
+edit_json "(.certificateDescriptions[] | select(.certificateId == \"$REVOKED_CERT\") | .status) = \"INACTIVE\"" \
+    "$OUT/snapshot-tue/certificates.json" "$OUT/snapshot-wed/certificates.json"
 run_expecting 0 fleet-audit audit "$OUT/snapshot-wed" --out "$OUT/audit-wed" "${SCHEDULE[@]}" \
     --suppressions "$SUPPRESSIONS" --now 2026-12-02T08:00:00Z --task-id DailyAudit-2026-12-02
 # What changed since Tuesday: the fix is RESOLVED, the suppressed finding is shown apart.
@@ -128,8 +127,10 @@ fleet-audit diff "$OUT/audit-tue" "$OUT/audit-wed" --output json | jq '{summary,
 day "Thursday 2026-12-03: the CI gate"
 # Someone adds a debugging policy that allows iot:* on everything.
 run cp -r "$OUT/snapshot-wed" "$OUT/snapshot-thu"
-edit_json "$OUT/snapshot-thu/policies.json" \
-    '.policyVersions += [{"policyArn": "arn:aws:iot:us-east-1:123456789012:policy/WorkshopDebugPolicy", "policyName": "WorkshopDebugPolicy", "policyVersionId": "1", "isDefaultVersion": true, "policyDocument": "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"iot:*\", \"Resource\": \"*\"}]}"}]'
+edit_json '.policyVersions += [{policyArn: "arn:aws:iot:us-east-1:123456789012:policy/WorkshopDebugPolicy",
+        policyName: "WorkshopDebugPolicy", policyVersionId: "1", isDefaultVersion: true,
+        policyDocument: ({Version: "2012-10-17", Statement: [{Effect: "Allow", Action: "iot:*", Resource: "*"}]} | tojson)}]' \
+    "$OUT/snapshot-wed/policies.json" "$OUT/snapshot-thu/policies.json"
 # The pipeline's gate on the audit: every unsuppressed HIGH or CRITICAL finding trips it (exit 3),
 # and the lines after the summary say which checks did.
 run_expecting 3 fleet-audit audit "$OUT/snapshot-thu" --out "$OUT/audit-thu" "${SCHEDULE[@]}" \
@@ -140,7 +141,8 @@ run_expecting 3 fleet-audit diff "$OUT/audit-wed" "$OUT/audit-thu" --fail-on HIG
 day "Friday 2026-12-04: Security Hub"
 # The debugging policy is deleted; Friday's audit also writes findings.asff.json.
 run cp -r "$OUT/snapshot-thu" "$OUT/snapshot-fri"
-edit_json "$OUT/snapshot-fri/policies.json" 'del(.policyVersions[] | select(.policyName == "WorkshopDebugPolicy"))'
+edit_json 'del(.policyVersions[] | select(.policyName == "WorkshopDebugPolicy"))' \
+    "$OUT/snapshot-thu/policies.json" "$OUT/snapshot-fri/policies.json"
 run_expecting 0 fleet-audit audit "$OUT/snapshot-fri" --out "$OUT/audit-fri" "${SCHEDULE[@]}" \
     --suppressions "$SUPPRESSIONS" --now 2026-12-04T08:00:00Z --task-id DailyAudit-2026-12-04 --format asff
 # Tomorrow's gate passes again: nothing new, the policy's finding resolved (the last two lines).
