@@ -269,7 +269,14 @@ def test_friday_imports_every_asff_finding(week):
     findings = read_json(out / "audit-fri" / "findings.json")["findings"]
     asff = read_json(out / "audit-fri" / "findings.asff.json")
     assert len(findings) == len(asff) == FRIDAY_FINDINGS
-    assert [f["Workflow"]["Status"] for f in asff].count("SUPPRESSED") == 1
+    suppressed = [f for f in asff if f["Workflow"]["Status"] == "SUPPRESSED"]
+    assert [(f["ProductFields"]["fleet-audit/checkName"], f["Resources"][0]["Id"]) for f in suppressed] == [
+        ("DEVICE_CERTIFICATE_EXPIRING_CHECK", f"arn:aws:iot:us-east-1:123456789012:cert/{EXPIRING_CERT}")
+    ]
+    status_count = "$ jq -c '[.[].Workflow.Status] | group_by(.) | map({(.[0]): length}) | add' "
+    assert lines_after(transcript, f"{status_count}{out}/audit-fri/findings.asff.json", 1) == [
+        '{"NEW":27,"SUPPRESSED":1}'
+    ]
     # One batch (28 <= 100): its SuccessCount and FailedCount, the total, then what the hub holds.
     tail = transcript.splitlines()[-5:]
     assert tail[1] == f"{FRIDAY_FINDINGS}\t0"

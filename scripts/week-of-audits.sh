@@ -148,6 +148,8 @@ run_expecting 0 fleet-audit audit "$OUT/snapshot-fri" --out "$OUT/audit-fri" "${
 # Tomorrow's gate passes again: nothing new, the policy's finding resolved (the last two lines).
 printf '$ fleet-audit diff %s %s --fail-on HIGH | tail -n 2\n' "$OUT/audit-thu" "$OUT/audit-fri"
 fleet-audit diff "$OUT/audit-thu" "$OUT/audit-fri" --fail-on HIGH | tail -n 2
+# Tuesday's suppression travels with the finding: Security Hub gets it as Workflow.Status SUPPRESSED.
+run jq -c '[.[].Workflow.Status] | group_by(.) | map({(.[0]): length}) | add' "$OUT/audit-fri/findings.asff.json"
 
 # Security Hub, offline: a local moto server on a free port stands for it. Fake credentials and
 # no config file, so nothing of this machine's AWS set-up is read or reached.
