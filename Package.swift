@@ -153,7 +153,8 @@ let package = Package(
         .testTarget(
             name: "FleetAuditCoreTests",
             dependencies: [
-                "FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON", "FleetAuditFrontend", "FleetAuditTestSupport",
+                "FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON", "FleetAuditFrontend", "FleetAuditReports",
+                "FleetAuditTestSupport",
             ],
             swiftSettings: strictSwift
         ),

@@ -1,11 +1,12 @@
 import FleetAuditCore
 import FleetAuditJSON
+import FleetAuditReports
 
 /// The options of `fleet-audit diff`, as parsed from the command line.
 public struct DiffOptions: Sendable {
     public var oldDirectory: String
     public var newDirectory: String
-    /// `--output text|json`.
+    /// `--output text|json|asff`.
     public var output: String
     /// `--fail-on SEVERITY`: exit 3 when new findings at or above it exist.
     public var failOn: String?
@@ -50,7 +51,8 @@ struct DiffSide {
 /// Runs `fleet-audit diff OLD NEW`: what changed between two audits of one account.
 public enum DiffCommandRunner {
     public enum OutputFormat: String, Sendable, CaseIterable {
-        case text, json
+        /// `asff`: the resolved findings as Security Hub findings to archive (BatchImportFindings input).
+        case text, json, asff
     }
 
     public static func validate(_ options: DiffOptions) throws(UsageError) -> (OutputFormat, FailOnThreshold?) {
@@ -93,10 +95,42 @@ public enum DiffCommandRunner {
             }
         case .json:
             output = JSONWriter.pretty(DiffRendering.json(diff, old: old, new: new)) + "\n"
+        case .asff:
+            do throws(SnapshotProblem) {
+                output = try archivedFindings(
+                    diff, oldDirectory: options.oldDirectory, newDirectory: options.newDirectory)
+            } catch {
+                return CommandReport(
+                    exitStatus: ExitStatus.nothingAudited, output: "", errorLines: [error.terminalLine])
+            }
         }
         return CommandReport(
             exitStatus: ExitStatus.combining(incomplete: incomplete, gateTripped: !tripping.isEmpty), output: output,
             errorLines: [])
+    }
+
+    /// The resolved findings as `ARCHIVED` Security Hub findings (the same `Id` the
+    /// OLD audit's `findings.asff.json` gave them), resolved at NEW's audit time: importing
+    /// them closes in Security Hub what the later audit no longer reports.
+    static func archivedFindings(
+        _ diff: FindingsDiff, oldDirectory: String, newDirectory: String
+    ) throws(SnapshotProblem) -> String {
+        let context = try ReportContext.load(auditDirectory: newDirectory)
+        let resolvedIds = Set(diff.resolved.map(\.finding.findingId))
+        var archived: [JSONValue] = []
+        try AuditDirectory.open(oldDirectory).forEachFinding { value, location throws(SnapshotProblem) in
+            guard let id = value["findingId"]?.stringValue, resolvedIds.contains(id) else { return }
+            do throws(ReportInputError) {
+                let finding = try ReportFinding(json: value)
+                archived.append(
+                    SecurityHubFinding.archived(finding, context: context, resolvedAt: context.source.auditTime))
+            } catch {
+                var problem = location
+                problem.reason = error.description
+                throw problem
+            }
+        }
+        return JSONWriter.pretty(.array(archived)) + "\n"
     }
 
     static func read(_ path: String) throws(SnapshotProblem) -> DiffSide {

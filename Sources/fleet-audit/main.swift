@@ -215,7 +215,8 @@ struct Diff: ParsableCommand {
             OLD and NEW are audit output directories (fleet-audit audit --out). Findings are matched by check, \
             resource identifier and reason code. A finding suppressed in NEW is listed apart (SUPPRESSED) and never \
             counts as new; one of OLD whose check FAILED in NEW, or was not run, is NOT RE-ASSESSED, not resolved. \
-            --output json prints the same as a JSON document (docs/daily-audits.md describes it). \
+            --output json prints the same as a JSON document (docs/daily-audits.md describes it); --output asff \
+            prints the resolved findings as ARCHIVED Security Hub findings, for batch-import-findings. \
             --fail-on SEVERITY exits 3 when NEW has new findings at or above it. A check FAILED in either audit, \
             or a finding not re-assessed, makes the diff incomplete (exit 1).
 
@@ -228,7 +229,7 @@ struct Diff: ParsableCommand {
     @Argument(help: "The later audit's output directory.")
     var new: String
 
-    @Option(name: .long, help: "text (default) or json.")
+    @Option(name: .long, help: "text (default), json, or asff (the resolved findings, ARCHIVED).")
     var output = "text"
 
     @Option(

@@ -1,6 +1,7 @@
 import FleetAuditChecks
 import FleetAuditFrontend
 import FleetAuditJSON
+import FleetAuditReports
 import FleetAuditTestSupport
 import Foundation
 import Testing
@@ -115,6 +116,34 @@ func certificate(_ check: String, _ severity: Severity, _ id: String, _ code: St
                 1 new, 1 resolved, 1 persisting; 0 suppressed, 0 not re-assessed.
 
                 """)
+    }
+
+    /// `--output asff`: the resolved finding, ARCHIVED, with the Id the OLD audit's ASFF gave it.
+    @Test func resolvedFindingsAreArchivedForSecurityHub() throws {
+        let old = TemporaryDirectory()
+        let new = TemporaryDirectory()
+        try AuditDirectoryFixture.write(old, taskId: "day1", findings: [fixed, stays])
+        try AuditDirectoryFixture.write(new, taskId: "day2", time: "2026-11-27T08:00:00Z", findings: [stays])
+        let report = try DiffCommandRunner.run(
+            DiffOptions(oldDirectory: old.path, newDirectory: new.path, output: "asff"))
+        #expect(report.exitStatus == 0)
+        let findings = try #require(try JSONParser.parse(report.output).get().arrayValue)
+        #expect(findings.count == 1)
+        let archived = try #require(findings.first)
+        #expect(archived["RecordState"]?.stringValue == "ARCHIVED")
+        #expect(archived["Workflow"]?["Status"]?.stringValue == "RESOLVED")
+        #expect(archived["Compliance"]?["Status"]?.stringValue == "PASSED")
+        #expect(archived["UpdatedAt"]?.stringValue?.hasPrefix("2026-11-27T08:00:00") == true)
+        // The same Id as the finding had when OLD's findings.asff.json imported it.
+        let oldContext = try ReportContext.load(auditDirectory: old.path)
+        var oldIds: [String: String] = [:]
+        try AuditDirectory.open(old.path).forEachFinding { value, _ throws(SnapshotProblem) in
+            guard let finding = try? ReportFinding(json: value) else { return }
+            oldIds[finding.resource.identifier.members.first?.value.stringValue ?? ""] =
+                SecurityHubFinding.id(of: finding, context: oldContext)
+        }
+        #expect(archived["Id"]?.stringValue == oldIds["bbbb"])
+        #expect(oldIds["bbbb"] != nil && oldIds["bbbb"] != oldIds["aaaa"])
     }
 
     @Test func theJSONNamesBothFindingIdsOfAPersistingFinding() throws {
@@ -353,7 +382,7 @@ func certificate(_ check: String, _ severity: Severity, _ id: String, _ code: St
     }
 
     @Test func anUnknownOutputFormatIsAUsageError() {
-        #expect(throws: UsageError("--output 'yaml' must be one of text, json")) {
+        #expect(throws: UsageError("--output 'yaml' must be one of text, json, asff")) {
             try DiffCommandRunner.run(DiffOptions(oldDirectory: "/a", newDirectory: "/b", output: "yaml"))
         }
     }
