@@ -309,10 +309,7 @@ extension CertificateFields {
                     }
                     value = try parts.required("an extension's value")
                 }
-                guard value.identifier == .octetString else { throw ASN1Error.unexpectedFieldType(value.identifier) }
-                guard !value.isConstructed else {
-                    throw ASN1Error.invalidASN1Object(reason: "ASN1OctetString encoded with constructed encoding")
-                }
+                try DERWalk.requirePrimitive(value, .octetString, "ASN1OctetString")
                 try parts.finish()
                 guard seen.count < CertificateFields.maximumExtensions else {
                     throw X509Problem("more than \(CertificateFields.maximumExtensions) extensions")

@@ -156,12 +156,17 @@ struct DERWalk {
         UnsafeBufferPointer(rebasing: bytes[field.contentRange])
     }
 
+    /// A field that must be `identifier`, primitively encoded (`typeName` as swift-asn1's message says it).
+    static func requirePrimitive(_ field: DERField, _ identifier: ASN1Identifier, _ typeName: String) throws {
+        guard field.identifier == identifier else { throw ASN1Error.unexpectedFieldType(field.identifier) }
+        guard !field.isConstructed else {
+            throw ASN1Error.invalidASN1Object(reason: "\(typeName) encoded with constructed encoding")
+        }
+    }
+
     /// An `OBJECT IDENTIFIER`'s contents, checked as swift-asn1's `ASN1ObjectIdentifier` checks them.
     func objectIdentifier(_ field: DERField) throws -> Range<Int> {
-        guard field.identifier == .objectIdentifier else { throw ASN1Error.unexpectedFieldType(field.identifier) }
-        guard !field.isConstructed else {
-            throw ASN1Error.invalidASN1Object(reason: "ASN1ObjectIdentifier encoded with constructed encoding")
-        }
+        try Self.requirePrimitive(field, .objectIdentifier, "ASN1ObjectIdentifier")
         guard field.contentCount > 0 else {
             throw ASN1Error.invalidASN1Object(reason: "Zero components in OID")
         }
@@ -187,10 +192,7 @@ struct DERWalk {
     /// A non-negative `INTEGER`'s big-endian magnitude (without the sign byte),
     /// checked as swift-asn1 decodes it into `ArraySlice<UInt8>`.
     func unsignedInteger(_ field: DERField) throws -> Range<Int> {
-        guard field.identifier == .integer else { throw ASN1Error.unexpectedFieldType(field.identifier) }
-        guard !field.isConstructed else {
-            throw ASN1Error.invalidASN1Object(reason: "INTEGER encoded with constructed encoding")
-        }
+        try Self.requirePrimitive(field, .integer, "INTEGER")
         guard field.contentCount > 0 else {
             throw ASN1Error.invalidASN1IntegerEncoding(reason: "INTEGER encoded with zero bytes")
         }
