@@ -1,8 +1,9 @@
-import FleetAuditChecks
 import FleetAuditCore
 import FleetAuditJSON
 import FleetAuditTestSupport
 import Testing
+
+@testable import FleetAuditChecks
 
 /// The log-based checks reproduce the example findings AWS publishes: the AWS
 /// CLI's `list-audit-findings` example 2 (three DEVICE_CERTIFICATE_SHARED_CHECK
@@ -74,14 +75,9 @@ import Testing
         var entries: [(Int64, JSONValue)] = []
         for connection in connections {
             func entry(_ type: String, _ time: Int64, reason: String?) -> JSONValue {
-                var object = JSONObject([
-                    ("timestamp", .string(logTimestamp(time))), ("logLevel", "INFO"), ("accountId", "123456789012"),
-                    ("status", "Success"), ("eventType", .string(type)), ("protocol", "MQTT"),
-                    ("clientId", .string(connection.client)), ("principalId", .string(connection.principal)),
-                    ("sourceIp", .string(connection.ip)), ("sourcePort", .integer(connection.port)),
-                ])
-                if let reason { object["disconnectReason"] = .string(reason) }
-                return .object(object)
+                ConnectionLogExamples.entry(
+                    type, timestamp: logTimestamp(time), client: connection.client, principal: connection.principal,
+                    ip: connection.ip, port: connection.port, reason: reason)
             }
             entries.append((connection.connected, entry("Connect", connection.connected, reason: nil)))
             if let end = connection.disconnected {

@@ -237,17 +237,6 @@ let workshopSnapshot = repositoryRoot + "/snapshots/workshop"
 @Suite struct CommandLineTests {
     static let binary = repositoryRoot + "/.build/debug/fleet-audit"
 
-    @Test func unknownCheckExitsSixtyFour() throws {
-        let out = TemporaryDirectory()
-        let result = try runProgram(
-            Self.binary, ["audit", workshopSnapshot, "--out", out.path + "/x", "--checks", "NOPE_CHECK"])
-        #expect(result.status == 64)
-        #expect(
-            result.stderr
-                == "fleet-audit: audit: unknown check name 'NOPE_CHECK' ('fleet-audit checks' lists the 17 checks)\n"
-                + "see 'fleet-audit audit --help'\n")
-    }
-
     @Test func aMissingWeakKeyBlacklistExitsSixtyFour() throws {
         let out = TemporaryDirectory()
         let result = try runProgram(

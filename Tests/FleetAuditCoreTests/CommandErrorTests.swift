@@ -80,15 +80,23 @@ import Testing
         #expect(withFiles.stdout.hasPrefix("Mitigation task m1 of audit t1: COMPLETED\n"))
     }
 
-    @Test func aMistypedNameGetsADidYouMean() throws {
+    /// An unknown check name is a usage error; a near miss gets a "did you mean".
+    @Test(arguments: [
+        ("NOPE_CHECK", ""), ("LOGING_DISABLED_CHECK", "; did you mean LOGGING_DISABLED_CHECK?"),
+    ])
+    func anUnknownCheckName(_ name: String, _ suggestion: String) throws {
         let out = TemporaryDirectory()
         let check = try runProgram(
-            Self.binary, ["audit", workshopSnapshot, "--out", out.path + "/x", "--checks", "LOGING_DISABLED_CHECK"])
+            Self.binary, ["audit", workshopSnapshot, "--out", out.path + "/x", "--checks", name])
         #expect(check.status == 64)
         #expect(
             check.stderr
-                == "fleet-audit: audit: unknown check name 'LOGING_DISABLED_CHECK'; did you mean LOGGING_DISABLED_CHECK? "
+                == "fleet-audit: audit: unknown check name '\(name)'\(suggestion) "
                 + "('fleet-audit checks' lists the 17 checks)\nsee 'fleet-audit audit --help'\n")
+    }
+
+    @Test func aMistypedActionNameGetsADidYouMean() throws {
+        let out = TemporaryDirectory()
         try Self.audit(out.path + "/audit")
         let action = try runProgram(
             Self.binary,

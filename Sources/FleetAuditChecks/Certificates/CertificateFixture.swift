@@ -57,6 +57,6 @@ public struct CertificateFixture: Sendable {
 
     /// A manifest whose audit clock (`exportedAt`) is `time`.
     public static func manifest(exportedAt time: String) -> String {
-        #"{"accountId": "\#(account)", "region": "\#(region)", "exportedAt": "\#(time)", "unavailable": []}"#
+        ExampleManifest.text(exportedAt: time)
     }
 }

@@ -25,21 +25,18 @@ extension ConflictingClientIdsCheck {
             "a connection knocked off from the same address still conflicts (a bad connection, or devices behind NAT)",
             files: [
                 "iot-logs/2026-11-25.jsonl": Logs.lines(
-                    Logs.session(
-                        "10:00:00", "10:05:00", client: "sensor-07", principal: Logs.certificateA,
-                        reason: "DUPLICATE_CLIENTID"),
-                    Logs.session("10:05:00", nil, client: "sensor-07", principal: Logs.certificateA, port: 50_001))
+                    Logs.takeover(
+                        "10:00:00", "10:05:00", by: "10:05:00", client: "sensor-07", first: Logs.certificateA,
+                        second: Logs.certificateA, secondPort: 50_001))
             ],
             expect: .nonCompliant([conflict("sensor-07")])),
         CheckExample(
             "the displacing Connect logged seconds after the DUPLICATE_CLIENTID Disconnect (AWS's example timing)",
             files: [
                 "iot-logs/2026-11-25.jsonl": Logs.lines(
-                    Logs.session(
-                        "10:00:00", "10:05:00", client: "sensor-07", principal: Logs.certificateA,
-                        reason: "DUPLICATE_CLIENTID"),
-                    Logs.session(
-                        "10:05:02", nil, client: "sensor-07", principal: Logs.certificateB, ip: "198.51.100.7"))
+                    Logs.takeover(
+                        "10:00:00", "10:05:00", by: "10:05:02", client: "sensor-07", first: Logs.certificateA,
+                        second: Logs.certificateB, secondIp: "198.51.100.7"))
             ],
             expect: .nonCompliant([conflict("sensor-07")])),
         CheckExample(
@@ -64,11 +61,9 @@ extension ConflictingClientIdsCheck {
             "a conflict in filter-log-events output",
             files: [
                 "iot-logs/events.json": Logs.filterLogEvents(
-                    Logs.session(
-                        "10:00:00", "10:05:00", client: "sensor-07", principal: Logs.certificateA,
-                        reason: "DUPLICATE_CLIENTID"),
-                    Logs.session(
-                        "10:05:00", nil, client: "sensor-07", principal: Logs.certificateB, ip: "198.51.100.7"))
+                    Logs.takeover(
+                        "10:00:00", "10:05:00", by: "10:05:00", client: "sensor-07", first: Logs.certificateA,
+                        second: Logs.certificateB, secondIp: "198.51.100.7"))
             ],
             expect: .nonCompliant([conflict("sensor-07")])),
         CheckExample(

@@ -7,13 +7,24 @@ enum ConnectionLogExamples {
     static let certificateA = CertificateFixtures.rsa2048
     static let certificateB = CertificateFixtures.ecP256
 
+    /// An entry on 2026-11-25 at `time` ("HH:MM:SS").
     static func entry(
         _ eventType: String, _ time: String, client: String, principal: String, ip: String, port: Int64,
         reason: String? = nil
     ) -> JSONValue {
+        entry(
+            eventType, timestamp: "2026-11-25 \(time).000", client: client, principal: principal, ip: ip, port: port,
+            reason: reason)
+    }
+
+    /// An entry at `timestamp` as CloudWatch prints it ("YYYY-MM-DD HH:MM:SS.mmm").
+    static func entry(
+        _ eventType: String, timestamp: String, client: String, principal: String, ip: String, port: Int64,
+        reason: String? = nil
+    ) -> JSONValue {
         var object = JSONObject([
-            ("timestamp", .string("2026-11-25 \(time).000")), ("logLevel", "INFO"),
-            ("traceId", .string(FindingIdentity.uuidV5(name: "\(eventType) \(time) \(client) \(ip)"))),
+            ("timestamp", .string(timestamp)), ("logLevel", "INFO"),
+            ("traceId", .string(FindingIdentity.uuidV5(name: "\(eventType) \(timestamp) \(client) \(ip)"))),
             ("accountId", "123456789012"), ("status", "Success"), ("eventType", .string(eventType)),
             ("protocol", "MQTT"), ("clientId", .string(client)), ("principalId", .string(principal)),
             ("sourceIp", .string(ip)), ("sourcePort", .integer(port)),
@@ -33,6 +44,16 @@ enum ConnectionLogExamples {
                 entry("Disconnect", to, client: client, principal: principal.id, ip: ip, port: port, reason: reason))
         }
         return entries
+    }
+
+    /// A session from `start` that the broker ended at `end` with DUPLICATE_CLIENTID, and the
+    /// connection that took the client ID over, connecting at `takeover` (still connected).
+    static func takeover(
+        _ start: String, _ end: String, by takeover: String, client: String, first: CertificateFixture,
+        second: CertificateFixture, secondIp: String = "203.0.113.10", secondPort: Int64 = 50_000
+    ) -> [JSONValue] {
+        session(start, end, client: client, principal: first, reason: "DUPLICATE_CLIENTID")
+            + session(takeover, nil, client: client, principal: second, ip: secondIp, port: secondPort)
     }
 
     static func lines(_ entries: [JSONValue]...) -> String {

@@ -33,12 +33,10 @@ extension DeviceCertificateSharedCheck {
             files: [
                 "certificates.json": Logs.certificates(),
                 "iot-logs/2026-11-25.jsonl": Logs.lines(
-                    Logs.session(
-                        "10:00:00", "10:20:00", client: "gateway-01", principal: Logs.certificateA,
-                        reason: "DUPLICATE_CLIENTID"),
                     // The new connection's Connect is logged after the Disconnect it caused.
-                    Logs.session(
-                        "10:20:02", nil, client: "gateway-01", principal: Logs.certificateA, ip: "198.51.100.7")),
+                    Logs.takeover(
+                        "10:00:00", "10:20:00", by: "10:20:02", client: "gateway-01", first: Logs.certificateA,
+                        second: Logs.certificateA, secondIp: "198.51.100.7")),
             ],
             expect: .nonCompliant([sharedA])),
         CheckExample(
@@ -83,10 +81,9 @@ extension DeviceCertificateSharedCheck {
             files: [
                 "certificates.json": Logs.certificates(),
                 "iot-logs/2026-11-25.jsonl": Logs.lines(
-                    Logs.session(
-                        "10:00:00", "10:20:00", client: "gateway-01", principal: Logs.certificateA,
-                        reason: "DUPLICATE_CLIENTID"),
-                    Logs.session("10:20:02", nil, client: "gateway-01", principal: Logs.certificateB)),
+                    Logs.takeover(
+                        "10:00:00", "10:20:00", by: "10:20:02", client: "gateway-01", first: Logs.certificateA,
+                        second: Logs.certificateB)),
             ],
             expect: .compliant),
         CheckExample(

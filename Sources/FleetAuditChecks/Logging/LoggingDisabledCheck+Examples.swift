@@ -62,20 +62,18 @@ extension LoggingDisabledCheck {
         CheckExample(
             "v2 listed unavailable and v1 disabled: the answer is unknown",
             files: [
-                "manifest.json": #"""
-                {"accountId": "123456789012", "region": "us-east-1", "exportedAt": "2026-11-26T08:00:00Z",
-                 "unavailable": [{"file": "v2-logging-options.json", "reason": "AccessDeniedException"}]}
-                """#,
+                "manifest.json": ExampleManifest.text(unavailable: [
+                    ("v2-logging-options.json", "AccessDeniedException")
+                ]),
                 "logging-options.json": v1Disabled,
             ],
             expect: .failed(message: "v2-logging-options.json: not collected by the exporter: AccessDeniedException")),
         CheckExample(
             "v2 listed unavailable but v1 enabled: compliant whatever v2 says",
             files: [
-                "manifest.json": #"""
-                {"accountId": "123456789012", "region": "us-east-1", "exportedAt": "2026-11-26T08:00:00Z",
-                 "unavailable": [{"file": "v2-logging-options.json", "reason": "AccessDeniedException"}]}
-                """#,
+                "manifest.json": ExampleManifest.text(unavailable: [
+                    ("v2-logging-options.json", "AccessDeniedException")
+                ]),
                 "logging-options.json": v1Error,
             ],
             expect: .compliant),
