@@ -27,7 +27,13 @@ public enum CheckRegistry {
 
     /// The check named `name` or one of its aliases.
     public static func check(named name: String) -> (any AuditCheck.Type)? {
-        all.first { $0.description.name == name || $0.description.aliases.contains(name) }
+        guard let checkName = CheckName(named: name) else { return nil }
+        return check(checkName)
+    }
+
+    /// The registered check of that name.
+    public static func check(_ name: CheckName) -> (any AuditCheck.Type)? {
+        all.first { $0.description.check == name }
     }
 
     /// Resolves names to checks in registry order, or returns the unknown names.
@@ -47,7 +53,7 @@ public struct UnknownCheckNames: Error, Sendable, Hashable, CustomStringConverti
     /// One clause per name, with the closest registered name when there is one;
     /// the full list is `fleet-audit checks`, not this line.
     public var description: String {
-        let known = CheckRegistry.all.flatMap { [$0.description.name] + $0.description.aliases }
+        let known = CheckName.everySpelling
         let clauses = names.map { name in
             let escaped = TerminalText.escape(name, limit: 128)
             guard let close = ClosestName.suggestion(for: name, among: known) else {

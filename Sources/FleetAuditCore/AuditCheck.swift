@@ -4,10 +4,12 @@ import FleetAuditJSON
 /// reports, its reason codes, the snapshot files it reads, and examples that
 /// must and must not produce findings (the examples are also its tests).
 public struct CheckDescription: Sendable {
+    /// Which Device Defender check this is.
+    public var check: CheckName
     /// The Device Defender `checkName`.
-    public var name: String
+    public var name: String { check.rawValue }
     /// Other spellings accepted on input (legacy names, documentation typos).
-    public var aliases: [String]
+    public var aliases: [String] { check.aliases }
     public var severity: Severity
     public var resourceType: ResourceType
     public var reasonCodes: [String]
@@ -22,12 +24,11 @@ public struct CheckDescription: Sendable {
     public var examples: [CheckExample]
 
     public init(
-        name: String, aliases: [String] = [], severity: Severity, resourceType: ResourceType, reasonCodes: [String],
+        check: CheckName, severity: Severity, resourceType: ResourceType, reasonCodes: [String],
         inputs: [SnapshotFile], inputDirectories: [SnapshotDirectory] = [], summary: String,
         configurationKeys: [CheckConfigurationKey] = [], examples: [CheckExample]
     ) {
-        self.name = name
-        self.aliases = aliases
+        self.check = check
         self.severity = severity
         self.resourceType = resourceType
         self.reasonCodes = reasonCodes

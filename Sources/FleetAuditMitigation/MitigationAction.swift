@@ -76,7 +76,7 @@ public protocol MitigationActionType: Sendable {
     /// The member of `actionParams` that holds this type's parameters.
     static var paramsMember: String { get }
     /// Check names it may mitigate (docs/defender-reference.md §1.2); `nil` means every check.
-    static var applicableChecks: Set<String>? { get }
+    static var applicableChecks: Set<CheckName>? { get }
 
     /// Validates the parameters; the message names the bad member.
     init(params: JSONObject) throws(MitigationRequestError)

@@ -33,10 +33,10 @@ public enum MitigationActionRegistry {
                 "action \(definition.name): unknown action type '\(definition.type)' (valid: "
                     + apiTypeNames.sorted().joined(separator: ", ") + ")")
         }
-        if let checks = type.applicableChecks, !checks.contains(checkName) {
+        if let checks = type.applicableChecks, !checks.contains(where: { $0.rawValue == checkName }) {
             throw .usage(
                 "action \(definition.name) (\(definition.type)) cannot mitigate \(checkName); it applies to "
-                    + checks.sorted().joined(separator: ", "))
+                    + checks.map(\.rawValue).sorted().joined(separator: ", "))
         }
         guard let params = definition.params[type.paramsMember]?.objectValue else {
             throw .input(

@@ -157,7 +157,7 @@ public enum MitigationExecutor {
         var used: [MitigationActionDefinition] = []
         var canonicalMapping: [(check: String, actions: [String])] = []
         for (check, names) in mapping {
-            guard let canonical = CheckRegistry.check(named: check)?.description.name else {
+            guard let canonical = CheckName(named: check)?.rawValue else {
                 throw .usage("--audit-check-to-actions-mapping: " + UnknownCheckNames(names: [check]).description)
             }
             guard audit.checkNames.contains(canonical) else {
@@ -270,7 +270,7 @@ public enum MitigationExecutor {
         }
         let failed = executions.contains { $0.status == .failed }
         let orderedStatistics = plan.mapping.map { entry in
-            let canonical = CheckRegistry.check(named: entry.check)?.description.name ?? entry.check
+            let canonical = CheckName(named: entry.check)?.rawValue ?? entry.check
             return (check: canonical, statistics: statistics[canonical] ?? MitigationCheckStatistics())
         }
         let task = JSONValue.object(

@@ -108,7 +108,7 @@ public struct MitigationTarget: Sendable, Hashable {
         guard let reasonCodeFilter else { return audit.findings }
         var allowed: [String: Set<String>] = [:]
         for (check, codes) in reasonCodeFilter {
-            let canonical = CheckRegistry.check(named: check)?.description.name ?? check
+            let canonical = CheckName(named: check)?.rawValue ?? check
             guard audit.checkNames.contains(canonical) else {
                 throw .input("--target: audit \(audit.taskId) did not run \(check)")
             }

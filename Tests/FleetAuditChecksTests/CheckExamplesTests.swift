@@ -77,6 +77,16 @@ func registeredCheckExample(_ testCase: CheckExampleCase) throws {
 @Test func registryNamesAndAliasesAreUnique() {
     let names = CheckRegistry.all.flatMap { [$0.description.name] + $0.description.aliases }
     #expect(Set(names).count == names.count)
+    #expect(CheckName.everySpelling == CheckName.allCases.map(\.rawValue) + CheckName.allCases.flatMap(\.aliases))
+}
+
+/// Every Defender check name has exactly one registered check, in the order of `CheckName`.
+@Test func everyCheckNameHasOneRegisteredCheck() {
+    let registered = CheckRegistry.all.map { $0.description.check }
+    #expect(registered == CheckName.allCases)
+    #expect(CheckName(named: "IOT_POLICY_UNRESTRICTED_CHECK") == .iotPolicyOverlyPermissive)
+    #expect(CheckName(named: "CONFLICTING_CLIENT_IDS_CHECK") == .conflictingClientIds)
+    #expect(CheckName(named: "conflicting_client_ids_check") == nil)
 }
 
 @Test func unknownCheckNameIsRejectedWithTheValidNames() {

@@ -6,9 +6,10 @@ import Testing
 /// A resource check used only to exercise the executor: a policy version is
 /// non-compliant when its document allows the action "*". It declares a
 /// compact fact (the set of attached policy names) to exercise fact gathering.
+/// It borrows the name of the policy check it imitates (check names are Defender's closed set).
 struct StarActionTestCheck: ResourceCheck {
     static let description = CheckDescription(
-        name: "TEST_STAR_ACTION_CHECK", severity: .critical, resourceType: .iotPolicy, reasonCodes: ["STAR"],
+        check: .iotPolicyOverlyPermissive, severity: .critical, resourceType: .iotPolicy, reasonCodes: ["STAR"],
         inputs: [.policies, .policyTargets], summary: "test", examples: [])
     static let resourceFile = SnapshotFile.policies
 

@@ -12,8 +12,7 @@ public struct CACertificateExpiringCheck: ResourceCheck {
     public static let thresholdDays: Int64 = 30
 
     public static let description = CheckDescription(
-        name: "CA_CERTIFICATE_EXPIRING_CHECK",
-        aliases: ["CA_CERT_APPROACHING_EXPIRATION_CHECK"],
+        check: .caCertificateExpiring,
         severity: .medium,
         resourceType: .caCertificate,
         reasonCodes: [CertificateExpiry.approaching, CertificateExpiry.past],

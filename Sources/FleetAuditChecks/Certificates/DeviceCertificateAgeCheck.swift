@@ -18,7 +18,7 @@ public struct DeviceCertificateAgeCheck: ResourceCheck {
     static let reasonCode = "CERTIFICATE_PAST_AGE_THRESHOLD"
 
     public static let description = CheckDescription(
-        name: "DEVICE_CERTIFICATE_AGE_CHECK",
+        check: .deviceCertificateAge,
         severity: .low,
         resourceType: .deviceCertificate,
         reasonCodes: [reasonCode],

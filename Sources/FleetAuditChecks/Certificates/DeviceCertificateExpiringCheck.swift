@@ -19,8 +19,7 @@ public struct DeviceCertificateExpiringCheck: ResourceCheck {
     static let threshold = CertificateThreshold.key(configurationKey, defaultDays: defaultThresholdDays)
 
     public static let description = CheckDescription(
-        name: "DEVICE_CERTIFICATE_EXPIRING_CHECK",
-        aliases: ["DEVICE_CERT_APPROACHING_EXPIRATION_CHECK"],
+        check: .deviceCertificateExpiring,
         severity: .medium,
         resourceType: .deviceCertificate,
         reasonCodes: [CertificateExpiry.approaching, CertificateExpiry.past],

@@ -29,7 +29,7 @@ public struct IntermediateCARevokedCheck: ReducingCheck {
     static let reasonCode = "INTERMEDIATE_CA_REVOKED_BY_ISSUER"
 
     public static let description = CheckDescription(
-        name: "INTERMEDIATE_CA_REVOKED_FOR_ACTIVE_DEVICE_CERTIFICATES_CHECK",
+        check: .intermediateCARevokedForActiveDeviceCertificates,
         severity: .critical,
         resourceType: .issuerCertificate,
         reasonCodes: [reasonCode],

@@ -16,7 +16,7 @@ public struct DeviceCertificateKeyQualityCheck: ResourceCheck {
     public init() {}
 
     public static let description = CheckDescription(
-        name: "DEVICE_CERTIFICATE_KEY_QUALITY_CHECK",
+        check: .deviceCertificateKeyQuality,
         severity: .critical,
         resourceType: .deviceCertificate,
         reasonCodes: [KeyQuality.roca, KeyQuality.debian],
@@ -43,7 +43,7 @@ public struct CACertificateKeyQualityCheck: ResourceCheck {
     public init() {}
 
     public static let description = CheckDescription(
-        name: "CA_CERTIFICATE_KEY_QUALITY_CHECK",
+        check: .caCertificateKeyQuality,
         severity: .critical,
         resourceType: .caCertificate,
         reasonCodes: [KeyQuality.roca, KeyQuality.debian],

@@ -17,8 +17,7 @@ public struct RevokedDeviceCertificateStillActiveCheck: ResourceCheck {
     static let reasonCode = "CERTIFICATE_REVOKED_BY_ISSUER"
 
     public static let description = CheckDescription(
-        name: "REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK",
-        aliases: ["REVOKED_DEVICE_CERT_CHECK"],
+        check: .revokedDeviceCertificateStillActive,
         severity: .medium,
         resourceType: .deviceCertificate,
         reasonCodes: [reasonCode],
@@ -50,8 +49,7 @@ public struct RevokedCACertificateStillActiveCheck: ResourceCheck {
     public init() {}
 
     public static let description = CheckDescription(
-        name: "REVOKED_CA_CERTIFICATE_STILL_ACTIVE_CHECK",
-        aliases: ["REVOKED_CA_CERT_CHECK"],
+        check: .revokedCACertificateStillActive,
         severity: .critical,
         resourceType: .caCertificate,
         reasonCodes: [RevokedDeviceCertificateStillActiveCheck.reasonCode],

@@ -19,7 +19,7 @@ public struct ConflictingClientIdsCheck: AggregatingCheck {
     static let reasonCode = "DUPLICATE_CLIENT_ID_ACROSS_CONNECTIONS"
 
     public static let description = CheckDescription(
-        name: "CONFLICTING_CLIENT_IDS_CHECK",
+        check: .conflictingClientIds,
         severity: .high,
         resourceType: .clientId,
         reasonCodes: [reasonCode],

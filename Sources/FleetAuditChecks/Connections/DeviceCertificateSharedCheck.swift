@@ -21,7 +21,7 @@ public struct DeviceCertificateSharedCheck: ReducingCheck {
     static let reasonCode = "CERTIFICATE_SHARED_BY_MULTIPLE_DEVICES"
 
     public static let description = CheckDescription(
-        name: "DEVICE_CERTIFICATE_SHARED_CHECK",
+        check: .deviceCertificateShared,
         severity: .critical,
         resourceType: .deviceCertificate,
         reasonCodes: [reasonCode],

@@ -17,7 +17,7 @@ public struct LoggingDisabledCheck: AccountSettingsCheck {
     public init() {}
 
     public static let description = CheckDescription(
-        name: "LOGGING_DISABLED_CHECK",
+        check: .loggingDisabled,
         severity: .low,
         resourceType: .accountSettings,
         reasonCodes: ["LOGGING_DISABLED"],

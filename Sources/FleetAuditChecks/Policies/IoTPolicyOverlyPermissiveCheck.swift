@@ -15,8 +15,7 @@ public struct IoTPolicyOverlyPermissiveCheck: ResourceCheck {
     public static let resourceMembers: [String]? = PolicyVersionResource.members
 
     public static let description = CheckDescription(
-        name: "IOT_POLICY_OVERLY_PERMISSIVE_CHECK",
-        aliases: ["IOT_POLICY_UNRESTRICTED_CHECK"],
+        check: .iotPolicyOverlyPermissive,
         severity: .critical,
         resourceType: .iotPolicy,
         reasonCodes: ["ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS"],
@@ -57,8 +56,7 @@ public struct IoTPolicyPotentialMisconfigurationCheck: ResourceCheck {
     public static let resourceMembers: [String]? = PolicyVersionResource.members
 
     public static let description = CheckDescription(
-        name: "IOT_POLICY_POTENTIAL_MISCONFIGURATION_CHECK",
-        aliases: ["IOT_POLICY_POTENTIAL_MIS_CONFIGURATION_CHECK"],
+        check: .iotPolicyPotentialMisconfiguration,
         severity: .medium,
         resourceType: .iotPolicy,
         reasonCodes: [

@@ -163,8 +163,7 @@ public struct UnauthenticatedCognitoRoleCheck: ResourceCheck {
     public static let resourceFile = SnapshotFile.cognitoIdentityPools
 
     public static let description = CheckDescription(
-        name: "UNAUTHENTICATED_COGNITO_ROLE_OVERLY_PERMISSIVE_CHECK",
-        aliases: ["UNAUTHENTICATED_COGNITO_IDENTITY_UNRESTRICTED_ACCESS_CHECK"],
+        check: .unauthenticatedCognitoRoleOverlyPermissive,
         severity: .critical,
         resourceType: .cognitoIdentityPool,
         reasonCodes: ["ALLOWS_ACCESS_TO_IOT_ADMIN_ACTIONS", "ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS"],
@@ -218,11 +217,7 @@ public struct AuthenticatedCognitoRoleCheck: ResourceCheck {
     public static let resourceFile = SnapshotFile.cognitoIdentityPools
 
     public static let description = CheckDescription(
-        name: "AUTHENTICATED_COGNITO_ROLE_OVERLY_PERMISSIVE_CHECK",
-        aliases: [
-            "AUTHENTICATED_COGNITO_IDENTITY_UNRESTRICTED_ACCESS_CHECK",
-            "AUTHENTICATE_COGNITO_ROLE_OVERLY_PERMISSIVE_CHECK",
-        ],
+        check: .authenticatedCognitoRoleOverlyPermissive,
         severity: .critical,
         resourceType: .cognitoIdentityPool,
         reasonCodes: [

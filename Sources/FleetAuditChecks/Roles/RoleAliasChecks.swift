@@ -58,7 +58,7 @@ public struct RoleAliasOverlyPermissiveCheck: ResourceCheck {
     public static let resourceFile = SnapshotFile.roleAliases
 
     public static let description = CheckDescription(
-        name: "IOT_ROLE_ALIAS_OVERLY_PERMISSIVE_CHECK",
+        check: .iotRoleAliasOverlyPermissive,
         severity: .critical,
         resourceType: .roleAlias,
         reasonCodes: [
@@ -126,7 +126,7 @@ public struct RoleAliasUnusedServicesCheck: ResourceCheck {
     public static let resourceFile = SnapshotFile.roleAliases
 
     public static let description = CheckDescription(
-        name: "IOT_ROLE_ALIAS_ALLOWS_ACCESS_TO_UNUSED_SERVICES_CHECK",
+        check: .iotRoleAliasAllowsAccessToUnusedServices,
         severity: .medium,
         resourceType: .roleAlias,
         reasonCodes: ["ALLOWS_ACCESS_TO_UNUSED_SERVICES"],

@@ -15,10 +15,10 @@ import FleetAuditJSON
 public struct AddThingsToThingGroupAction: MitigationActionType {
     public static let typeName = "ADD_THINGS_TO_THING_GROUP"
     public static let paramsMember = "addThingsToThingGroupParams"
-    public static let applicableChecks: Set<String>? = [
-        "DEVICE_CERTIFICATE_SHARED_CHECK", "DEVICE_CERTIFICATE_EXPIRING_CHECK",
-        "REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK", "DEVICE_CERTIFICATE_KEY_QUALITY_CHECK",
-        "INTERMEDIATE_CA_REVOKED_FOR_ACTIVE_DEVICE_CERTIFICATES_CHECK",
+    public static let applicableChecks: Set<CheckName>? = [
+        .deviceCertificateShared, .deviceCertificateExpiring,
+        .revokedDeviceCertificateStillActive, .deviceCertificateKeyQuality,
+        .intermediateCARevokedForActiveDeviceCertificates,
     ]
 
     /// A thing can be in at most this many thing groups.

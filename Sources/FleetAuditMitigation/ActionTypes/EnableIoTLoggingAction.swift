@@ -8,7 +8,7 @@ import FleetAuditJSON
 public struct EnableIoTLoggingAction: MitigationActionType {
     public static let typeName = "ENABLE_IOT_LOGGING"
     public static let paramsMember = "enableIoTLoggingParams"
-    public static let applicableChecks: Set<String>? = ["LOGGING_DISABLED_CHECK"]
+    public static let applicableChecks: Set<CheckName>? = [.loggingDisabled]
 
     public let roleArnForLogging: String
     public let logLevel: String

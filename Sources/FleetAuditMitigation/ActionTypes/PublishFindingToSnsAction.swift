@@ -7,7 +7,7 @@ import FleetAuditJSON
 public struct PublishFindingToSnsAction: MitigationActionType {
     public static let typeName = "PUBLISH_FINDING_TO_SNS"
     public static let paramsMember = "publishFindingToSnsParams"
-    public static let applicableChecks: Set<String>? = nil
+    public static let applicableChecks: Set<CheckName>? = nil
 
     public let topicArn: String
 

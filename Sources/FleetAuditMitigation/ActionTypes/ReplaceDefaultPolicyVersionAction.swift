@@ -9,8 +9,8 @@ import FleetAuditJSON
 public struct ReplaceDefaultPolicyVersionAction: MitigationActionType {
     public static let typeName = "REPLACE_DEFAULT_POLICY_VERSION"
     public static let paramsMember = "replaceDefaultPolicyVersionParams"
-    public static let applicableChecks: Set<String>? = [
-        "IOT_POLICY_OVERLY_PERMISSIVE_CHECK", "IOT_POLICY_POTENTIAL_MISCONFIGURATION_CHECK",
+    public static let applicableChecks: Set<CheckName>? = [
+        .iotPolicyOverlyPermissive, .iotPolicyPotentialMisconfiguration,
     ]
 
     /// AWS does not publish the template's text; a version that grants

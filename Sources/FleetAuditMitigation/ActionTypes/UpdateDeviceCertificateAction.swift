@@ -9,10 +9,10 @@ public struct UpdateDeviceCertificateAction: MitigationActionType {
     public static let typeName = "UPDATE_DEVICE_CERTIFICATE"
     public static let paramsMember = "updateDeviceCertificateParams"
     /// docs/defender-reference.md §3.1; DEVICE_CERTIFICATE_AGE_CHECK is not in the documented matrix.
-    public static let applicableChecks: Set<String>? = [
-        "DEVICE_CERTIFICATE_SHARED_CHECK", "DEVICE_CERTIFICATE_EXPIRING_CHECK",
-        "REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK", "DEVICE_CERTIFICATE_KEY_QUALITY_CHECK",
-        "INTERMEDIATE_CA_REVOKED_FOR_ACTIVE_DEVICE_CERTIFICATES_CHECK",
+    public static let applicableChecks: Set<CheckName>? = [
+        .deviceCertificateShared, .deviceCertificateExpiring,
+        .revokedDeviceCertificateStillActive, .deviceCertificateKeyQuality,
+        .intermediateCARevokedForActiveDeviceCertificates,
     ]
 
     public init(params: JSONObject) throws(MitigationRequestError) {
@@ -34,9 +34,9 @@ public struct UpdateDeviceCertificateAction: MitigationActionType {
 public struct UpdateCACertificateAction: MitigationActionType {
     public static let typeName = "UPDATE_CA_CERTIFICATE"
     public static let paramsMember = "updateCACertificateParams"
-    public static let applicableChecks: Set<String>? = [
-        "REVOKED_CA_CERTIFICATE_STILL_ACTIVE_CHECK", "CA_CERTIFICATE_EXPIRING_CHECK",
-        "CA_CERTIFICATE_KEY_QUALITY_CHECK",
+    public static let applicableChecks: Set<CheckName>? = [
+        .revokedCACertificateStillActive, .caCertificateExpiring,
+        .caCertificateKeyQuality,
     ]
 
     public init(params: JSONObject) throws(MitigationRequestError) {
