@@ -96,7 +96,7 @@ let package = Package(
         // Audit mitigation actions: one type per Defender action type, applied to a copy of the snapshot.
         .target(
             name: "FleetAuditMitigation",
-            dependencies: ["FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON"],
+            dependencies: ["FleetAuditCore", "FleetAuditJSON"],
             swiftSettings: strictSwift
         ),
         // Reports rendered from an audit's findings.json after the run: Security Hub (ASFF), OCSF, CSV, HTML.

@@ -1,3 +1,4 @@
+import FleetAuditChecks
 import FleetAuditCore
 import FleetAuditJSON
 import FleetAuditMitigation
@@ -68,7 +69,7 @@ public enum MitigateCommandRunner {
                 },
                 mapping: try CLIJSONArgument.parse(options.mapping, option: "--audit-check-to-actions-mapping"),
                 outputPath: options.outputPath, reportDirectory: options.reportDirectory, taskId: options.taskId,
-                now: now)
+                now: now, checks: CheckRegistry.all)
             request.force = options.force
             return request
         } catch {

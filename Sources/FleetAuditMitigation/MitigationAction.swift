@@ -68,28 +68,35 @@ public struct MitigationActionDefinition: Sendable, Hashable {
     }
 }
 
-/// One Defender mitigation action type: its parameters, validated as the API
-/// validates them, the checks it may mitigate, and its effect.
+/// One Defender mitigation action type: its description (name, parameters
+/// member, the checks it may mitigate, examples), its parameters, validated as the
+/// API validates them, and its effect, returned as edits for the executor to apply.
 public protocol MitigationActionType: Sendable {
-    /// The `MitigationActionType` enum string.
-    static var typeName: String { get }
-    /// The member of `actionParams` that holds this type's parameters.
-    static var paramsMember: String { get }
-    /// Check names it may mitigate (docs/defender-reference.md §1.2); `nil` means every check.
-    static var applicableChecks: Set<CheckName>? { get }
+    static var description: MitigationActionDescription { get }
 
     /// Validates the parameters; the message names the bad member.
     init(params: JSONObject) throws(MitigationRequestError)
 
-    /// Applies the action for one finding inside the session's new snapshot.
+    /// What the action does for one finding, given the new snapshot as the task has
+    /// left it so far. It reads; it writes nothing: a completed result carries the edits.
     func execute(_ finding: AuditedFinding, action: MitigationActionDefinition, in session: MitigationSession)
         -> ExecutionResult
 }
 
+extension MitigationActionType {
+    /// The `MitigationActionType` enum string.
+    public static var typeName: String { description.typeName }
+    /// The member of `actionParams` that holds this type's parameters.
+    public static var paramsMember: String { description.paramsMember }
+    /// Check names it may mitigate; `nil` means every check.
+    public static var applicableChecks: Set<CheckName>? { description.applicableChecks }
+}
+
 /// How one execution (one action on one finding) ended.
 public enum ExecutionResult: Sendable, Hashable {
-    case completed
-    /// `errorCode` in the style of the API's exception names.
+    /// What to change; nothing has been changed yet.
+    case completed(ActionEdits)
+    /// `errorCode` in the style of the API's exception names; nothing changes.
     case failed(errorCode: String, message: String)
 }
 

@@ -1,4 +1,3 @@
-import FleetAuditChecks
 import FleetAuditCore
 import FleetAuditJSON
 
@@ -24,12 +23,16 @@ public struct MitigationRequest: Sendable {
     /// `--force`: replace a previous new snapshot at `outputPath` and a previous task's records,
     /// as `audit --force` replaces a previous audit output.
     public var force = false
+    /// The checks this fleet-audit runs (the frontend passes the registry): the audit's
+    /// checks among them say which files its snapshot digest covers.
+    public var checks: [any AuditCheck.Type]
 
     public init(
         snapshotPath: String, auditDirectory: String, actionsPath: String? = nil, target: JSONValue? = nil,
         mapping: JSONValue, outputPath: String, reportDirectory: String? = nil, taskId: String? = nil,
-        now: AuditTime? = nil
+        now: AuditTime? = nil, checks: [any AuditCheck.Type]
     ) {
+        self.checks = checks
         self.snapshotPath = snapshotPath
         self.auditDirectory = auditDirectory
         self.actionsPath = actionsPath
@@ -189,7 +192,7 @@ public enum MitigationExecutor {
         }
         let findings = try target.select(from: audit)
         // Last of the checks: it reads every input file of the audited checks.
-        try verifySnapshot(audit, snapshot: snapshot)
+        try verifySnapshot(audit, snapshot: snapshot, checks: request.checks)
         let taskId = request.taskId ?? FindingIdentity.randomTaskId()
         let reportDirectory = request.reportDirectory ?? (request.auditDirectory + "/mitigations/" + taskId)
         if FileSystem.exists(reportDirectory) && !OutputDirectory.isEmpty(reportDirectory) {
@@ -210,6 +213,8 @@ public enum MitigationExecutor {
             reportDirectory: reportDirectory, auditTaskId: audit.taskId)
     }
 
+    /// Copies the snapshot, runs the plan's executions on the copy, and writes the
+    /// new snapshot and the task's records.
     static func execute(_ plan: Plan, request: MitigationRequest, snapshot: Snapshot) throws(MitigationRequestError)
         -> MitigationOutcome
     {
@@ -220,69 +225,35 @@ public enum MitigationExecutor {
             throw .input(error.description)
         }
         let session = MitigationSession(taskId: plan.taskId, now: plan.now, workspace: workspace)
-        var executions: [ActionExecution] = []
-        var scriptEntries: [RemediationScript.Entry] = []
-        var statistics: [String: MitigationCheckStatistics] = [:]
-        for finding in plan.findings {
-            guard let actions = plan.actionsForCheck[finding.checkName] else { continue }
-            statistics[finding.checkName, default: MitigationCheckStatistics()].total += 1
-            func record(
-                _ definition: MitigationActionDefinition, _ status: ActionExecution.Status,
-                _ errorCode: String? = nil, _ message: String? = nil, changes: [ResourceChange] = []
-            ) {
-                executions.append(
-                    ActionExecution(
-                        taskId: plan.taskId, findingId: finding.findingId, actionName: definition.name,
-                        actionId: definition.id, status: status, startTime: plan.now, endTime: plan.now,
-                        errorCode: errorCode, message: message, changes: changes))
-            }
-            if finding.isSuppressed {
-                // Defender never applies mitigation actions to suppressed findings.
-                for (definition, _) in actions { record(definition, .skipped, nil, "the finding is suppressed") }
-                statistics[finding.checkName]?.skipped += 1
-                continue
-            }
-            var failedAction: String? = nil
-            for (definition, action) in actions {
-                if let failedAction {
-                    record(definition, .skipped, nil, "skipped: \(failedAction) failed for this finding")
-                    continue
-                }
-                let result = action.execute(finding, action: definition, in: session)
-                let changes = session.takeChanges()
-                switch result {
-                case .completed:
-                    record(definition, .completed, changes: changes)
-                    scriptEntries.append(
-                        RemediationScript.Entry(
-                            finding: finding, actionName: definition.name, actionType: definition.type,
-                            changes: changes))
-                case .failed(let code, let message):
-                    record(definition, .failed, code, message)
-                    failedAction = definition.name
-                }
-            }
-            if failedAction == nil {
-                statistics[finding.checkName]?.succeeded += 1
-            } else {
-                statistics[finding.checkName]?.failed += 1
-            }
-        }
-        let failed = executions.contains { $0.status == .failed }
-        let orderedStatistics = plan.mapping.map { entry in
-            let canonical = CheckName(named: entry.check)?.rawValue ?? entry.check
-            return (check: canonical, statistics: statistics[canonical] ?? MitigationCheckStatistics())
-        }
-        let task = JSONValue.object(
+        var run = TaskRun(plan: plan)
+        for finding in plan.findings { run.mitigate(finding, in: session) }
+        let statistics = run.orderedStatistics()
+        let records = TaskRecords(
+            task: taskRecord(plan, statistics: statistics, failed: run.failed), executions: run.executions,
+            script: RemediationScript.render(
+                RemediationScript.Header(
+                    taskId: plan.taskId, auditTaskId: plan.auditTaskId, accountId: snapshot.manifest.accountId,
+                    region: snapshot.manifest.region),
+                entries: run.scriptEntries),
+            outbox: session.outbox)
+        try records.write(into: plan.reportDirectory, committing: workspace)
+        return MitigationOutcome(
+            taskId: plan.taskId, failed: run.failed, executions: run.executions, statistics: statistics,
+            outputPath: request.outputPath, reportDirectory: plan.reportDirectory, publishedCount: session.outbox.count,
+            findings: plan.findings, auditTaskId: plan.auditTaskId)
+    }
+
+    /// `mitigation-task.json`: the task as `describe-audit-mitigation-actions-task` prints it.
+    static func taskRecord(
+        _ plan: Plan, statistics: [(check: String, statistics: MitigationCheckStatistics)], failed: Bool
+    ) -> JSONValue {
+        .object(
             JSONObject([
                 ("taskId", .string(plan.taskId)),
                 ("taskStatus", .string(failed ? "FAILED" : "COMPLETED")),
                 ("startTime", .string(plan.now.iso8601)),
                 ("endTime", .string(plan.now.iso8601)),
-                (
-                    "taskStatistics",
-                    .object(JSONObject(orderedStatistics.map { ($0.check, $0.statistics.json) }))
-                ),
+                ("taskStatistics", .object(JSONObject(statistics.map { ($0.check, $0.statistics.json) }))),
                 ("target", plan.target.json),
                 (
                     "auditCheckToActionsMapping",
@@ -291,33 +262,6 @@ public enum MitigationExecutor {
                 ),
                 ("actionsDefinition", .array(plan.usedDefinitions.map(\.json))),
             ]))
-        do {
-            try OutputDirectory.createDirectories(plan.reportDirectory)
-            let outbox = try OutputFile(path: plan.reportDirectory + "/sns-outbox.jsonl")
-            for line in session.outbox { try outbox.write(line + "\n") }
-            let executionsFile = try OutputFile(path: plan.reportDirectory + "/executions.json")
-            try executionsFile.write(
-                JSONWriter.pretty(["actionsExecutions": .array(executions.map(\.json))]) + "\n")
-            let scriptFile = try OutputFile(path: plan.reportDirectory + "/" + RemediationScript.fileName)
-            let header = RemediationScript.Header(
-                taskId: plan.taskId, auditTaskId: plan.auditTaskId, accountId: snapshot.manifest.accountId,
-                region: snapshot.manifest.region)
-            try scriptFile.write(RemediationScript.render(header, entries: scriptEntries))
-            try scriptFile.makeExecutable()
-            let taskFile = try OutputFile(path: plan.reportDirectory + "/mitigation-task.json")
-            try taskFile.write(JSONWriter.pretty(task) + "\n")
-            try workspace.commit()
-            try outbox.commit()
-            try executionsFile.commit()
-            try scriptFile.commit()
-            try taskFile.commit()
-        } catch {
-            throw .input(error.description)
-        }
-        return MitigationOutcome(
-            taskId: plan.taskId, failed: failed, executions: executions, statistics: orderedStatistics,
-            outputPath: request.outputPath, reportDirectory: plan.reportDirectory, publishedCount: session.outbox.count,
-            findings: plan.findings, auditTaskId: plan.auditTaskId)
     }
 
     /// The actions file's elements by `actionName` (validated when the mapping uses them).
@@ -354,7 +298,9 @@ public enum MitigationExecutor {
 
     /// Refuses an audit made from other data than `snapshot`: the files its checks
     /// read must hash to the digest it recorded (docs/mitigation.md).
-    static func verifySnapshot(_ audit: AuditRecord, snapshot: Snapshot) throws(MitigationRequestError) {
+    static func verifySnapshot(_ audit: AuditRecord, snapshot: Snapshot, checks known: [any AuditCheck.Type])
+        throws(MitigationRequestError)
+    {
         let taskFile = audit.directory + "/audit-task.json"
         guard let recorded = audit.snapshotDigest else {
             throw .input(
@@ -363,7 +309,8 @@ public enum MitigationExecutor {
         }
         var checks: [any AuditCheck.Type] = []
         for name in audit.checkNames {
-            guard let check = CheckRegistry.check(named: name) else {
+            guard let check = CheckName(named: name).flatMap({ name in known.first { $0.description.check == name } })
+            else {
                 throw .input("\(taskFile) names check \(name), which this fleet-audit does not know")
             }
             checks.append(check)

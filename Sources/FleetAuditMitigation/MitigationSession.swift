@@ -1,16 +1,16 @@
 import FleetAuditCore
 import FleetAuditJSON
 
-/// What an action may touch while it runs: the new snapshot, the SNS outbox,
-/// the task's identity and clock.
+/// What an action may consult while it runs: the new snapshot as the earlier
+/// executions of the task have left it, the task's identity and clock, and the
+/// indexes actions build once per task. Actions only read here; the executor
+/// applies the edits they return (`apply`).
 public final class MitigationSession {
     public let taskId: String
     public let now: AuditTime
-    public let workspace: SnapshotWorkspace
+    let workspace: SnapshotWorkspace
     /// One SNS notification record per line, in execution order.
     public private(set) var outbox: [String] = []
-    /// What the running execution changed, by resource (taken by the executor after each).
-    private var changes: [ResourceChange] = []
     /// Indexes actions build once per task (certificate statuses, thing groups), by name.
     private var indexes: [String: AnyObject] = [:]
 
@@ -20,8 +20,11 @@ public final class MitigationSession {
         self.workspace = workspace
     }
 
+    /// The new snapshot, with the settings files earlier executions replaced.
+    public func snapshot() throws(SnapshotProblem) -> Snapshot { try workspace.snapshot() }
+
     /// The index named `key`, built by `make` the first time an action asks.
-    /// Actions keep it current as they queue edits, so later executions see them.
+    /// Actions keep it current with the edits they return, so later executions see them.
     func index<Index: AnyObject>(_ key: String, _ make: () throws(SnapshotProblem) -> Index) throws(SnapshotProblem)
         -> Index
     {
@@ -31,18 +34,9 @@ public final class MitigationSession {
         return made
     }
 
-    /// Records a change the running execution made (after its edits are queued).
-    func record(_ change: ResourceChange) {
-        changes.append(change)
-    }
-
-    /// The changes recorded since the last call.
-    func takeChanges() -> [ResourceChange] {
-        defer { changes = [] }
-        return changes
-    }
-
-    func publish(_ record: JSONValue) {
-        outbox.append(JSONWriter.compact(record))
+    /// Applies what a completed execution returned: its snapshot edits, then its notifications.
+    func apply(_ edits: ActionEdits) throws(SnapshotProblem) {
+        for edit in edits.snapshotEdits { try workspace.apply(edit) }
+        outbox += edits.notifications.map(JSONWriter.compact)
     }
 }

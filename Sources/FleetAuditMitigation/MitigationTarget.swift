@@ -1,4 +1,3 @@
-import FleetAuditChecks
 import FleetAuditCore
 import FleetAuditJSON
 

@@ -31,8 +31,6 @@ public final class SnapshotWorkspace {
     private var committed = false
     private let cleanupToken: Int
 
-    /// Replaces one element by zero or more elements.
-    public typealias ElementEdit = (JSONValue) -> [JSONValue]
     private var queuedEdits: [SnapshotFile: [String: [ElementEdit]]] = [:]
     private var appended: [SnapshotFile: [JSONValue]] = [:]
 
@@ -70,7 +68,7 @@ public final class SnapshotWorkspace {
 
     /// Replaces `file` (object form) with `object`, atomically, and drops it
     /// from the manifest's `unavailable` list: the file now holds the state.
-    public func write(_ file: SnapshotFile, _ object: JSONObject) throws(SnapshotProblem) {
+    private func write(_ file: SnapshotFile, _ object: JSONObject) throws(SnapshotProblem) {
         let output = try OutputFile(path: path + "/" + file.jsonName)
         try output.write(JSONWriter.pretty(.object(object)) + "\n")
         try output.commit()
@@ -107,10 +105,20 @@ public final class SnapshotWorkspace {
         }
     }
 
-    /// Queues `edit` for the element of `file` whose key (`elementKey`) is `key`.
-    /// Edits of one element apply in the order queued.
-    public func queueEdit(_ file: SnapshotFile, key: String, _ edit: @escaping ElementEdit) {
-        queuedEdits[file, default: [:]][key, default: []].append(edit)
+    /// Applies one edit of a completed execution. A settings file is replaced at once,
+    /// so later executions read it; element edits and appends are queued and applied
+    /// in one streamed pass per file by `commit`.
+    public func apply(_ edit: SnapshotEdit) throws(SnapshotProblem) {
+        switch edit {
+        case .replaceObject(let file, let object): try write(file, object)
+        case .editElements(let edit): queueEdit(edit)
+        case .appendElement(let file, let element): queueAppend(file, element)
+        }
+    }
+
+    /// Queues `edit`; edits of one element apply in the order queued.
+    public func queueEdit(_ edit: ElementEdit) {
+        queuedEdits[edit.file, default: [:]][edit.key, default: []].append(edit)
     }
 
     /// Queues `element` to be added at the end of `file`'s primary array (creating the file if absent).
@@ -122,130 +130,46 @@ public final class SnapshotWorkspace {
     public func applyQueuedEdits() throws(SnapshotProblem) {
         let files = Set(queuedEdits.keys).union(appended.keys).sorted()
         for file in files {
-            try rewrite(file, edits: queuedEdits[file] ?? [:], appending: appended[file] ?? [])
+            let edits = QueuedElementEdits(file: file, byKey: queuedEdits[file] ?? [:])
+            try rewrite(file, edits: edits, appending: appended[file] ?? [])
         }
         queuedEdits = [:]
         appended = [:]
     }
 
-    private func rewrite(_ file: SnapshotFile, edits: [String: [ElementEdit]], appending: [JSONValue])
+    /// Writes `file` with its queued edits and appends: created from the appends when
+    /// absent, otherwise spliced from the original bytes.
+    private func rewrite(_ file: SnapshotFile, edits: QueuedElementEdits, appending: [JSONValue])
         throws(SnapshotProblem)
     {
         guard let arrayKey = file.primaryArrayKey else { return }
-        let current = try snapshot()
-        let located: LocatedFile
-        switch current.locate(file) {
-        case .success(let found): located = found
-        case .failure:
-            // Absent: only appends can create it; edits queued for appended elements apply to them.
+        // Edits queued after an append apply to the appended element too.
+        let added = appending.flatMap(edits.applied(to:))
+        guard case .success(let located) = try snapshot().locate(file) else {
+            // Absent: only appends can create it.
             guard !appending.isEmpty else { return }
-            let values = appending.flatMap { value -> [JSONValue] in
-                guard let key = Self.elementKey(file, value), let chain = edits[key] else { return [value] }
-                var results = [value]
-                for edit in chain { results = results.flatMap(edit) }
-                return results
-            }
-            try write(file, JSONObject([(arrayKey, .array(values))]))
+            try write(file, JSONObject([(arrayKey, .array(added))]))
             return
         }
         let output = try OutputFile(path: located.path)
-        // Edits queued after an append apply to the appended element too.
-        func editedAppend(_ value: JSONValue) -> [JSONValue] {
-            guard let key = Self.elementKey(file, value), let chain = edits[key] else { return [value] }
-            var results = [value]
-            for edit in chain { results = results.flatMap(edit) }
-            return results
-        }
-        func edited(_ element: RawElement) -> [JSONValue]? {
-            guard !edits.isEmpty else { return nil }
-            let value: JSONValue
-            switch element.parse() {
-            case .success(let parsed): value = parsed
-            case .failure: return nil  // A malformed element is copied as it is.
-            }
-            guard let key = Self.elementKey(file, value), let chain = edits[key] else { return nil }
-            var results = [value]
-            for edit in chain { results = results.flatMap(edit) }
-            return results
-        }
         do {
             let stream = try JSONElementStream(path: located.path, form: located.form)
             let original = try SplicedCopy(reading: located.path, into: output, name: located.name)
             if located.form == .lines {
-                var lastByte: UInt8? = nil
-                while let event = try stream.next() {
-                    guard case .element(let element) = event, let replacement = edited(element) else { continue }
-                    let end = element.byteOffset + Int64(element.bytes.count)
-                    try original.copy(upTo: element.byteOffset)
-                    if replacement.isEmpty {
-                        // The element goes, with its line ending.
-                        original.skip(to: end + original.lineEndingLength(at: end))
-                    } else {
-                        try output.write(replacement.map(JSONWriter.compact).joined(separator: "\n"))
-                        original.skip(to: end)
-                    }
-                }
-                try original.copyToEnd()
-                lastByte = original.lastByteCopied
-                let added = appending.flatMap(editedAppend)
-                if !added.isEmpty {
-                    if let lastByte, lastByte != 0x0A { try output.write("\n") }
-                    for value in added { try output.write(JSONWriter.compact(value) + "\n") }
-                }
+                try Self.spliceLines(stream, original: original, output: output, edits: edits, adding: added)
             } else {
-                // Where the primary array's bytes stand: its '[', the end of the last element kept.
-                var arrayOpen: Int64 = 0
-                var lastKeptEnd: Int64? = nil
-                var skipNextGap = false
+                var splice = ArraySplice(original: original, output: output)
                 while let event = try stream.next() {
                     switch event {
                     case .member: continue
                     case .arrayStart(let key, let offset):
-                        guard key == arrayKey else { continue }
-                        arrayOpen = offset
-                        lastKeptEnd = nil
-                        skipNextGap = false
+                        if key == arrayKey { splice.start(at: offset) }
                     case .element(let element):
-                        guard element.key == arrayKey else { continue }
-                        let end = element.byteOffset + Int64(element.bytes.count)
-                        let replacement = edited(element)
-                        if skipNextGap && replacement?.isEmpty != true {
-                            // The first elements were removed: the ", " before this one goes too.
-                            original.skip(to: element.byteOffset)
-                            skipNextGap = false
+                        if element.key == arrayKey {
+                            try splice.element(element, becomes: edits.replacement(for: element))
                         }
-                        guard let replacement else {
-                            lastKeptEnd = end
-                            continue
-                        }
-                        if replacement.isEmpty {
-                            if let kept = lastKeptEnd {
-                                // Drop the separator before it and the element itself.
-                                try original.copy(upTo: kept)
-                            } else if !skipNextGap {
-                                try original.copy(upTo: element.byteOffset)
-                                skipNextGap = true
-                            }
-                            original.skip(to: end)
-                            continue
-                        }
-                        try original.copy(upTo: element.byteOffset)
-                        try output.write(
-                            replacement.map { JSONWriter.pretty($0, level: 2) }.joined(separator: ",\n        "))
-                        original.skip(to: end)
-                        lastKeptEnd = end
                     case .arrayEnd(let key, _):
-                        guard key == arrayKey else { continue }
-                        let added = appending.flatMap(editedAppend)
-                        guard !added.isEmpty else { continue }
-                        try original.copy(upTo: max(original.position, lastKeptEnd ?? arrayOpen + 1))
-                        var first = lastKeptEnd == nil
-                        for value in added {
-                            try output.write(
-                                (first ? "\n        " : ",\n        ") + JSONWriter.pretty(value, level: 2))
-                            first = false
-                        }
-                        if lastKeptEnd == nil { try output.write("\n    ") }
+                        if key == arrayKey { try splice.end(adding: added) }
                     }
                 }
                 try original.copyToEnd()
@@ -254,6 +178,31 @@ public final class SnapshotWorkspace {
             throw SnapshotProblem(file: located.name, caught: error)
         }
         try output.commit()
+    }
+
+    /// A JSON Lines file: each edited line replaced by its elements (one a line), a
+    /// removed line dropped with its line ending, then the appended elements.
+    private static func spliceLines(
+        _ stream: JSONElementStream, original: SplicedCopy, output: OutputFile, edits: QueuedElementEdits,
+        adding added: [JSONValue]
+    ) throws {
+        while let event = try stream.next() {
+            guard case .element(let element) = event, let replacement = edits.replacement(for: element) else {
+                continue
+            }
+            let end = element.byteOffset + Int64(element.bytes.count)
+            try original.copy(upTo: element.byteOffset)
+            if replacement.isEmpty {
+                original.skip(to: end + original.lineEndingLength(at: end))
+            } else {
+                try output.write(replacement.map(JSONWriter.compact).joined(separator: "\n"))
+                original.skip(to: end)
+            }
+        }
+        try original.copyToEnd()
+        guard !added.isEmpty else { return }
+        if let lastByte = original.lastByteCopied, lastByte != 0x0A { try output.write("\n") }
+        for value in added { try output.write(JSONWriter.compact(value) + "\n") }
     }
 
     /// Moves the finished copy to `finalPath` (absent, an empty directory, or with
@@ -413,6 +362,96 @@ public final class SnapshotWorkspace {
     }
 
     static func remove(_ path: String) { FileSystem.removeTree(path) }
+}
+
+/// The edits queued for one file, by element key.
+struct QueuedElementEdits {
+    let file: SnapshotFile
+    let byKey: [String: [ElementEdit]]
+
+    /// What replaces `value`, or nil when no edit names its key.
+    func replacement(for value: JSONValue) -> [JSONValue]? {
+        guard let key = SnapshotWorkspace.elementKey(file, value), let chain = byKey[key] else { return nil }
+        var results = [value]
+        for edit in chain { results = results.flatMap(edit.apply(to:)) }
+        return results
+    }
+
+    /// What replaces a streamed element; nil when it is not edited. A malformed
+    /// element is copied as it is.
+    func replacement(for element: RawElement) -> [JSONValue]? {
+        guard !byKey.isEmpty, case .success(let value) = element.parse() else { return nil }
+        return replacement(for: value)
+    }
+
+    func applied(to value: JSONValue) -> [JSONValue] { replacement(for: value) ?? [value] }
+}
+
+/// The primary array of an object-form file, spliced: the original bytes copied
+/// through, edited elements written pretty at their place, removed ones left out
+/// with the separator before them (after them, for the first elements), appended
+/// ones written before the `]`.
+struct ArraySplice {
+    let original: SplicedCopy
+    let output: OutputFile
+    /// The offset of the array's `[`.
+    private var arrayOpen: Int64 = 0
+    /// The end of the last element kept (nil: none yet).
+    private var lastKeptEnd: Int64? = nil
+    /// The first elements were removed: the separator after them goes with the next kept one.
+    private var skipNextGap = false
+
+    init(original: SplicedCopy, output: OutputFile) {
+        self.original = original
+        self.output = output
+    }
+
+    mutating func start(at offset: Int64) {
+        arrayOpen = offset
+        lastKeptEnd = nil
+        skipNextGap = false
+    }
+
+    /// One element of the array: kept (`replacement` nil), removed (empty) or replaced.
+    mutating func element(_ element: RawElement, becomes replacement: [JSONValue]?) throws(SnapshotProblem) {
+        let end = element.byteOffset + Int64(element.bytes.count)
+        if skipNextGap && replacement?.isEmpty != true {
+            // The first elements were removed: the ", " before this one goes too.
+            original.skip(to: element.byteOffset)
+            skipNextGap = false
+        }
+        guard let replacement else {
+            lastKeptEnd = end
+            return
+        }
+        if replacement.isEmpty {
+            if let kept = lastKeptEnd {
+                // Drop the separator before it and the element itself.
+                try original.copy(upTo: kept)
+            } else if !skipNextGap {
+                try original.copy(upTo: element.byteOffset)
+                skipNextGap = true
+            }
+            original.skip(to: end)
+            return
+        }
+        try original.copy(upTo: element.byteOffset)
+        try output.write(replacement.map { JSONWriter.pretty($0, level: 2) }.joined(separator: ",\n        "))
+        original.skip(to: end)
+        lastKeptEnd = end
+    }
+
+    /// The array's `]`: the appended elements go before it.
+    func end(adding added: [JSONValue]) throws(SnapshotProblem) {
+        guard !added.isEmpty else { return }
+        try original.copy(upTo: max(original.position, lastKeptEnd ?? arrayOpen + 1))
+        var first = lastKeptEnd == nil
+        for value in added {
+            try output.write((first ? "\n        " : ",\n        ") + JSONWriter.pretty(value, level: 2))
+            first = false
+        }
+        if lastKeptEnd == nil { try output.write("\n    ") }
+    }
 }
 
 /// The original bytes of a file being rewritten, copied through to the output

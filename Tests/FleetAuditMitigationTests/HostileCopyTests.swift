@@ -109,11 +109,7 @@ import Testing
         snapshot.directory.write("certificates.json", bytes: file)
         let scratch = TemporaryDirectory()
         let workspace = try SnapshotWorkspace(copying: try snapshot.open(), to: scratch.path + "/out")
-        workspace.queueEdit(.certificates, key: "bbb") { element in
-            var object = element.objectValue ?? JSONObject()
-            object["status"] = "INACTIVE"
-            return [.object(object)]
-        }
+        workspace.queueEdit(ElementEdit(.certificates, key: "bbb", [.set("status", "INACTIVE")]))
         try workspace.commit()
         let replacement = Array(JSONWriter.pretty(["certificateId": "bbb", "status": "INACTIVE"], level: 2).utf8)
         let expected =
@@ -130,7 +126,7 @@ import Testing
         snapshot.directory.write("certificates.jsonl", bytes: lines)
         let scratch = TemporaryDirectory()
         let workspace = try SnapshotWorkspace(copying: try snapshot.open(), to: scratch.path + "/out")
-        workspace.queueEdit(.certificates, key: "bbb") { _ in [] }
+        workspace.queueEdit(ElementEdit(.certificates, key: "bbb", [.remove]))
         workspace.queueAppend(.certificates, ["certificateId": "ddd"])
         try workspace.commit()
         #expect(
@@ -157,7 +153,7 @@ import Testing
             for append in [false, true] {
                 let scratch = TemporaryDirectory()
                 let workspace = try SnapshotWorkspace(copying: try snapshot.open(), to: scratch.path + "/out")
-                for key in removed { workspace.queueEdit(.certificates, key: key) { _ in [] } }
+                for key in removed { workspace.queueEdit(ElementEdit(.certificates, key: key, [.remove])) }
                 if append { workspace.queueAppend(.certificates, ["certificateId": "d"]) }
                 try workspace.commit()
                 let object = try Snapshot.open(scratch.path + "/out").readObject(.certificates)

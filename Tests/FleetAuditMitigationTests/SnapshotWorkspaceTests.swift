@@ -37,11 +37,7 @@ func rawElements(_ path: String, form: JSONFileForm = .object) throws -> [String
         let input = TemporarySnapshot(["certificates.json": Self.certificates])
         let scratch = TemporaryDirectory()
         let workspace = try SnapshotWorkspace(copying: try input.open(), to: scratch.path + "/out")
-        workspace.queueEdit(.certificates, key: "bbb") { element in
-            var object = element.objectValue ?? JSONObject()
-            object["status"] = "INACTIVE"
-            return [.object(object)]
-        }
+        workspace.queueEdit(ElementEdit(.certificates, key: "bbb", [.set("status", "INACTIVE")]))
         workspace.queueAppend(.certificates, ["certificateId": "ddd", "status": "PENDING_TRANSFER"])
         try workspace.commit()
         let before = try rawElements(input.path + "/certificates.json")
@@ -64,7 +60,7 @@ func rawElements(_ path: String, form: JSONFileForm = .object) throws -> [String
         ])
         let scratch = TemporaryDirectory()
         let workspace = try SnapshotWorkspace(copying: try input.open(), to: scratch.path + "/out")
-        workspace.queueEdit(.certificates, key: "aaa") { _ in [] }
+        workspace.queueEdit(ElementEdit(.certificates, key: "aaa", [.remove]))
         try workspace.commit()
         #expect(
             String(decoding: TemporaryDirectory.readFile(scratch.path + "/out/certificates.jsonl"), as: UTF8.self)

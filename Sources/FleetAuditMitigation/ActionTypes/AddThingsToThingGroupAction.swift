@@ -13,13 +13,13 @@ import FleetAuditJSON
 /// that with `overrideDynamicGroups` a thing at the limit leaves its last dynamic
 /// group to make room.
 public struct AddThingsToThingGroupAction: MitigationActionType {
-    public static let typeName = "ADD_THINGS_TO_THING_GROUP"
-    public static let paramsMember = "addThingsToThingGroupParams"
-    public static let applicableChecks: Set<CheckName>? = [
-        .deviceCertificateShared, .deviceCertificateExpiring,
-        .revokedDeviceCertificateStillActive, .deviceCertificateKeyQuality,
-        .intermediateCARevokedForActiveDeviceCertificates,
-    ]
+    public static let description = MitigationActionDescription(
+        typeName: "ADD_THINGS_TO_THING_GROUP",
+        paramsMember: "addThingsToThingGroupParams",
+        applicableChecks: UpdateDeviceCertificateAction.applicableChecks,
+        summary: "Adds the things attached to the finding's device certificates to the given static thing groups "
+            + "(AddThingToThingGroup).",
+        examples: AddThingsToThingGroupAction.examples)
 
     /// A thing can be in at most this many thing groups.
     static let groupLimit = 10
@@ -111,13 +111,15 @@ public struct AddThingsToThingGroupAction: MitigationActionType {
             }
             plans.append((thing, groups, left))
         }
+        var edits: [SnapshotEdit] = []
+        var changes: [ResourceChange] = []
         for plan in plans {
             let before = index.memberships[plan.thing] ?? []
-            for group in plan.left { index.remove(plan.thing, from: group, session: session) }
+            for group in plan.left { edits.append(index.remove(plan.thing, from: group)) }
             var left = plan.left
             for group in plan.groups where !before.contains(group) {
-                index.add(plan.thing, to: group, session: session)
-                session.record(
+                edits.append(index.add(plan.thing, to: group))
+                changes.append(
                     .thingAddedToGroup(
                         thingName: plan.thing, groupName: group, overrideDynamicGroups: overrideDynamicGroups,
                         leftGroups: left))
@@ -125,14 +127,14 @@ public struct AddThingsToThingGroupAction: MitigationActionType {
             }
             index.memberships[plan.thing] = plan.groups
         }
-        return .completed
+        return .completed(ActionEdits(snapshotEdits: edits, changes: changes))
     }
 }
 
 /// Thing groups, their members and the things attached to each certificate, in
 /// the new snapshot: built once per task from `thing-groups.json`,
-/// `thing-group-members.json` and `thing-principals.json`, and kept current as
-/// additions are queued.
+/// `thing-group-members.json` and `thing-principals.json`, and kept current with
+/// the additions the action returns.
 final class ThingGroupIndex {
     struct Group {
         var isDynamic: Bool
@@ -148,7 +150,7 @@ final class ThingGroupIndex {
     var principalThings: [CertificateKey: [String]] = [:]
 
     static func shared(in session: MitigationSession) throws(SnapshotProblem) -> ThingGroupIndex {
-        let snapshot = try session.workspace.snapshot()
+        let snapshot = try session.snapshot()
         return try session.index("thing-groups") { () throws(SnapshotProblem) in try ThingGroupIndex(snapshot) }
     }
 
@@ -189,27 +191,18 @@ final class ThingGroupIndex {
 
     func root(of group: String) -> String { groups[group]?.root ?? group }
 
-    func add(_ thing: String, to group: String, session: MitigationSession) {
-        if listedGroups.contains(group) {
-            session.workspace.queueEdit(.thingGroupMembers, key: group) { element in
-                guard var object = element.objectValue else { return [element] }
-                var things = object["things"]?.arrayValue ?? []
-                if !things.contains(.string(thing)) { things.append(.string(thing)) }
-                object["things"] = .array(things)
-                return [.object(object)]
-            }
-        } else {
+    /// The edit that adds `thing` to `group`'s element of `thing-group-members.json`,
+    /// or a new element when the group has none yet.
+    func add(_ thing: String, to group: String) -> SnapshotEdit {
+        guard listedGroups.contains(group) else {
             listedGroups.insert(group)
-            session.workspace.queueAppend(
-                .thingGroupMembers, ["thingGroupName": .string(group), "things": [.string(thing)]])
+            return .appendElement(.thingGroupMembers, ["thingGroupName": .string(group), "things": [.string(thing)]])
         }
+        return .editElements(ElementEdit(.thingGroupMembers, key: group, [.addToArray("things", .string(thing))]))
     }
 
-    func remove(_ thing: String, from group: String, session: MitigationSession) {
-        session.workspace.queueEdit(.thingGroupMembers, key: group) { element in
-            guard var object = element.objectValue else { return [element] }
-            object["things"] = .array((object["things"]?.arrayValue ?? []).filter { $0 != .string(thing) })
-            return [.object(object)]
-        }
+    /// The edit that takes `thing` out of `group`'s element of `thing-group-members.json`.
+    func remove(_ thing: String, from group: String) -> SnapshotEdit {
+        .editElements(ElementEdit(.thingGroupMembers, key: group, [.removeFromArray("things", .string(thing))]))
     }
 }

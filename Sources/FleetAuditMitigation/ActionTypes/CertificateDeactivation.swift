@@ -42,13 +42,30 @@ final class CertificateStatusIndex {
 
     func versionProblem(of key: CertificateKey) -> String? { versionProblems[key] }
 
-    static func shared(_ file: SnapshotFile, in session: MitigationSession) throws(SnapshotProblem)
+    /// The task's index of `file`, built on first use.
+    static func shared(_ file: SnapshotFile, in session: MitigationSession) throws(IndexFailure)
         -> CertificateStatusIndex
     {
-        let snapshot = try session.workspace.snapshot()
-        return try session.index("status:" + file.rawValue) { () throws(SnapshotProblem) in
-            try CertificateStatusIndex(file: file, snapshot: snapshot)
+        let snapshot: Snapshot
+        do {
+            snapshot = try session.snapshot()
+        } catch {
+            throw .unreadable(error)
         }
+        do {
+            return try session.index("status:" + file.rawValue) { () throws(SnapshotProblem) in
+                try CertificateStatusIndex(file: file, snapshot: snapshot)
+            }
+        } catch {
+            throw snapshot.isAbsent(file) ? .absent(error) : .unreadable(error)
+        }
+    }
+
+    /// Why the index could not be built: the file is not in the snapshot (the API
+    /// would not find the certificate), or it is there and cannot be read.
+    enum IndexFailure: Error {
+        case absent(SnapshotProblem)
+        case unreadable(SnapshotProblem)
     }
 
     func status(of key: CertificateKey) -> String? { statuses[key] }
@@ -60,16 +77,22 @@ final class CertificateStatusIndex {
 /// UpdateCACertificate with newStatus INACTIVE), shared by the two action types.
 enum CertificateDeactivation {
     /// Deactivates every certificate in `ids`, or none: all are checked before
-    /// any edit is queued. Errors use the API's exception names.
+    /// any edit is returned. Errors use the API's exception names.
     static func deactivate(ids: [String], in file: SnapshotFile, session: MitigationSession) -> ExecutionResult {
         let index: CertificateStatusIndex
         do {
             index = try CertificateStatusIndex.shared(file, in: session)
         } catch {
-            let code =
-                error.reason == "file not found in the snapshot"
-                ? "ResourceNotFoundException" : "InternalFailureException"
-            return .failed(errorCode: code, message: "cannot read the certificates: \(error.description)")
+            switch error {
+            case .absent(let problem):
+                return .failed(
+                    errorCode: "ResourceNotFoundException",
+                    message: "cannot read the certificates: \(problem.description)")
+            case .unreadable(let problem):
+                return .failed(
+                    errorCode: "InternalFailureException",
+                    message: "cannot read the certificates: \(problem.description)")
+            }
         }
         let kind = file == .caCertificates ? "CA certificate" : "certificate"
         var keys: [(String, CertificateKey)] = []
@@ -89,65 +112,35 @@ enum CertificateDeactivation {
             }
             keys.append((id, key))
         }
-        let now = session.now
+        var edits: [SnapshotEdit] = []
+        var changes: [ResourceChange] = []
         for (id, key) in keys {
             guard let before = index.status(of: key), before != "INACTIVE" else { continue }
             index.setStatus("INACTIVE", of: key)
-            session.workspace.queueEdit(file, key: id) { element in [deactivated(element, at: now)] }
-            session.record(
+            edits.append(.editElements(deactivation(of: id, in: file, at: session.now)))
+            changes.append(
                 file == .caCertificates
                     ? .caCertificateStatus(certificateId: id, from: before, to: "INACTIVE")
                     : .deviceCertificateStatus(certificateId: id, from: before, to: "INACTIVE"))
         }
-        return .completed
+        return .completed(ActionEdits(snapshotEdits: edits, changes: changes))
     }
 
-    /// The element with `status` INACTIVE, `lastModifiedDate` the task time (in
-    /// the form the element already uses) and `customerVersion` one higher.
-    static func deactivated(_ element: JSONValue, at now: AuditTime) -> JSONValue {
-        guard var object = element.objectValue else { return element }
-        object["status"] = "INACTIVE"
-        switch object["lastModifiedDate"] {
-        case .integer?, .real?:
-            object["lastModifiedDate"] = .real(Double(now.millisecondsSinceEpoch) / 1000)
-        default:
-            object["lastModifiedDate"] = .string(now.iso8601)
-        }
-        if case .integer(let version)? = object["customerVersion"] {
-            // Checked before the edit was queued; saturate rather than trap all the same.
-            object["customerVersion"] = .integer(version < Int64.max ? version + 1 : version)
-        }
-        return .object(object)
+    /// The certificate's element with `status` INACTIVE, `lastModifiedDate` the task
+    /// time (in the form the element already uses) and `customerVersion` one higher, as
+    /// `update-certificate` leaves it.
+    static func deactivation(of id: String, in file: SnapshotFile, at now: AuditTime) -> ElementEdit {
+        ElementEdit(
+            file, key: id,
+            [.set("status", "INACTIVE"), .setTime("lastModifiedDate", now), .increment("customerVersion")])
     }
 }
 
-/// The certificates a finding names.
-enum FindingCertificates {
-    /// Device certificate ids: the non-compliant resource's `deviceCertificateId`,
-    /// or, for INTERMEDIATE_CA_REVOKED_FOR_ACTIVE_DEVICE_CERTIFICATES_CHECK, the
-    /// related resources' `deviceCertificateArn`s.
-    static func deviceCertificateIds(_ finding: AuditedFinding) -> [String] {
-        if let id = finding.nonCompliantResource?["resourceIdentifier"]?["deviceCertificateId"]?.stringValue {
-            return [id]
-        }
-        var ids: [String] = []
-        for related in finding.relatedResources {
-            if let arn = related["resourceIdentifier"]?["deviceCertificateArn"]?.stringValue,
-                let slash = arn.lastIndex(of: "/"), arn[..<slash].hasSuffix(":cert")
-            {
-                ids.append(String(arn[arn.index(after: slash)...]))
-            }
-        }
-        return ids
-    }
-
-    /// The failed execution of an action given a finding without device certificates.
-    static func namesNoDeviceCertificate(_ finding: AuditedFinding) -> ExecutionResult {
-        .failed(
-            errorCode: "InvalidRequestException", message: "finding \(finding.findingId) names no device certificate")
-    }
-
-    static func caCertificateId(_ finding: AuditedFinding) -> String? {
-        finding.nonCompliantResource?["resourceIdentifier"]?["caCertificateId"]?.stringValue
+/// `{action: DEACTIVATE}`, the only value of the API's enums for both certificate action types.
+enum DeactivateParams {
+    static func validate(_ params: JSONObject, member: String) throws(MitigationRequestError) {
+        try ActionParams.requireOnly(["action"], in: params, of: member)
+        let action = try ActionParams.string("action", in: params, of: member, length: 1...32)
+        guard action == "DEACTIVATE" else { throw .input("\(member).action must be DEACTIVATE, found '\(action)'") }
     }
 }

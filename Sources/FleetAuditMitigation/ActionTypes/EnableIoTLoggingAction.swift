@@ -1,4 +1,3 @@
-import FleetAuditChecks
 import FleetAuditCore
 import FleetAuditJSON
 
@@ -6,9 +5,12 @@ import FleetAuditJSON
 /// role and default level, and `disableAllLogs` false. In the new snapshot:
 /// `v2-logging-options.json` and the DEFAULT entry of `v2-logging-levels.json`.
 public struct EnableIoTLoggingAction: MitigationActionType {
-    public static let typeName = "ENABLE_IOT_LOGGING"
-    public static let paramsMember = "enableIoTLoggingParams"
-    public static let applicableChecks: Set<CheckName>? = [.loggingDisabled]
+    public static let description = MitigationActionDescription(
+        typeName: "ENABLE_IOT_LOGGING",
+        paramsMember: "enableIoTLoggingParams",
+        applicableChecks: [.loggingDisabled],
+        summary: "Turns v2 logging on with the given role and default log level (SetV2LoggingOptions).",
+        examples: EnableIoTLoggingAction.examples)
 
     public let roleArnForLogging: String
     public let logLevel: String
@@ -28,33 +30,36 @@ public struct EnableIoTLoggingAction: MitigationActionType {
     public func execute(_ finding: AuditedFinding, action: MitigationActionDefinition, in session: MitigationSession)
         -> ExecutionResult
     {
+        let snapshot: Snapshot
         do {
-            let snapshot = try session.workspace.snapshot()
-            var options = (try? snapshot.readObject(.v2LoggingOptions)) ?? JSONObject()
-            let previous: String? =
-                options.isEmpty
-                ? nil
-                : options["disableAllLogs"]?.boolValue == true
-                    ? "DISABLED" : options["defaultLogLevel"]?.stringValue ?? "without a default level"
-            options["roleArn"] = .string(roleArnForLogging)
-            options["defaultLogLevel"] = .string(logLevel)
-            options["disableAllLogs"] = false
-            try session.workspace.write(.v2LoggingOptions, options)
-            if var levels = try? snapshot.readObject(.v2LoggingLevels),
-                var targets = levels["logTargetConfigurations"]?.arrayValue
-            {
-                for (index, target) in targets.enumerated() where target["logTarget"]?["targetType"] == "DEFAULT" {
-                    var entry = target.objectValue ?? JSONObject()
-                    entry["logLevel"] = .string(logLevel)
-                    targets[index] = .object(entry)
-                }
-                levels["logTargetConfigurations"] = .array(targets)
-                try session.workspace.write(.v2LoggingLevels, levels)
-            }
-            session.record(.v2LoggingEnabled(roleArn: roleArnForLogging, logLevel: logLevel, previous: previous))
-            return .completed
+            snapshot = try session.snapshot()
         } catch {
             return .failed(errorCode: "InternalFailureException", message: "cannot set v2 logging options: \(error)")
         }
+        var options = (try? snapshot.readObject(.v2LoggingOptions)) ?? JSONObject()
+        let previous: String? =
+            options.isEmpty
+            ? nil
+            : options["disableAllLogs"]?.boolValue == true
+                ? "DISABLED" : options["defaultLogLevel"]?.stringValue ?? "without a default level"
+        options["roleArn"] = .string(roleArnForLogging)
+        options["defaultLogLevel"] = .string(logLevel)
+        options["disableAllLogs"] = false
+        var edits: [SnapshotEdit] = [.replaceObject(.v2LoggingOptions, options)]
+        if var levels = try? snapshot.readObject(.v2LoggingLevels),
+            var targets = levels["logTargetConfigurations"]?.arrayValue
+        {
+            for (index, target) in targets.enumerated() where target["logTarget"]?["targetType"] == "DEFAULT" {
+                var entry = target.objectValue ?? JSONObject()
+                entry["logLevel"] = .string(logLevel)
+                targets[index] = .object(entry)
+            }
+            levels["logTargetConfigurations"] = .array(targets)
+            edits.append(.replaceObject(.v2LoggingLevels, levels))
+        }
+        return .completed(
+            ActionEdits(
+                snapshotEdits: edits,
+                changes: [.v2LoggingEnabled(roleArn: roleArnForLogging, logLevel: logLevel, previous: previous)]))
     }
 }

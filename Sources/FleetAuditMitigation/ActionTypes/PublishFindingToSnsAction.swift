@@ -5,9 +5,12 @@ import FleetAuditJSON
 /// SNS-subscribed Lambda receives (`SNSNotificationRecord`), appended to
 /// `sns-outbox.jsonl`. Nothing is sent: there is no network.
 public struct PublishFindingToSnsAction: MitigationActionType {
-    public static let typeName = "PUBLISH_FINDING_TO_SNS"
-    public static let paramsMember = "publishFindingToSnsParams"
-    public static let applicableChecks: Set<CheckName>? = nil
+    public static let description = MitigationActionDescription(
+        typeName: "PUBLISH_FINDING_TO_SNS",
+        paramsMember: "publishFindingToSnsParams",
+        applicableChecks: nil,
+        summary: "Publishes the finding to an SNS topic; offline, one notification record in sns-outbox.jsonl.",
+        examples: PublishFindingToSnsAction.examples)
 
     public let topicArn: String
 
@@ -24,9 +27,10 @@ public struct PublishFindingToSnsAction: MitigationActionType {
         let message = Self.message(for: finding)
         let record = SNSNotificationRecord.make(
             topicArn: topicArn, messageId: messageId, timestamp: session.now, message: message)
-        session.publish(record)
-        session.record(.findingPublished(topicArn: topicArn, message: JSONWriter.compact(message)))
-        return .completed
+        return .completed(
+            ActionEdits(
+                notifications: [record],
+                changes: [.findingPublished(topicArn: topicArn, message: JSONWriter.compact(message))]))
     }
 
     /// The finding as the SNS message carries it: the member order of the

@@ -7,11 +7,13 @@ import FleetAuditJSON
 /// policy holds at most five versions: with five already the execution fails
 /// as the API's `VersionsLimitExceededException` would.
 public struct ReplaceDefaultPolicyVersionAction: MitigationActionType {
-    public static let typeName = "REPLACE_DEFAULT_POLICY_VERSION"
-    public static let paramsMember = "replaceDefaultPolicyVersionParams"
-    public static let applicableChecks: Set<CheckName>? = [
-        .iotPolicyOverlyPermissive, .iotPolicyPotentialMisconfiguration,
-    ]
+    public static let description = MitigationActionDescription(
+        typeName: "REPLACE_DEFAULT_POLICY_VERSION",
+        paramsMember: "replaceDefaultPolicyVersionParams",
+        applicableChecks: [.iotPolicyOverlyPermissive, .iotPolicyPotentialMisconfiguration],
+        summary: "Gives the finding's IoT policy a new default version that grants nothing (the BLANK_POLICY "
+            + "template); the old default stays as a non-default version.",
+        examples: ReplaceDefaultPolicyVersionAction.examples)
 
     /// AWS does not publish the template's text; a version that grants
     /// nothing is an empty statement list (not an explicit Deny, which would
@@ -54,7 +56,7 @@ public struct ReplaceDefaultPolicyVersionAction: MitigationActionType {
         let index: PolicyVersionIndex
         do {
             index = try session.index(Self.memoKey) { () throws(SnapshotProblem) in
-                PolicyVersionIndex(try Self.index(session.workspace.snapshot()))
+                PolicyVersionIndex(try Self.index(session.snapshot()))
             }
         } catch {
             return .failed(errorCode: "InternalFailureException", message: "cannot read policies.json: \(error)")
@@ -63,7 +65,7 @@ public struct ReplaceDefaultPolicyVersionAction: MitigationActionType {
             return .failed(errorCode: "ResourceNotFoundException", message: "policy \(name) is not in policies.json")
         }
         // A second finding of the same policy in this task: already replaced.
-        if versions.replacedByThisTask { return .completed }
+        if versions.replacedByThisTask { return .completed(.nothing) }
         guard versions.versionIds.count < Self.versionLimit else {
             return .failed(
                 errorCode: "VersionsLimitExceededException",
@@ -77,31 +79,25 @@ public struct ReplaceDefaultPolicyVersionAction: MitigationActionType {
         }
         let now = session.now
         let generationId = FindingIdentity.uuidV5(name: "policy-version\n\(session.taskId)\n\(name)\n\(newId)")
-        session.workspace.queueEdit(.policies, key: name) { element in
-            guard element["isDefaultVersion"]?.boolValue == true, var old = element.objectValue else {
-                return [element]
-            }
-            old["isDefaultVersion"] = false
-            var created = JSONObject()
-            created["policyArn"] = old["policyArn"]
-            created["policyName"] = .string(name)
-            created["policyDocument"] = .string(Self.blankPolicyDocument)
-            created["policyVersionId"] = .string(newId)
-            created["isDefaultVersion"] = true
-            created["creationDate"] = .string(now.iso8601)
-            created["lastModifiedDate"] = .string(now.iso8601)
-            created["generationId"] = .string(generationId)
-            return [.object(old), .object(created)]
-        }
-        session.record(
-            .policyDefaultVersion(
-                policyName: name, previousDefault: versions.defaultVersionId, newDefault: newId,
-                document: Self.blankPolicyDocument))
+        var created = JSONObject()
+        created["policyName"] = .string(name)
+        created["policyDocument"] = .string(Self.blankPolicyDocument)
+        created["policyVersionId"] = .string(newId)
+        created["isDefaultVersion"] = true
+        created["creationDate"] = .string(now.iso8601)
+        created["lastModifiedDate"] = .string(now.iso8601)
+        created["generationId"] = .string(generationId)
+        let edit = ElementEdit(
+            .policies, key: name, where: ElementCondition(member: "isDefaultVersion", equals: true),
+            [.set("isDefaultVersion", false), .insertAfter(copying: ["policyArn"], created)])
+        let change = ResourceChange.policyDefaultVersion(
+            policyName: name, previousDefault: versions.defaultVersionId, newDefault: newId,
+            document: Self.blankPolicyDocument)
         versions.versionIds.append(newId)
         versions.defaultVersionId = newId
         versions.replacedByThisTask = true
         index.policies[name] = versions
-        return .completed
+        return .completed(ActionEdits(snapshotEdits: [.editElements(edit)], changes: [change]))
     }
 
     /// One above the highest version id. Ids come from the snapshot: one that
