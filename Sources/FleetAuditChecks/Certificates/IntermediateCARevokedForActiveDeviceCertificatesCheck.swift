@@ -23,7 +23,7 @@ import FleetAuditX509
 /// revoked intermediates in its chain, during the one pass the other
 /// certificate checks share; only the 32-byte ids of affected certificates
 /// are kept, per revoked intermediate.
-public struct IntermediateCARevokedCheck: ReducingCheck {
+public struct IntermediateCARevokedForActiveDeviceCertificatesCheck: ReducingCheck {
     public init() {}
 
     static let reasonCode = "INTERMEDIATE_CA_REVOKED_BY_ISSUER"
@@ -36,7 +36,7 @@ public struct IntermediateCARevokedCheck: ReducingCheck {
         inputs: [.certificates, .caCertificates],
         inputDirectories: [.crls, .caChain],
         summary: "An intermediate CA revoked by its issuer still has active device certificates chaining to it.",
-        examples: IntermediateCARevokedCheck.examples)
+        examples: IntermediateCARevokedForActiveDeviceCertificatesCheck.examples)
 
     public static let resourceFile = SnapshotFile.certificates
     public static let resourceMembers: [String]? = CertificateElement.members
