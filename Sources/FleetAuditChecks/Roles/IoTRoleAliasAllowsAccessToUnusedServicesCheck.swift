@@ -15,7 +15,7 @@ public struct IoTRoleAliasAllowsAccessToUnusedServicesCheck: ResourceCheck {
         severity: .medium,
         resourceType: .roleAlias,
         reasonCodes: ["ALLOWS_ACCESS_TO_UNUSED_SERVICES"],
-        inputs: [.roleAliases, .iam, .iamServiceLastAccessed],
+        inputs: [.roleAliases, .iam, .iamServiceLastAccessed, .things],
         summary: "The IAM role behind a role alias grants services it has not used in the last year.",
         examples: IoTRoleAliasAllowsAccessToUnusedServicesCheck.examples)
 
