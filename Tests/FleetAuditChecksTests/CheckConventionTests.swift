@@ -88,7 +88,6 @@ import Testing
                 example.filePath.hasSuffix("/" + type + "+Examples.swift"),
                 "'\(example.name)' is written in \(example.filePath)", sourceLocation: example.sourceLocation)
             #expect(example.fileID.hasSuffix("/" + type + "+Examples.swift"), sourceLocation: example.sourceLocation)
-            #expect(example.line > 0)
         }
     }
 
