@@ -10,11 +10,7 @@ import Testing
 /// away from the checks: one type per check named after it, in `<Type>.swift` with
 /// `<Type>+Examples.swift` beside it, registered, reading exactly the inputs it declares.
 @Suite struct CheckConventionTests {
-    static let checksSources =
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path + "/Sources/FleetAuditChecks"
-
-    static let shapeProtocols: Set<Substring> = [
+    static let shapeProtocols: Set<String> = [
         "AuditCheck", "AccountSettingsCheck", "ResourceCheck", "ReducingCheck", "AggregatingCheck",
     ]
 
@@ -27,33 +23,6 @@ import Testing
             default: word.prefix(1) + word.dropFirst().lowercased()
             }
         }.joined()
-    }
-
-    /// The types `source` declares (or extends) as conforming to a check protocol; comments are ignored.
-    static func checkTypes(declaredIn source: String) throws -> Set<String> {
-        let code = source.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            String(line.firstRange(of: "//").map { line[..<$0.lowerBound] } ?? line)
-        }.joined(separator: "\n")
-        let declaration = try Regex(#"\b(?:struct|class|enum|actor|extension)\s+(\w+)(?:<[^>{]*>)?\s*:\s*([^{]*)\{"#)
-        var found: Set<String> = []
-        for match in code.matches(of: declaration) {
-            guard let name = match.output[1].substring, let conformances = match.output[2].substring else { continue }
-            let words = conformances.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "_" })
-            if words.contains(where: { shapeProtocols.contains($0) }) { found.insert(String(name)) }
-        }
-        return found
-    }
-
-    /// Every `.swift` file under `Sources/FleetAuditChecks`, by path.
-    static func checksSourceFiles() throws -> [String: String] {
-        var files: [String: String] = [:]
-        let enumerator = FileManager.default.enumerator(atPath: checksSources)
-        while let relative = enumerator?.nextObject() as? String {
-            guard relative.hasSuffix(".swift") else { continue }
-            let path = checksSources + "/" + relative
-            files[path] = try String(contentsOfFile: path, encoding: .utf8)
-        }
-        return files
     }
 
     @Test(arguments: CheckName.allCases)
@@ -75,7 +44,7 @@ import Testing
     func checkFileHasItsExamplesBesideIt(_ name: CheckName) throws {
         let check = try #require(CheckRegistry.check(name))
         let type = String(describing: check)
-        let sources = try Self.checksSourceFiles()
+        let sources = try SourceDeclarations.files(inModule: "FleetAuditChecks")
         let declaring = sources.filter { path, text in
             path.hasSuffix("/" + type + ".swift") && text.contains("struct \(type): ")
         }
@@ -92,8 +61,7 @@ import Testing
     }
 
     @Test func everyCheckTypeInTheSourcesIsRegistered() throws {
-        var declared: Set<String> = []
-        for (_, text) in try Self.checksSourceFiles() { declared.formUnion(try Self.checkTypes(declaredIn: text)) }
+        let declared = try SourceDeclarations.types(conformingTo: Self.shapeProtocols, inModule: "FleetAuditChecks")
         let registered = Set(CheckRegistry.all.map { String(describing: $0) })
         #expect(declared.subtracting(registered).isEmpty, "check types not in CheckRegistry.all")
         #expect(registered.subtracting(declared).isEmpty, "registered checks the source scan did not find")
@@ -113,7 +81,7 @@ import Testing
             // struct CommentedCheck: ResourceCheck {}
             """
         #expect(
-            try Self.checkTypes(declaredIn: source) == [
+            try SourceDeclarations.types(conformingTo: Self.shapeProtocols, in: source) == [
                 "FirstCheck", "SecondCheck", "ThirdCheck", "FourthCheck", "GenericCheck",
             ])
     }
