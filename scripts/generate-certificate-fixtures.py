@@ -140,11 +140,11 @@ def main(argv):
         "/// Device certificates are valid 2026-01-01 to 2027-01-01 unless their name says otherwise",
         "/// (`expiring` ends 2026-12-10, `expired` ended 2026-11-01) and name a CRL distribution point",
         "/// (except `noCRL`). The root CRL revokes `revoked` and `intermediateCA`.",
-        "public enum CertificateFixtures {",
+        "package enum CertificateFixtures {",
     ]
     for label, (certificate, key_description) in fixtures.items():
         lines += [
-            f"    public static let {label} = CertificateFixture(",
+            f"    package static let {label} = CertificateFixture(",
             f"        id: \"{pki.certificate_id(certificate)}\",",
             f"        serialHex: \"{certificate.serial_number:x}\",",
             f"        notBefore: \"{certificate.not_valid_before_utc.strftime('%Y-%m-%dT%H:%M:%SZ')}\",",
@@ -156,40 +156,40 @@ def main(argv):
     truncated = pki.der(fixtures["rsa2048"][0])
     lines += [
         "    /// The root CA's CRL (PEM): revokes `revoked` and `intermediateCA`.",
-        f"    public static let rootCRL = {swift_string(pki.pem(root_crl))}",
+        f"    package static let rootCRL = {swift_string(pki.pem(root_crl))}",
         "",
         "    /// `rootCRL` in DER, base64-encoded (examples are text; tests decode it).",
-        f"    public static let rootCRLDERBase64 = \"{base64.b64encode(pki.der(root_crl)).decode()}\"",
+        f"    package static let rootCRLDERBase64 = \"{base64.b64encode(pki.der(root_crl)).decode()}\"",
         "",
         "    /// `rootCRL` with one bit of its signature flipped.",
-        f"    public static let rootCRLBadSignature = {swift_string(pem_of('X509 CRL', bytes(tampered)))}",
+        f"    package static let rootCRLBadSignature = {swift_string(pem_of('X509 CRL', bytes(tampered)))}",
         "",
         "    /// The intermediate CA's CRL: revokes nothing.",
-        f"    public static let intermediateCRL = {swift_string(pki.pem(intermediate_crl))}",
+        f"    package static let intermediateCRL = {swift_string(pki.pem(intermediate_crl))}",
         "",
         "    /// The other CA's CRL: revokes nothing.",
-        f"    public static let otherCRL = {swift_string(pki.pem(other_crl))}",
+        f"    package static let otherCRL = {swift_string(pki.pem(other_crl))}",
         "",
         "    /// The DSA CA's CRL (dsa-with-SHA256, which swift-certificates cannot verify): revokes `dsaIssued`.",
-        f"    public static let dsaCRL = {swift_string(pki.pem(dsa_crl))}",
+        f"    package static let dsaCRL = {swift_string(pki.pem(dsa_crl))}",
         "",
         "    /// A PEM that is not a certificate: the public key of `rsa2048`.",
-        "    public static let publicKeyPEM = " + swift_string(
+        "    package static let publicKeyPEM = " + swift_string(
             keys["rsa2048"].public_key().public_bytes(
                 serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()),
         "",
         "    /// A CERTIFICATE block holding the first half of `rsa2048`'s DER.",
-        "    public static let truncatedCertificatePEM = "
+        "    package static let truncatedCertificatePEM = "
         + swift_string(pem_of("CERTIFICATE", truncated[: len(truncated) // 2])),
         "",
         "    /// `blacklist.RSA-1024` in the openssl-blacklist format; lists `rsa1024`.",
-        f"    public static let debianBlacklistRSA1024 = {swift_string(blacklist_1024)}",
+        f"    package static let debianBlacklistRSA1024 = {swift_string(blacklist_1024)}",
         "",
         "    /// `blacklist.RSA-2048`: lists none of the fixtures.",
-        f"    public static let debianBlacklistRSA2048 = {swift_string(blacklist_2048)}",
+        f"    package static let debianBlacklistRSA2048 = {swift_string(blacklist_2048)}",
         "",
         f"    /// The openssl-vulnkey fingerprint of `rsa1024`.",
-        f"    public static let rsa1024BlacklistEntry = \"{rsa1024_line}\"",
+        f"    package static let rsa1024BlacklistEntry = \"{rsa1024_line}\"",
         "}",
         "",
     ]

@@ -62,16 +62,25 @@ public struct CheckExample: Sendable, CustomStringConvertible {
     /// The check's `message` when it completes: resources not evaluable, inputs
     /// skipped, notes (nil: none).
     public var message: String?
+    /// Where the example is written (`#fileID`, `#filePath`, `#line` of its
+    /// initialiser), so a failing example is reported at itself.
+    public var fileID: String
+    public var filePath: String
+    public var line: Int
 
     public init(
         _ name: String, files: [String: String], settings: AuditSettings = AuditSettings(),
-        expect expectation: Expectation, message: String? = nil
+        expect expectation: Expectation, message: String? = nil,
+        fileID: String = #fileID, filePath: String = #filePath, line: Int = #line
     ) {
         self.name = name
         self.files = files
         self.settings = settings
         self.expectation = expectation
         self.message = message
+        self.fileID = fileID
+        self.filePath = filePath
+        self.line = line
     }
 
     public var description: String { name }
@@ -155,11 +164,24 @@ public struct AuditContext: Sendable {
     public var accountId: String { snapshot.manifest.accountId }
 }
 
-/// A Device Defender audit check. Conform through one of the two evaluation
-/// shapes below; the registry in `FleetAuditChecks` lists every check.
+/// A Device Defender audit check. Conform through one of the four evaluation
+/// shapes below, which provides `shape`; the registry in `FleetAuditChecks`
+/// lists every check.
 public protocol AuditCheck: Sendable {
     static var description: CheckDescription { get }
+    /// How the executor runs the check. Each shape protocol's extension supplies
+    /// it, so a type without a shape, or with two, does not compile.
+    static var shape: CheckShape { get }
     init()
+}
+
+/// The evaluation shape of a check, carrying its metatype typed as that shape:
+/// the executor switches on it instead of casting the check at run time.
+public enum CheckShape: Sendable {
+    case accountSettings(any AccountSettingsCheck.Type)
+    case resource(any ResourceCheck.Type)
+    case reducing(any ReducingCheck.Type)
+    case aggregating(any AggregatingCheck.Type)
 }
 
 /// A check whose one resource is the account (e.g. LOGGING_DISABLED_CHECK):
@@ -167,6 +189,10 @@ public protocol AuditCheck: Sendable {
 public protocol AccountSettingsCheck: AuditCheck {
     /// Throws when an input cannot be read, which makes the check FAILED.
     func evaluate(_ context: AuditContext) throws(SnapshotProblem) -> ResourceVerdict
+}
+
+extension AccountSettingsCheck {
+    public static var shape: CheckShape { .accountSettings(Self.self) }
 }
 
 /// A check whose resources are the elements of one streamed array (policy
@@ -199,6 +225,8 @@ public protocol ResourceCheck: AuditCheck {
 }
 
 extension ResourceCheck {
+    public static var shape: CheckShape { .resource(Self.self) }
+
     public static var resourceMembers: [String]? { nil }
 }
 
@@ -247,6 +275,8 @@ public protocol ReducingCheck: AuditCheck {
 }
 
 extension ReducingCheck {
+    public static var shape: CheckShape { .reducing(Self.self) }
+
     public static var resourceMembers: [String]? { nil }
 
     public func needsElements(_ facts: Facts) -> Bool { true }
@@ -278,6 +308,10 @@ public protocol AggregatingCheck: AuditCheck {
     /// Streams the inputs and reports every resource's verdict to `reporter`.
     /// Throws when an input cannot be read as a whole (the check FAILS).
     func run(_ context: AuditContext, reporter: CheckReporter) throws(SnapshotProblem)
+}
+
+extension AggregatingCheck {
+    public static var shape: CheckShape { .aggregating(Self.self) }
 }
 
 /// Where an aggregating check reports, in order: resources, skipped inputs, notes.

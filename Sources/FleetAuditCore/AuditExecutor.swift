@@ -37,6 +37,9 @@ public struct AuditPlan: Sendable {
     public var suppressions = AuditSuppressions()
     /// `--scheduled-audit-name`: the task is recorded as a run of this scheduled audit.
     public var scheduledAuditName: String?
+    /// Records which snapshot files and folders the checks consult (nil: not
+    /// recorded); tests compare it with the inputs the checks declare.
+    public var accessLog: SnapshotAccessLog?
 
     public init(
         checks: [any AuditCheck.Type], taskId: String, auditTime: AuditTime, workers: Int, previewLimit: Int = 20,
@@ -110,6 +113,56 @@ public enum AuditExecutor {
             for directory in Set([spoolDirectory, scratchDirectory]) { FileSystem.removeTree(directory) }
             for token in cleanupTokens { InterruptCleanup.shared.unregister(token) }
         }
+        try createWorkDirectories(
+            spool: spoolDirectory, scratch: scratchDirectory, plan: plan, outputDirectory: outputDirectory,
+            cleanupTokens: &cleanupTokens)
+        let digestDone = DispatchGroup()
+        let digest = startDigest(snapshot, checks: plan.checks, group: digestDone)
+        defer { digestDone.wait() }
+        let progress = plan.progress.map { sink in
+            AuditProgress(totalBytes: streamedBytes(snapshot, plan.checks), style: plan.progressStyle, sink: sink)
+        }
+        defer { progress?.finish() }
+        let resources = AuditRunResources(
+            workers: plan.workers, memoryBudget: plan.memoryBudget, scratchDirectory: scratchDirectory,
+            progress: progress, spillBufferLimit: plan.spillBufferLimit)
+        // What the checks consult is recorded when the plan asks; the digest's reads never are.
+        var checkedSnapshot = snapshot
+        checkedSnapshot.accessLog = plan.accessLog
+        let context = AuditContext(
+            snapshot: checkedSnapshot, auditTime: plan.auditTime, settings: plan.settings,
+            configuration: plan.configuration, resources: resources)
+
+        let runs = try makeRuns(plan, spoolDirectory: spoolDirectory)
+        let checks = sortByShape(runs, plan: plan)
+        // Stage 1: account settings.
+        evaluateAccountSettings(checks.accountSettings, context: context)
+        // Stage 2: facts, one check per job.
+        progress?.begin("gathering facts")
+        let consumers = gatherFacts(checks.streamed, workers: plan.workers, context: context)
+        try abortIfNeeded(resources)
+        // Stage 3: each file once, for every check that reads it.
+        try streamFiles(zip(checks.streamed, consumers), context: context, progress: progress)
+        // Stage 4: checks that report after reading.
+        progress?.begin("aggregating")
+        finish(consumers, checks.aggregating, workers: plan.workers, context: context)
+        try abortIfNeeded(resources)
+        progress?.finish()
+
+        digestDone.wait()
+        var outcome = try writeOutputs(
+            runs: runs, plan: plan, snapshot: snapshot, digest: digest.value?.0, outputDirectory: outputDirectory)
+        outcome.digestSeconds = digest.value.map { ($0.seconds, $0.cpuSeconds) }
+        outcome.spilledBytes = resources.spilledBytes
+        return outcome
+    }
+
+    /// The spool folder in the output directory and the scratch folder (the same
+    /// one unless `--spill-dir`), each registered for removal on an interrupt.
+    private static func createWorkDirectories(
+        spool spoolDirectory: String, scratch scratchDirectory: String, plan: AuditPlan, outputDirectory: String,
+        cleanupTokens: inout [Int]
+    ) throws(SnapshotProblem) {
         for directory in Set([spoolDirectory, scratchDirectory]).sorted() {
             cleanupTokens.append(InterruptCleanup.shared.register(directory))
             do {
@@ -120,28 +173,26 @@ public enum AuditExecutor {
                     reason: "cannot create the spill directory: \(error.reason)")
             }
         }
-        // The snapshot digest (audit-task.json's snapshotDigest) is hashed on its own
-        // thread while the stages run: the files are the ones the stages read, so
-        // the second read mostly comes from the page cache (docs/benchmarks.md).
+    }
+
+    /// The snapshot digest (audit-task.json's snapshotDigest), hashed on its own
+    /// thread while the stages run: the files are the ones the stages read, so
+    /// the second read mostly comes from the page cache (docs/benchmarks.md).
+    /// The box is filled when `group` is done.
+    private static func startDigest(
+        _ snapshot: Snapshot, checks: [any AuditCheck.Type], group: DispatchGroup
+    ) -> AccumulatorBox<(SnapshotDigest, seconds: Double, cpuSeconds: Double)?> {
         let digest = AccumulatorBox<(SnapshotDigest, seconds: Double, cpuSeconds: Double)?>(nil)
-        let digestDone = DispatchGroup()
-        DispatchQueue.global().async(group: digestDone) {
+        DispatchQueue.global().async(group: group) {
             let (wall, cpu) = (Self.clock(CLOCK_MONOTONIC), Self.clock(CLOCK_THREAD_CPUTIME_ID))
-            let computed = SnapshotDigest.compute(snapshot, checks: plan.checks)
+            let computed = SnapshotDigest.compute(snapshot, checks: checks)
             digest.value = (computed, Self.clock(CLOCK_MONOTONIC) - wall, Self.clock(CLOCK_THREAD_CPUTIME_ID) - cpu)
         }
-        defer { digestDone.wait() }
-        let progress = plan.progress.map { sink in
-            AuditProgress(totalBytes: streamedBytes(snapshot, plan.checks), style: plan.progressStyle, sink: sink)
-        }
-        defer { progress?.finish() }
-        let resources = AuditRunResources(
-            workers: plan.workers, memoryBudget: plan.memoryBudget, scratchDirectory: scratchDirectory,
-            progress: progress, spillBufferLimit: plan.spillBufferLimit)
-        let context = AuditContext(
-            snapshot: snapshot, auditTime: plan.auditTime, settings: plan.settings,
-            configuration: plan.configuration, resources: resources)
+        return digest
+    }
 
+    /// One `CheckRun` per planned check, in plan order, each with its spool file.
+    private static func makeRuns(_ plan: AuditPlan, spoolDirectory: String) throws(SnapshotProblem) -> [CheckRun] {
         let suppressed = plan.suppressions.active(at: plan.auditTime)
         var runs: [CheckRun] = []
         for (position, check) in plan.checks.enumerated() {
@@ -150,13 +201,30 @@ public enum AuditExecutor {
                     description: check.description, plan: plan, suppressed: suppressed[check.description.name] ?? [],
                     spoolPath: spoolDirectory + "/\(position).spool"))
         }
+        return runs
+    }
 
-        // Stage 1, and the shapes of the others.
-        var streamed: [(run: CheckRun, check: any AuditCheck, file: SnapshotFile)] = []
+    /// A check of the shared file pass before its facts are gathered: the file it
+    /// reads, and how it is bound to its facts in stage 2.
+    struct StreamedCheck: Sendable {
+        let run: CheckRun
+        let file: SnapshotFile
+        let prepare: @Sendable (AuditContext) throws(SnapshotProblem) -> StreamConsumer
+    }
+
+    /// The enabled checks of a plan by shape, in plan order within each shape.
+    struct ChecksByShape {
+        var accountSettings: [(run: CheckRun, check: any AccountSettingsCheck)] = []
+        var streamed: [StreamedCheck] = []
         var aggregating: [(run: CheckRun, check: any AggregatingCheck)] = []
+    }
+
+    /// Sorts the checks by their static shape; a check the configuration does
+    /// not enable fails here, unrun.
+    private static func sortByShape(_ runs: [CheckRun], plan: AuditPlan) -> ChecksByShape {
+        var checks = ChecksByShape()
         for (run, checkType) in zip(runs, plan.checks) {
-            let check = checkType.init()
-            if !plan.configuration.isEnabled(checkType.description) {
+            guard plan.configuration.isEnabled(checkType.description) else {
                 // As Defender: a check asked for by name must be enabled in the account's configuration.
                 run.fail(
                     SnapshotProblem(
@@ -164,58 +232,81 @@ public enum AuditExecutor {
                         reason: "\(run.name) is not enabled (auditCheckConfigurations.\(run.name).enabled is not "
                             + "true); it was not run"),
                     errorCode: AuditCheckDetails.auditCheckDisabled)
-            } else if let accountCheck = check as? any AccountSettingsCheck {
-                do {
-                    try run.record(accountCheck.evaluate(context), location: nil)
-                } catch {
-                    run.fail(error)
-                }
-            } else if let resourceCheck = check as? any ResourceCheck {
-                streamed.append((run, check, type(of: resourceCheck).resourceFile))
-            } else if let reducingCheck = check as? any ReducingCheck {
-                streamed.append((run, check, type(of: reducingCheck).resourceFile))
-            } else if let aggregatingCheck = check as? any AggregatingCheck {
-                aggregating.append((run, aggregatingCheck))
-            } else {
-                run.fail(SnapshotProblem(file: "-", reason: "internal: \(run.name) has no evaluation shape"))
+                continue
+            }
+            switch checkType.shape {
+            case .accountSettings(let type):
+                checks.accountSettings.append((run, type.init()))
+            case .resource(let type):
+                let check = type.init()
+                checks.streamed.append(
+                    StreamedCheck(run: run, file: type.resourceFile) { context throws(SnapshotProblem) in
+                        try prepare(check, run: run, context: context)
+                    })
+            case .reducing(let type):
+                let check = type.init()
+                checks.streamed.append(
+                    StreamedCheck(run: run, file: type.resourceFile) { context throws(SnapshotProblem) in
+                        try prepare(check, run: run, context: context)
+                    })
+            case .aggregating(let type):
+                checks.aggregating.append((run, type.init()))
             }
         }
+        return checks
+    }
 
-        // Stage 2: facts, one check per job.
-        progress?.begin("gathering facts")
-        let streamedChecks = streamed
-        let prepared: [StreamConsumer?] = Parallel.map(count: streamed.count, workers: plan.workers) { index in
-            let (run, check, _) = streamedChecks[index]
-            do throws(SnapshotProblem) {
-                if let resourceCheck = check as? any ResourceCheck {
-                    return try prepare(resourceCheck, run: run, context: context)
-                }
-                if let reducingCheck = check as? any ReducingCheck {
-                    return try prepare(reducingCheck, run: run, context: context)
-                }
+    /// Stage 1: each account-settings check reads its small files whole; throwing fails it.
+    private static func evaluateAccountSettings(
+        _ checks: [(run: CheckRun, check: any AccountSettingsCheck)], context: AuditContext
+    ) {
+        for (run, check) in checks {
+            do {
+                try run.record(check.evaluate(context), location: nil)
             } catch {
                 run.fail(error)
             }
-            return nil
         }
-        try abortIfNeeded(resources)
+    }
 
-        // Stage 3: each file once, for every check that reads it.
+    /// Stage 2: every streamed check gathers its facts, in parallel; nil where that failed the check.
+    private static func gatherFacts(
+        _ streamed: [StreamedCheck], workers: Int, context: AuditContext
+    ) -> [StreamConsumer?] {
+        Parallel.map(count: streamed.count, workers: workers) { index in
+            let check = streamed[index]
+            do throws(SnapshotProblem) {
+                return try check.prepare(context)
+            } catch {
+                check.run.fail(error)
+                return nil
+            }
+        }
+    }
+
+    /// Stage 3: each file is read once, in file order, for every check that reads it.
+    private static func streamFiles(
+        _ checks: some Sequence<(StreamedCheck, StreamConsumer?)>, context: AuditContext, progress: AuditProgress?
+    ) throws(SnapshotProblem) {
         var byFile: [SnapshotFile: [StreamConsumer]] = [:]
-        for (member, consumer) in zip(streamed, prepared) {
-            if let consumer, consumer.needsElements { byFile[member.file, default: []].append(consumer) }
+        for (check, consumer) in checks {
+            if let consumer, consumer.needsElements { byFile[check.file, default: []].append(consumer) }
         }
         let files = byFile.keys.sorted()
         for (number, file) in files.enumerated() {
             guard let consumers = byFile[file] else { continue }
             progress?.begin("file \(number + 1)/\(files.count) \(file.jsonName)")
             stream(file, consumers: consumers, context: context)
-            try abortIfNeeded(resources)
+            try abortIfNeeded(context.resources)
         }
+    }
 
-        // Stage 4: checks that report after reading.
-        progress?.begin("aggregating")
-        var finishing: [@Sendable () -> Void] = prepared.compactMap { $0?.finish }
+    /// Stage 4: reducing checks finish and aggregating checks run, in parallel.
+    private static func finish(
+        _ consumers: [StreamConsumer?], _ aggregating: [(run: CheckRun, check: any AggregatingCheck)], workers: Int,
+        context: AuditContext
+    ) {
+        var finishing: [@Sendable () -> Void] = consumers.compactMap { $0?.finish }
         for (run, check) in aggregating {
             finishing.append {
                 do throws(SnapshotProblem) {
@@ -226,16 +317,7 @@ public enum AuditExecutor {
             }
         }
         let finishingJobs = finishing
-        _ = Parallel.map(count: finishingJobs.count, workers: plan.workers) { finishingJobs[$0]() }
-        try abortIfNeeded(resources)
-        progress?.finish()
-
-        digestDone.wait()
-        var outcome = try writeOutputs(
-            runs: runs, plan: plan, snapshot: snapshot, digest: digest.value?.0, outputDirectory: outputDirectory)
-        outcome.digestSeconds = digest.value.map { ($0.seconds, $0.cpuSeconds) }
-        outcome.spilledBytes = resources.spilledBytes
-        return outcome
+        _ = Parallel.map(count: finishingJobs.count, workers: workers) { finishingJobs[$0]() }
     }
 
     /// Seconds on `clock` (CLOCK_MONOTONIC, CLOCK_THREAD_CPUTIME_ID).

@@ -53,6 +53,8 @@ public struct Snapshot: Sendable {
     /// Names in the directory that are not snapshot files (noted in verbose output).
     public let unknownEntries: [String]
     private let entries: Set<String>
+    /// Where lookups of snapshot files and folders are recorded (nil: nowhere).
+    public var accessLog: SnapshotAccessLog?
 
     /// Opens `directory`. Fails when it is not a directory or its manifest is
     /// missing or unreadable: then nothing can be audited.
@@ -156,6 +158,7 @@ public struct Snapshot: Sendable {
     /// Finds `file` in either form. Absent, listed `unavailable` in the manifest,
     /// or present in both forms are problems that name the file.
     public func locate(_ file: SnapshotFile) -> Result<LocatedFile, SnapshotProblem> {
+        accessLog?.record(file)
         let hasObjectForm = entries.contains(file.jsonName)
         let hasLinesForm = file.primaryArrayKey != nil && entries.contains(file.jsonLinesName)
         for name in [file.jsonName, file.jsonLinesName] {
@@ -192,7 +195,8 @@ public struct Snapshot: Sendable {
 
     /// Whether `file` is neither in the directory (under either name) nor declared unavailable.
     public func isAbsent(_ file: SnapshotFile) -> Bool {
-        manifest.unavailable[file.jsonName] == nil && manifest.unavailable[file.jsonLinesName] == nil
+        accessLog?.record(file)
+        return manifest.unavailable[file.jsonName] == nil && manifest.unavailable[file.jsonLinesName] == nil
             && !entries.contains(file.jsonName)
             && !(file.primaryArrayKey != nil && entries.contains(file.jsonLinesName))
     }

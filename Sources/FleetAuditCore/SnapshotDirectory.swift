@@ -42,6 +42,7 @@ extension Snapshot {
     /// one of its ancestors inside the snapshot, or a second name for a file
     /// already listed (which would be read twice). Other subfolders are not walked.
     public func files(in directory: SnapshotDirectory) -> Result<[DirectoryEntry], SnapshotProblem> {
+        accessLog?.record(directory)
         let display = directory.displayName
         for name in [directory.rawValue, display, display + "*"] {
             if let reason = manifest.unavailable[name] {
@@ -128,6 +129,7 @@ extension Snapshot {
     /// Whether `directory` is neither in the snapshot (as a folder, link or anything else)
     /// nor declared unavailable: only then may a caller treat it as optional and empty.
     public func isAbsent(_ directory: SnapshotDirectory) -> Bool {
+        accessLog?.record(directory)
         let display = directory.displayName
         let listedUnavailable = [directory.rawValue, display, display + "*"].contains {
             manifest.unavailable[$0] != nil

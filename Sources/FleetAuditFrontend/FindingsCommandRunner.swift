@@ -173,7 +173,8 @@ public enum RelatedResourcesCommandRunner {
             return failed(
                 SnapshotProblem(file: audit.findingsPath, reason: "no finding has findingId '\(findingId)'"))
         }
-        let listedApart = finding["checkName"]?.stringValue == IntermediateCARevokedCheck.description.name
+        let listedApart =
+            finding["checkName"]?.stringValue == CheckName.intermediateCARevokedForActiveDeviceCertificates.rawValue
         if listedApart && !FileSystem.exists(audit.relatedResourcesPath) {
             return failed(
                 SnapshotProblem(

@@ -17,44 +17,63 @@ let allExampleCases: [CheckExampleCase] = CheckRegistry.all.flatMap { check in
     check.description.examples.map { CheckExampleCase(check: check, example: $0) }
 }
 
+extension CheckExample {
+    /// Where the example is written: a failing expectation is reported there, not in this file.
+    var sourceLocation: SourceLocation {
+        SourceLocation(fileID: fileID, filePath: filePath, line: line, column: 1)
+    }
+}
+
 @Test("Registered check examples", arguments: allExampleCases)
-func registeredCheckExample(_ testCase: CheckExampleCase) throws {
-    let snapshot = TemporarySnapshot(testCase.example.files)
-    if case .rejected(let message) = testCase.example.expectation {
-        let error = #expect(throws: InputRejected.self) {
-            try runAudit(snapshot, checks: [testCase.check], settings: testCase.example.settings)
+func registeredCheckExample(_ testCase: CheckExampleCase) {
+    let example = testCase.example
+    let description = testCase.check.description
+    let location = example.sourceLocation
+    let snapshot = TemporarySnapshot(example.files)
+    if case .rejected(let message) = example.expectation {
+        let error = #expect(throws: InputRejected.self, sourceLocation: location) {
+            try runAudit(snapshot, checks: [testCase.check], settings: example.settings)
         }
-        #expect(error?.description == message)
+        #expect(error?.description == message, sourceLocation: location)
         return
     }
-    let (outcome, _) = try runAudit(snapshot, checks: [testCase.check], settings: testCase.example.settings)
-    var result = try #require(outcome.checks.first)
-    #expect(result.name == testCase.check.description.name)
+    let outcome: AuditOutcome
+    do {
+        outcome = try runAudit(snapshot, checks: [testCase.check], settings: example.settings).outcome
+    } catch {
+        Issue.record(error, "the audit did not run", sourceLocation: location)
+        return
+    }
+    guard var result = outcome.checks.first else {
+        Issue.record("the audit reported no check", sourceLocation: location)
+        return
+    }
+    #expect(result.name == description.name, sourceLocation: location)
     // Paths inside the example's snapshot (settings such as --weak-key-blacklist) are relative in examples.
     result.details.message = result.details.message?.replacingOccurrences(of: snapshot.path + "/", with: "")
-    switch testCase.example.expectation {
+    switch example.expectation {
     case .compliant:
-        #expect(result.details.checkRunStatus == .completedCompliant)
-        #expect(result.details.message == testCase.example.message)
-        #expect(result.preview.isEmpty)
+        #expect(result.details.checkRunStatus == .completedCompliant, sourceLocation: location)
+        #expect(result.details.message == example.message, sourceLocation: location)
+        #expect(result.preview.isEmpty, sourceLocation: location)
     case .nonCompliant(let expected):
-        #expect(result.details.checkRunStatus == .completedNonCompliant)
-        #expect(result.details.message == testCase.example.message)
+        #expect(result.details.checkRunStatus == .completedNonCompliant, sourceLocation: location)
+        #expect(result.details.message == example.message, sourceLocation: location)
         let found = result.preview.map {
             ExpectedFinding($0.reasonForNonComplianceCode, $0.nonCompliantResource.resourceIdentifier)
         }
-        #expect(found == expected)
+        #expect(found == expected, sourceLocation: location)
         for finding in result.preview {
-            #expect(finding.severity == testCase.check.description.severity)
-            #expect(finding.nonCompliantResource.resourceType == testCase.check.description.resourceType)
-            #expect(testCase.check.description.reasonCodes.contains(finding.reasonForNonComplianceCode))
+            #expect(finding.severity == description.severity, sourceLocation: location)
+            #expect(finding.nonCompliantResource.resourceType == description.resourceType, sourceLocation: location)
+            #expect(description.reasonCodes.contains(finding.reasonForNonComplianceCode), sourceLocation: location)
         }
     case .failed(let message):
-        #expect(result.details.checkRunStatus == .failed)
-        #expect(result.details.message == message)
-        #expect(result.preview.isEmpty)
+        #expect(result.details.checkRunStatus == .failed, sourceLocation: location)
+        #expect(result.details.message == message, sourceLocation: location)
+        #expect(result.preview.isEmpty, sourceLocation: location)
     case .rejected:
-        Issue.record("handled above")
+        Issue.record("handled above", sourceLocation: location)
     }
 }
 

@@ -180,14 +180,14 @@ enum CognitoDocumentedCases {
 @Test("Authenticated Cognito role: AWS's documented cases", arguments: CognitoDocumentedCases.all)
 func authenticatedCognitoDocumentedCase(_ testCase: CognitoDocumentedCase) throws {
     let codes = try CognitoDocumentedCases.codes(
-        AuthenticatedCognitoRoleCheck.self, kind: "authenticated", testCase.statements)
+        AuthenticatedCognitoRoleOverlyPermissiveCheck.self, kind: "authenticated", testCase.statements)
     #expect(codes == testCase.authenticated)
 }
 
 @Test("Unauthenticated Cognito role: AWS's documented cases", arguments: CognitoDocumentedCases.all)
 func unauthenticatedCognitoDocumentedCase(_ testCase: CognitoDocumentedCase) throws {
     let codes = try CognitoDocumentedCases.codes(
-        UnauthenticatedCognitoRoleCheck.self, kind: "unauthenticated", testCase.statements)
+        UnauthenticatedCognitoRoleOverlyPermissiveCheck.self, kind: "unauthenticated", testCase.statements)
     #expect(codes == testCase.unauthenticated)
 }
 
@@ -219,7 +219,8 @@ func unauthenticatedCognitoDocumentedCase(_ testCase: CognitoDocumentedCase) thr
     }
 
     static func outcome(_ files: [String: String]) throws -> CheckOutcome {
-        let (outcome, _) = try runAudit(TemporarySnapshot(files), checks: [AuthenticatedCognitoRoleCheck.self])
+        let (outcome, _) = try runAudit(
+            TemporarySnapshot(files), checks: [AuthenticatedCognitoRoleOverlyPermissiveCheck.self])
         return try #require(outcome.checks.first)
     }
 

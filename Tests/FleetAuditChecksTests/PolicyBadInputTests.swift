@@ -123,7 +123,7 @@ import Testing
                 #"{"roleAliasDescriptions": [{"roleAlias": "Ghost", "roleAliasArn": "\#(Self.arn):rolealias/Ghost", "roleArn": "arn:aws:iam::123456789012:role/Missing"}]}"#,
             "iam.json": #"{"RoleDetailList": [], "Policies": []}"#,
         ])
-        let (outcome, _) = try runAudit(snapshot, checks: [RoleAliasOverlyPermissiveCheck.self])
+        let (outcome, _) = try runAudit(snapshot, checks: [IoTRoleAliasOverlyPermissiveCheck.self])
         let result = try #require(outcome.checks.first)
         // Its only resource could not be evaluated: the check judged nothing.
         #expect(result.details.checkRunStatus == .failed)
@@ -140,7 +140,7 @@ import Testing
             "iam.json":
                 #"{"RoleDetailList": [{"Arn": "arn:aws:iam::123456789012:role/R", "RolePolicyList": [], "AttachedManagedPolicies": [{"PolicyArn": "arn:aws:iam::aws:policy/AWSIoTFullAccess"}]}], "Policies": []}"#,
         ])
-        let (outcome, _) = try runAudit(snapshot, checks: [RoleAliasOverlyPermissiveCheck.self])
+        let (outcome, _) = try runAudit(snapshot, checks: [IoTRoleAliasOverlyPermissiveCheck.self])
         #expect(
             outcome.checks.first?.problems.map(\.reason) == [
                 "role alias A: role arn:aws:iam::123456789012:role/R attaches arn:aws:iam::aws:policy/AWSIoTFullAccess, whose default version is not in iam.json's Policies"

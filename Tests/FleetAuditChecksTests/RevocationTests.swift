@@ -39,7 +39,8 @@ import Testing
                 Fixtures.viaIntermediate.device(status: "PENDING_TRANSFER"),
             ]),
         ])
-        let (outcome, output) = try runAudit(snapshot, checks: [IntermediateCARevokedCheck.self])
+        let (outcome, output) = try runAudit(
+            snapshot, checks: [IntermediateCARevokedForActiveDeviceCertificatesCheck.self])
         let check = try #require(outcome.checks.first)
         #expect(check.details.totalResourcesCount == 1)
         #expect(check.details.message == nil)

@@ -528,7 +528,8 @@ func certificate(_ check: String, _ severity: Severity, _ id: String, _ code: St
     @Test func theRevokedIntermediatesCertificatesAreListedApartNotInline() throws {
         let (out, outcome) = try Self.workshopAudit()
         let intermediate = try #require(
-            outcome.checks.first { $0.name == IntermediateCARevokedCheck.description.name }?.preview.first)
+            outcome.checks.first { $0.name == IntermediateCARevokedForActiveDeviceCertificatesCheck.description.name }?
+                .preview.first)
         #expect(intermediate.relatedResources.isEmpty)
         let findings = String(decoding: out.read("findings.json"), as: UTF8.self)
         #expect(!findings.contains("deviceCertificateArn"))
@@ -565,7 +566,8 @@ func certificate(_ check: String, _ severity: Severity, _ id: String, _ code: St
     @Test func theOutputMatchesTheBotocoreModel() throws {
         let (out, outcome) = try Self.workshopAudit()
         let intermediate = try #require(
-            outcome.checks.first { $0.name == IntermediateCARevokedCheck.description.name }?.preview.first)
+            outcome.checks.first { $0.name == IntermediateCARevokedForActiveDeviceCertificatesCheck.description.name }?
+                .preview.first)
         let shared = try #require(outcome.checks.first { $0.name == "DEVICE_CERTIFICATE_SHARED_CHECK" }?.preview.first)
         for finding in [intermediate, shared] {
             let (_, text) = try collect(out.path, finding.findingId)
@@ -612,7 +614,8 @@ func certificate(_ check: String, _ severity: Severity, _ id: String, _ code: St
     @Test func aMissingListOfAnIntermediateFindingIsNamed() throws {
         let (out, outcome) = try Self.workshopAudit()
         let intermediate = try #require(
-            outcome.checks.first { $0.name == IntermediateCARevokedCheck.description.name }?.preview.first)
+            outcome.checks.first { $0.name == IntermediateCARevokedForActiveDeviceCertificatesCheck.description.name }?
+                .preview.first)
         TemporaryDirectory.remove(out.file("related-resources.jsonl"))
         let (report, _) = try collect(out.path, intermediate.findingId)
         #expect(report.exitStatus == 2)

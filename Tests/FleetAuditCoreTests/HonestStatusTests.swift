@@ -130,7 +130,7 @@ import Testing
             "things.json":
                 #"{"things": [{"thingName": "a", "thingTypeName": 7}, {"thingName": "b", "attributes": []}]}"#,
         ])
-        let (outcome, _) = try runAudit(snapshot, checks: [RoleAliasOverlyPermissiveCheck.self])
+        let (outcome, _) = try runAudit(snapshot, checks: [IoTRoleAliasOverlyPermissiveCheck.self])
         let check = try #require(outcome.checks.first)
         #expect(check.details.checkRunStatus == .completedCompliant)
         #expect(
@@ -150,7 +150,7 @@ import Testing
                 + "]}",
             "iam.json": iam,
         ])
-        let (outcome, _) = try runAudit(snapshot, checks: [AuthenticatedCognitoRoleCheck.self])
+        let (outcome, _) = try runAudit(snapshot, checks: [AuthenticatedCognitoRoleOverlyPermissiveCheck.self])
         return try #require(outcome.checks.first)
     }
 

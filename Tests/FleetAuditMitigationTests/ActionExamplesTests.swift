@@ -119,19 +119,8 @@ func registeredActionExample(_ testCase: ActionExampleCase) throws {
 /// registry, so an action written but not registered (hence never run by `mitigate` nor by the
 /// examples test) fails here.
 @Test func everyActionTypeInTheSourcesIsRegistered() throws {
-    let sources =
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path + "/Sources/FleetAuditMitigation"
-    let declaration = try Regex(#"struct\s+(\w+)\s*:\s*([\w\s,]*\bMitigationActionType\b)"#)
-    var declared: Set<String> = []
-    let enumerator = try #require(FileManager.default.enumerator(atPath: sources))
-    while let name = enumerator.nextObject() as? String {
-        guard name.hasSuffix(".swift") else { continue }
-        let text = try String(contentsOfFile: sources + "/" + name, encoding: .utf8)
-        for match in text.matches(of: declaration) {
-            if let type = match.output[1].substring { declared.insert(String(type)) }
-        }
-    }
+    let declared = try SourceDeclarations.types(
+        conformingTo: ["MitigationActionType"], inModule: "FleetAuditMitigation")
     #expect(declared.count >= 6, "the scan found \(declared.sorted())")
     let registered = Set(MitigationActionRegistry.all.map { String(describing: $0) })
     #expect(declared == registered)

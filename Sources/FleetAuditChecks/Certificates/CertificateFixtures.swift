@@ -5,8 +5,8 @@
 /// Device certificates are valid 2026-01-01 to 2027-01-01 unless their name says otherwise
 /// (`expiring` ends 2026-12-10, `expired` ended 2026-11-01) and name a CRL distribution point
 /// (except `noCRL`). The root CRL revokes `revoked` and `intermediateCA`.
-public enum CertificateFixtures {
-    public static let rootCA = CertificateFixture(
+package enum CertificateFixtures {
+    package static let rootCA = CertificateFixture(
         id: "484c6f9c34a2f171a45e2bc7cb19acb44acf567be39db23f4a26567fd841b242",
         serialHex: "6bc61b051dd27999",
         notBefore: "2020-01-01T00:00:00Z",
@@ -27,7 +27,7 @@ public enum CertificateFixtures {
             -----END CERTIFICATE-----
             """)
 
-    public static let otherCA = CertificateFixture(
+    package static let otherCA = CertificateFixture(
         id: "5b1fcb5495566dfcc24612f078b10f720754f745890c1535f38b88238bf11564",
         serialHex: "4070b6b5d8820ff0",
         notBefore: "2020-01-01T00:00:00Z",
@@ -48,7 +48,7 @@ public enum CertificateFixtures {
             -----END CERTIFICATE-----
             """)
 
-    public static let dsaCA = CertificateFixture(
+    package static let dsaCA = CertificateFixture(
         id: "8d153f626e73d6268c5778134ec42df6554a7110b53b38b0d07ac71d3c4dfefb",
         serialHex: "7565a4df9bed51ca",
         notBefore: "2020-01-01T00:00:00Z",
@@ -85,7 +85,7 @@ public enum CertificateFixtures {
             -----END CERTIFICATE-----
             """)
 
-    public static let intermediateCA = CertificateFixture(
+    package static let intermediateCA = CertificateFixture(
         id: "7dc56776848a2124df757111934a4f64f11dd1c912799b907c6a722cc10c6815",
         serialHex: "50473742ad7f37f2",
         notBefore: "2020-01-01T00:00:00Z",
@@ -108,7 +108,7 @@ public enum CertificateFixtures {
             -----END CERTIFICATE-----
             """)
 
-    public static let rsa2048 = CertificateFixture(
+    package static let rsa2048 = CertificateFixture(
         id: "26bd397b7bbc0e4ede5aadf8c9071276456e9a39116640ec47bf959023df1881",
         serialHex: "7634bdfab78f40c5c8d1a6cd2db9ab03",
         notBefore: "2026-01-01T00:00:00Z",
@@ -135,7 +135,7 @@ public enum CertificateFixtures {
             -----END CERTIFICATE-----
             """)
 
-    public static let rsa3072 = CertificateFixture(
+    package static let rsa3072 = CertificateFixture(
         id: "1ff841c61d4d831b2799e95cd8113813bf38addc28d1c9163d9e7b7dc5a60db6",
         serialHex: "53594f34593100012781d64d54deb031",
         notBefore: "2026-01-01T00:00:00Z",
@@ -165,7 +165,7 @@ public enum CertificateFixtures {
             -----END CERTIFICATE-----
             """)
 
-    public static let rsa4096 = CertificateFixture(
+    package static let rsa4096 = CertificateFixture(
         id: "2b773ce51f1f8ffae1d7d2eb327c44b77016b50e9b7a1d4fe05bffce574181db",
         serialHex: "402674b26d372311ef01770e5449a2bb",
         notBefore: "2026-01-01T00:00:00Z",
@@ -198,7 +198,7 @@ public enum CertificateFixtures {
             -----END CERTIFICATE-----
             """)
 
-    public static let rsa1024 = CertificateFixture(
+    package static let rsa1024 = CertificateFixture(
         id: "c25575dc9f7e933f63244718a612efb68a58625908ce2c2d2e4da80e0139e2e3",
         serialHex: "4b2bdd79e2b64d3912dcd08536fb3fd4",
         notBefore: "2026-01-01T00:00:00Z",
@@ -223,7 +223,7 @@ public enum CertificateFixtures {
             -----END CERTIFICATE-----
             """)
 
-    public static let ecP256 = CertificateFixture(
+    package static let ecP256 = CertificateFixture(
         id: "653e804957c2ad1435c707fa4455c41703e4988d91accf5966c200e71674715c",
         serialHex: "7dca1c9010e6ab4dd0880c62e1b313cd",
         notBefore: "2026-01-01T00:00:00Z",
@@ -246,7 +246,7 @@ public enum CertificateFixtures {
             -----END CERTIFICATE-----
             """)
 
-    public static let ecP384 = CertificateFixture(
+    package static let ecP384 = CertificateFixture(
         id: "86cb396d81db4c78c21452872a098cd38c3165d80d4c0b030faa366096ea9a80",
         serialHex: "69aeba5464abf14fc9a7f211497c1f7f",
         notBefore: "2026-01-01T00:00:00Z",
@@ -270,7 +270,7 @@ public enum CertificateFixtures {
             -----END CERTIFICATE-----
             """)
 
-    public static let ecP521 = CertificateFixture(
+    package static let ecP521 = CertificateFixture(
         id: "0981edfae1b6c6275d7736ba9d32788e4f1207abbda4fece374d2cdee2dd6443",
         serialHex: "6b2e884748fa1658de81675c485036fb",
         notBefore: "2026-01-01T00:00:00Z",
@@ -294,7 +294,7 @@ public enum CertificateFixtures {
             -----END CERTIFICATE-----
             """)
 
-    public static let ecSecp256k1 = CertificateFixture(
+    package static let ecSecp256k1 = CertificateFixture(
         id: "bfb9d797a3f6f6cacd954ec84d1cebfb6bb64cfbc28a8ee9e7435bfecff81dcd",
         serialHex: "541830f7ff51a0dd97eb8ae3ca868598",
         notBefore: "2026-01-01T00:00:00Z",
@@ -317,7 +317,7 @@ public enum CertificateFixtures {
             -----END CERTIFICATE-----
             """)
 
-    public static let dsa2048 = CertificateFixture(
+    package static let dsa2048 = CertificateFixture(
         id: "f8334a11d7fb237e94631d07c89ff9ab41b10bece32d636aac5b2b867f581b18",
         serialHex: "4f7e160fd921030f56d09bb75ad5f547",
         notBefore: "2026-01-01T00:00:00Z",
@@ -356,7 +356,7 @@ public enum CertificateFixtures {
             -----END CERTIFICATE-----
             """)
 
-    public static let ed25519 = CertificateFixture(
+    package static let ed25519 = CertificateFixture(
         id: "a7c7cfeea547191ed9c24fdb339681d954c7fa9d093f57d069d9a4f2da632f40",
         serialHex: "4c9073a91f012a07cc6b2eb3199970a6",
         notBefore: "2026-01-01T00:00:00Z",
@@ -378,7 +378,7 @@ public enum CertificateFixtures {
             -----END CERTIFICATE-----
             """)
 
-    public static let ed448 = CertificateFixture(
+    package static let ed448 = CertificateFixture(
         id: "5642de42b7a50451e3d7f2dd403806e118b52356561b35e5d6c55f55129d22db",
         serialHex: "580ea8edd9453f7ec1c1f8c2b56366d0",
         notBefore: "2026-01-01T00:00:00Z",
@@ -401,7 +401,7 @@ public enum CertificateFixtures {
             -----END CERTIFICATE-----
             """)
 
-    public static let x25519 = CertificateFixture(
+    package static let x25519 = CertificateFixture(
         id: "25bdb6d0e382601ad5d91d9ac7216ef1a00cec255af037e29e52899f122d1c72",
         serialHex: "5cc22407b2322c33b3022074f66b1ba2",
         notBefore: "2026-01-01T00:00:00Z",
@@ -423,7 +423,7 @@ public enum CertificateFixtures {
             -----END CERTIFICATE-----
             """)
 
-    public static let roca2048 = CertificateFixture(
+    package static let roca2048 = CertificateFixture(
         id: "b07a12243da72f5bf7efc5a576e244223953835b77c95485ce16e922f4f8135d",
         serialHex: "7fe7b414f8b009cae7b06268dea6ce8c",
         notBefore: "2026-01-01T00:00:00Z",
@@ -450,7 +450,7 @@ public enum CertificateFixtures {
             -----END CERTIFICATE-----
             """)
 
-    public static let expiring = CertificateFixture(
+    package static let expiring = CertificateFixture(
         id: "1ee4d01f4a37a99f0103563cbda4fe5f0557a09b22788eaad551e1b5582a1b78",
         serialHex: "654431970b823bf653d6b29f1e2a5648",
         notBefore: "2026-06-10T00:00:00Z",
@@ -473,7 +473,7 @@ public enum CertificateFixtures {
             -----END CERTIFICATE-----
             """)
 
-    public static let expired = CertificateFixture(
+    package static let expired = CertificateFixture(
         id: "15fe8ef066236a00d7a56ed4ef4f4d8b9577d0940a5ebcc33f7378c61e0bbc66",
         serialHex: "6d3b76ce1a5859a156ee7b6be18448fc",
         notBefore: "2025-11-01T00:00:00Z",
@@ -496,7 +496,7 @@ public enum CertificateFixtures {
             -----END CERTIFICATE-----
             """)
 
-    public static let revoked = CertificateFixture(
+    package static let revoked = CertificateFixture(
         id: "9ba1fdaeacd449f72c4293c0bf233d784486b8fcffb5d7b03e2bcb779400c153",
         serialHex: "41edceee9221723ebdca6f579dcfaa3e",
         notBefore: "2026-01-01T00:00:00Z",
@@ -519,7 +519,7 @@ public enum CertificateFixtures {
             -----END CERTIFICATE-----
             """)
 
-    public static let viaIntermediate = CertificateFixture(
+    package static let viaIntermediate = CertificateFixture(
         id: "8a27acde0fbd3074b16cfe0ffa8cac8e958c0dff01e8f632aabaeda87523e99c",
         serialHex: "686ee60f6941f1486ab068bde961030e",
         notBefore: "2026-01-01T00:00:00Z",
@@ -543,7 +543,7 @@ public enum CertificateFixtures {
             -----END CERTIFICATE-----
             """)
 
-    public static let noCRL = CertificateFixture(
+    package static let noCRL = CertificateFixture(
         id: "63d1a99accf1a9a22a35c2d86d611c5f2deb970df28f35f4862b613bd119279a",
         serialHex: "51502e03181c491f35e696709c4db923",
         notBefore: "2026-01-01T00:00:00Z",
@@ -565,7 +565,7 @@ public enum CertificateFixtures {
             -----END CERTIFICATE-----
             """)
 
-    public static let otherIssued = CertificateFixture(
+    package static let otherIssued = CertificateFixture(
         id: "4dff52d7e0f829cd3a0abab1a2d85bdec1789f3e354fa805f6783a9c04e94045",
         serialHex: "6f3baa847ba51c6cde9cc6cd7751915c",
         notBefore: "2026-01-01T00:00:00Z",
@@ -588,7 +588,7 @@ public enum CertificateFixtures {
             -----END CERTIFICATE-----
             """)
 
-    public static let dsaIssued = CertificateFixture(
+    package static let dsaIssued = CertificateFixture(
         id: "16e1386ee19807d63db259474d44708447d0a59082420e1b70366ff86ae281ec",
         serialHex: "6dfb34f5222327e532484b42d1007304",
         notBefore: "2026-01-01T00:00:00Z",
@@ -612,7 +612,7 @@ public enum CertificateFixtures {
             """)
 
     /// The root CA's CRL (PEM): revokes `revoked` and `intermediateCA`.
-    public static let rootCRL = """
+    package static let rootCRL = """
         -----BEGIN X509 CRL-----
         MIIBMTCB2AIBATAKBggqhkjOPQQDAjA4MRwwGgYDVQQKDBNGbGVldEF1ZGl0IEZp
         eHR1cmVzMRgwFgYDVQQDDA9GaXh0dXJlIFJvb3QgQ0EXDTI2MTEyMDAwMDAwMFoX
@@ -625,11 +625,11 @@ public enum CertificateFixtures {
         """
 
     /// `rootCRL` in DER, base64-encoded (examples are text; tests decode it).
-    public static let rootCRLDERBase64 =
+    package static let rootCRLDERBase64 =
         "MIIBMTCB2AIBATAKBggqhkjOPQQDAjA4MRwwGgYDVQQKDBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9GaXh0dXJlIFJvb3QgQ0EXDTI2MTEyMDAwMDAwMFoXDTI2MTIyMDAwMDAwMFowPjAhAhBB7c7ukiFyPr3Kb1edz6o+Fw0yNjExMjAwMDAwMDBaMBkCCFBHN0KtfzfyFw0yNjExMjAwMDAwMDBaoC8wLTAKBgNVHRQEAwIBATAfBgNVHSMEGDAWgBT9Qk+m+h2KoeXJJcK9JfbvmVeVfzAKBggqhkjOPQQDAgNIADBFAiAvtoTULcvZay6ZL0QQyVNnJwv8ijlUt2P2nRrFPKejUQIhAPV3sPZjLhFRXW37GXw7clQ1hEsohrK7WeukH795SsOk"
 
     /// `rootCRL` with one bit of its signature flipped.
-    public static let rootCRLBadSignature = """
+    package static let rootCRLBadSignature = """
         -----BEGIN X509 CRL-----
         MIIBMTCB2AIBATAKBggqhkjOPQQDAjA4MRwwGgYDVQQKDBNGbGVldEF1ZGl0IEZp
         eHR1cmVzMRgwFgYDVQQDDA9GaXh0dXJlIFJvb3QgQ0EXDTI2MTEyMDAwMDAwMFoX
@@ -642,7 +642,7 @@ public enum CertificateFixtures {
         """
 
     /// The intermediate CA's CRL: revokes nothing.
-    public static let intermediateCRL = """
+    package static let intermediateCRL = """
         -----BEGIN X509 CRL-----
         MIH5MIGgAgEBMAoGCCqGSM49BAMCMEAxHDAaBgNVBAoME0ZsZWV0QXVkaXQgRml4
         dHVyZXMxIDAeBgNVBAMMF0ZpeHR1cmUgSW50ZXJtZWRpYXRlIENBFw0yNjExMjAw
@@ -654,7 +654,7 @@ public enum CertificateFixtures {
         """
 
     /// The other CA's CRL: revokes nothing.
-    public static let otherCRL = """
+    package static let otherCRL = """
         -----BEGIN X509 CRL-----
         MIHyMIGZAgEBMAoGCCqGSM49BAMCMDkxHDAaBgNVBAoME0ZsZWV0QXVkaXQgRml4
         dHVyZXMxGTAXBgNVBAMMEEZpeHR1cmUgT3RoZXIgQ0EXDTI2MTEyMDAwMDAwMFoX
@@ -666,7 +666,7 @@ public enum CertificateFixtures {
         """
 
     /// The DSA CA's CRL (dsa-with-SHA256, which swift-certificates cannot verify): revokes `dsaIssued`.
-    public static let dsaCRL = """
+    package static let dsaCRL = """
         -----BEGIN X509 CRL-----
         MIIBGDCBvQIBATALBglghkgBZQMEAwIwNzEcMBoGA1UECgwTRmxlZXRBdWRpdCBG
         aXh0dXJlczEXMBUGA1UEAwwORml4dHVyZSBEU0EgQ0EXDTI2MTEyMDAwMDAwMFoX
@@ -678,7 +678,7 @@ public enum CertificateFixtures {
         """
 
     /// A PEM that is not a certificate: the public key of `rsa2048`.
-    public static let publicKeyPEM = """
+    package static let publicKeyPEM = """
         -----BEGIN PUBLIC KEY-----
         MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAva8clrf1CGxtR10zw9Jj
         U1aTqKm/s0OQwRZzN2nzLQVB1hyiyvxgbTsdd85cVHjvfzzMHF7nNcsNwLZ+A0L9
@@ -691,7 +691,7 @@ public enum CertificateFixtures {
         """
 
     /// A CERTIFICATE block holding the first half of `rsa2048`'s DER.
-    public static let truncatedCertificatePEM = """
+    package static let truncatedCertificatePEM = """
         -----BEGIN CERTIFICATE-----
         MIIC8DCCApegAwIBAgIQdjS9+rePQMXI0abNLbmrAzAKBggqhkjOPQQDAjA4MRww
         GgYDVQQKDBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9GaXh0dXJlIFJv
@@ -705,7 +705,7 @@ public enum CertificateFixtures {
         """
 
     /// `blacklist.RSA-1024` in the openssl-blacklist format; lists `rsa1024`.
-    public static let debianBlacklistRSA1024 = """
+    package static let debianBlacklistRSA1024 = """
         # Debian openssl-blacklist format, made by generate-certificate-fixtures.py
         09161ffbe7b3d987125a
         9e411a1e2372acf1dd32
@@ -714,11 +714,11 @@ public enum CertificateFixtures {
         """
 
     /// `blacklist.RSA-2048`: lists none of the fixtures.
-    public static let debianBlacklistRSA2048 = """
+    package static let debianBlacklistRSA2048 = """
         0b287eddc2bf8da9cda0
         b6dff01e67e7fb87f097
         """
 
     /// The openssl-vulnkey fingerprint of `rsa1024`.
-    public static let rsa1024BlacklistEntry = "d990916a157ba73890eb"
+    package static let rsa1024BlacklistEntry = "d990916a157ba73890eb"
 }

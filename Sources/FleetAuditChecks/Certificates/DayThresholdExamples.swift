@@ -23,13 +23,17 @@ struct DayThresholdExamples {
             + "expected a whole number of days from 30 to 3652"
     }
 
-    /// One `.rejected` example per (title, JSON value), auditing `certificates`.
-    func refused(_ values: [(title: String, value: String)], certificates: String) -> [CheckExample] {
+    /// One `.rejected` example per (title, JSON value), auditing `certificates`;
+    /// each is located where `refused` is called.
+    func refused(
+        _ values: [(title: String, value: String)], certificates: String,
+        fileID: String = #fileID, filePath: String = #filePath, line: Int = #line
+    ) -> [CheckExample] {
         values.map { title, value in
             CheckExample(
                 title,
                 files: ["audit-configuration.json": configuration(value), "certificates.json": certificates],
-                expect: .rejected(message: refusal(value)))
+                expect: .rejected(message: refusal(value)), fileID: fileID, filePath: filePath, line: line)
         }
     }
 }

@@ -23,7 +23,7 @@ import FleetAuditX509
 /// revoked intermediates in its chain, during the one pass the other
 /// certificate checks share; only the 32-byte ids of affected certificates
 /// are kept, per revoked intermediate.
-public struct IntermediateCARevokedCheck: ReducingCheck {
+public struct IntermediateCARevokedForActiveDeviceCertificatesCheck: ReducingCheck {
     public init() {}
 
     static let reasonCode = "INTERMEDIATE_CA_REVOKED_BY_ISSUER"
@@ -36,7 +36,7 @@ public struct IntermediateCARevokedCheck: ReducingCheck {
         inputs: [.certificates, .caCertificates],
         inputDirectories: [.crls, .caChain],
         summary: "An intermediate CA revoked by its issuer still has active device certificates chaining to it.",
-        examples: IntermediateCARevokedCheck.examples)
+        examples: IntermediateCARevokedForActiveDeviceCertificatesCheck.examples)
 
     public static let resourceFile = SnapshotFile.certificates
     public static let resourceMembers: [String]? = CertificateElement.members
@@ -164,46 +164,60 @@ public struct IntermediateCARevokedCheck: ReducingCheck {
         for note in facts.index.remarks.notes { reporter.note(note) }
         reporter.remarks(
             CheckRemarks(skippedInputs: accumulator.skipped, unlistedSkippedCount: accumulator.unlistedSkipped))
-        let intermediates = zip(facts.intermediates, accumulator.byIntermediate).map {
-            (authority: $0.authority, revocation: $0.revocation, affected: $1)
+        for (intermediate, affected) in zip(facts.intermediates, accumulator.byIntermediate) {
+            report(
+                intermediate.authority, intermediate.revocation, affected: affected, context: context,
+                reporter: reporter)
         }
-        let region = context.snapshot.manifest.region
-        for intermediate in intermediates {
-            let certificate = intermediate.authority.certificate
-            let location = SnapshotProblem(file: intermediate.authority.source, reason: "")
-            switch intermediate.revocation {
-            case .notRevoked:
+    }
+
+    /// One intermediate's verdict: non-compliant when it is revoked and device certificates chain to it.
+    private func report(
+        _ authority: CertificateAuthorityIndex.Authority, _ revocation: CertificateAuthorityIndex.Revocation,
+        affected: [(CertificateKey, String?)], context: AuditContext, reporter: CheckReporter
+    ) {
+        switch revocation {
+        case .notRevoked:
+            reporter.resource(.compliant)
+        case .unknown(let reason):
+            let problem = SnapshotProblem(
+                file: authority.source,
+                reason: "intermediate CA \(authority.certificate.subject): revocation unknown: \(reason)")
+            reporter.resource(.notEvaluable(problem.reason), at: problem)
+        case .revoked(let list):
+            guard !affected.isEmpty else {
                 reporter.resource(.compliant)
-            case .unknown(let reason):
-                var problem = location
-                problem.reason = "intermediate CA \(certificate.subject): revocation unknown: \(reason)"
-                reporter.resource(.notEvaluable(problem.reason), at: problem)
-            case .revoked(let list):
-                guard !intermediate.affected.isEmpty else {
-                    reporter.resource(.compliant)
-                    continue
-                }
-                // As in AWS, the affected certificates are not inline: they are
-                // listed through related-resources (ListRelatedResourcesForAuditFinding),
-                // written one by one from the compact ids.
-                let related = intermediate.affected.lazy.map { id, arn in
-                    AuditResource(
-                        .deviceCertificate,
-                        .deviceCertificateArn(arn ?? "arn:aws:iot:\(region):\(context.accountId):cert/\(id.hex)"))
-                }
-                let draft = FindingDraft(
-                    resource: AuditResource(
-                        .issuerCertificate,
-                        .issuerCertificate(
-                            subject: certificate.subject.description, issuerId: certificate.fingerprint,
-                            serialNumber: certificate.serialNumberHex)),
-                    reasonCode: Self.reasonCode,
-                    reason: "Intermediate CA \(certificate.subject) (serial \(certificate.serialNumberHex), "
-                        + "\(intermediate.authority.source)) was revoked by its issuer \(certificate.issuer) "
-                        + "(\(list)); \(intermediate.affected.count) active device certificate(s) chain to it.")
-                reporter.resource(.nonCompliant([draft]))
-                reporter.listRelatedResources(of: draft, related)
+                return
             }
+            let draft = finding(authority, revokedBy: list, affectedCount: affected.count)
+            reporter.resource(.nonCompliant([draft]))
+            // As in AWS, the affected certificates are not inline: they are
+            // listed through related-resources (ListRelatedResourcesForAuditFinding),
+            // written one by one from the compact ids.
+            let region = context.snapshot.manifest.region
+            let related = affected.lazy.map { id, arn in
+                AuditResource(
+                    .deviceCertificate,
+                    .deviceCertificateArn(arn ?? "arn:aws:iot:\(region):\(context.accountId):cert/\(id.hex)"))
+            }
+            reporter.listRelatedResources(of: draft, related)
         }
+    }
+
+    /// The finding on a revoked intermediate (`ISSUER_CERTIFICATE`) that `affectedCount` device certificates chain to.
+    private func finding(
+        _ authority: CertificateAuthorityIndex.Authority, revokedBy list: String, affectedCount: Int
+    ) -> FindingDraft {
+        let certificate = authority.certificate
+        return FindingDraft(
+            resource: AuditResource(
+                .issuerCertificate,
+                .issuerCertificate(
+                    subject: certificate.subject.description, issuerId: certificate.fingerprint,
+                    serialNumber: certificate.serialNumberHex)),
+            reasonCode: Self.reasonCode,
+            reason: "Intermediate CA \(certificate.subject) (serial \(certificate.serialNumberHex), "
+                + "\(authority.source)) was revoked by its issuer \(certificate.issuer) "
+                + "(\(list)); \(affectedCount) active device certificate(s) chain to it.")
     }
 }

@@ -1,7 +1,7 @@
 import FleetAuditCore
 import FleetAuditJSON
 
-extension IntermediateCARevokedCheck {
+extension IntermediateCARevokedForActiveDeviceCertificatesCheck {
     typealias Fixtures = CertificateFixtures
 
     static let revokedIntermediate = ExpectedFinding(
