@@ -137,7 +137,7 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
-        // Argument parsing only.
+        // The command tree (names, help texts) and the terminal output; the options live in the frontend.
         .executableTarget(
             name: "fleet-audit",
             dependencies: [

@@ -161,9 +161,7 @@ public struct AuditOptions: CommandOptions, Sendable {
         options.progress = false
         options.quiet = true
         options.verbose = false
-        var color = ColorOption()
-        color.color = .never
-        options.colorOption = color
+        options.colorOption = .never
         options.followLinks = false
         options.failOn = nil
         options.formats = nil

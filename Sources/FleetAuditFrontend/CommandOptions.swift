@@ -44,6 +44,13 @@ public struct ColorOption: ParsableArguments, Sendable {
 
     public init() {}
 
+    /// `--color never`, for options built in code.
+    public static var never: ColorOption {
+        var option = ColorOption()
+        option.color = .never
+        return option
+    }
+
     public var style: TerminalStyle { TerminalStyle.current(color) }
 }
 

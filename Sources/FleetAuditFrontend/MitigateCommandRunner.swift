@@ -62,9 +62,7 @@ public struct MitigateOptions: CommandOptions, Sendable {
         options.taskId = taskId
         options.now = now
         options.force = false
-        var color = ColorOption()
-        color.color = .never
-        options.colorOption = color
+        options.colorOption = .never
         self = options
     }
 
