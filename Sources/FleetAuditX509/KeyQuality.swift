@@ -12,8 +12,8 @@ import FleetAuditBase
 /// The key-quality rules of DEVICE_CERTIFICATE_KEY_QUALITY_CHECK and
 /// CA_CERTIFICATE_KEY_QUALITY_CHECK (docs/checks.md), in one place: which keys
 /// are tested, and for RSA the ROCA fingerprint and Debian's weak-key
-/// blacklists. The checks (Sources/FleetAuditChecks/Certificates/KeyQualityChecks.swift)
-/// call `assess` and turn each weakness into a finding.
+/// blacklists. Both checks (in FleetAuditChecks) call `assess` and turn each
+/// weakness into a finding.
 public enum KeyQuality {
     /// A known weakness of a key, named by its CVE.
     public enum Weakness: String, Sendable, Hashable, CaseIterable {
