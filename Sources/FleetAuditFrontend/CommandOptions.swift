@@ -10,7 +10,7 @@ import ArgumentParser
 /// function that checks them. `validated()` turns the raw values into what the
 /// command runs with or throws the usage error; the parser calls it (through
 /// `validate()`, so a usage error is reported before anything runs) and so does the
-/// command's runner, which takes nothing but the validated values.
+/// command's runner, for the values it runs with.
 public protocol CommandOptions: ParsableArguments {
     associatedtype Validated
     func validated() throws(UsageError) -> Validated
