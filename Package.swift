@@ -20,6 +20,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "fleet-audit", targets: ["fleet-audit"]),
+        .library(name: "FleetAuditBase", targets: ["FleetAuditBase"]),
         .library(name: "FleetAuditJSON", targets: ["FleetAuditJSON"]),
         .library(name: "FleetAuditCore", targets: ["FleetAuditCore"]),
         .library(name: "FleetAuditPolicy", targets: ["FleetAuditPolicy"]),
@@ -54,11 +55,17 @@ let package = Package(
             dependencies: ["CJansson"],
             swiftSettings: strictSwift
         ),
+        // Values and POSIX file access every layer shares, with no dependency: the audit clock
+        // (AuditTime), certificate ids (CertificateKey), FileSystem. Below Core and X509.
+        .target(
+            name: "FleetAuditBase",
+            swiftSettings: strictSwift
+        ),
         // Snapshot model, Defender output schema, check framework and executor.
         .target(
             name: "FleetAuditCore",
             dependencies: [
-                "FleetAuditJSON",
+                "FleetAuditBase", "FleetAuditJSON",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -75,7 +82,7 @@ let package = Package(
         .target(
             name: "FleetAuditX509",
             dependencies: [
-                "FleetAuditCore",
+                "FleetAuditBase",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -87,7 +94,7 @@ let package = Package(
         .target(
             name: "FleetAuditChecks",
             dependencies: [
-                "FleetAuditCore", "FleetAuditJSON", "FleetAuditPolicy", "FleetAuditX509",
+                "FleetAuditBase", "FleetAuditCore", "FleetAuditJSON", "FleetAuditPolicy", "FleetAuditX509",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -96,25 +103,27 @@ let package = Package(
         // Audit mitigation actions: one type per Defender action type, applied to a copy of the snapshot.
         .target(
             name: "FleetAuditMitigation",
-            dependencies: ["FleetAuditCore", "FleetAuditJSON"],
+            dependencies: ["FleetAuditBase", "FleetAuditCore", "FleetAuditJSON"],
             swiftSettings: strictSwift
         ),
         // Reports rendered from an audit's findings.json after the run: Security Hub (ASFF), OCSF, CSV, HTML.
         .target(
             name: "FleetAuditReports",
             dependencies: [
-                "FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON",
+                "FleetAuditBase", "FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSwift
         ),
-        // What the commands do: validation, running, summaries. The CLI only parses arguments.
+        // What the commands do: their options (one ParsableArguments type each, validated in one
+        // function), running, summaries. The CLI holds the command tree and prints.
         .target(
             name: "FleetAuditFrontend",
             dependencies: [
                 "CFleetAuditBuildInfo",
-                "FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON", "FleetAuditMitigation", "FleetAuditPolicy",
-                "FleetAuditReports",
+                "FleetAuditBase", "FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON", "FleetAuditMitigation",
+                "FleetAuditPolicy", "FleetAuditReports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
@@ -123,12 +132,12 @@ let package = Package(
         .target(
             name: "FleetAuditGenerator",
             dependencies: [
-                "FleetAuditCore",
+                "FleetAuditBase", "FleetAuditCore",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSwift
         ),
-        // Argument parsing only.
+        // The command tree (names, help texts) and the terminal output; the options live in the frontend.
         .executableTarget(
             name: "fleet-audit",
             dependencies: [
@@ -141,7 +150,7 @@ let package = Package(
         // Temporary snapshots and the example runner, shared by the test targets.
         .target(
             name: "FleetAuditTestSupport",
-            dependencies: ["FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON"],
+            dependencies: ["FleetAuditBase", "FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON"],
             path: "Tests/FleetAuditTestSupport",
             swiftSettings: strictSwift
         ),

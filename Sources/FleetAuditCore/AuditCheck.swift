@@ -1,3 +1,4 @@
+import FleetAuditBase
 import FleetAuditJSON
 
 /// What a check is, in one place: its Defender name, severity, the resource it

@@ -1,3 +1,4 @@
+import FleetAuditBase
 import FleetAuditJSON
 
 /// An audit's output directory (`fleet-audit audit --out DIR`), read back:

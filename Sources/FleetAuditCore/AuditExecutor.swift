@@ -1,4 +1,5 @@
 import Dispatch
+import FleetAuditBase
 import FleetAuditJSON
 
 #if canImport(Glibc)

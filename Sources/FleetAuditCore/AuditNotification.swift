@@ -1,3 +1,4 @@
+import FleetAuditBase
 import FleetAuditJSON
 
 /// The SNS notification record an SNS-subscribed Lambda receives

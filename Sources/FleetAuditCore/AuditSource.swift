@@ -1,3 +1,4 @@
+import FleetAuditBase
 import FleetAuditJSON
 
 /// `audit-source.json`, written beside the Defender-shaped outputs: which

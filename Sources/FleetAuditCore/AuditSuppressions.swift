@@ -1,3 +1,4 @@
+import FleetAuditBase
 import FleetAuditJSON
 
 /// One audit finding suppression (`list-audit-suppressions` element): the

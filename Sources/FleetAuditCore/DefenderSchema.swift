@@ -1,3 +1,4 @@
+import FleetAuditBase
 import FleetAuditJSON
 
 // The Device Defender audit output shapes (botocore IoT model: AuditFinding,

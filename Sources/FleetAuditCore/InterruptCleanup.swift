@@ -1,4 +1,5 @@
 import Dispatch
+import FleetAuditBase
 
 #if canImport(Glibc)
     import Glibc

@@ -1,3 +1,4 @@
+import FleetAuditBase
 import FleetAuditJSON
 
 #if canImport(Glibc)

@@ -1,3 +1,5 @@
+import FleetAuditBase
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)

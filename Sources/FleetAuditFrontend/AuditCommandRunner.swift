@@ -1,3 +1,5 @@
+import ArgumentParser
+import FleetAuditBase
 import FleetAuditChecks
 import FleetAuditCore
 import FleetAuditJSON
@@ -10,38 +12,111 @@ import Logging
     import Darwin
 #endif
 
-/// The options of `fleet-audit audit`, as parsed from the command line.
-public struct AuditOptions: Sendable {
+/// The options of `fleet-audit audit`: what the command line says, checked by `validated()`.
+public struct AuditOptions: CommandOptions, Sendable {
+    @Argument(help: ArgumentHelp("The snapshot directory.", valueName: "snapshot"))
     public var snapshotPath: String
+
+    @Option(name: .customLong("out"), help: "Output directory (created; must be empty unless --force).")
     public var outputPath: String
-    public var checkNames: [String]?
+
+    @Option(
+        name: .long,
+        help: "Comma-separated check names (default: those audit-configuration.json enables; every check without it).")
+    public var checks: String?
+
+    @Option(name: .customLong("exclude-checks"), help: "Comma-separated check names not to run.")
+    public var excludeChecks: String?
+
+    @Option(
+        name: .customLong("suppressions"),
+        help: ArgumentHelp(
+            "A suppressions file (list-audit-suppressions format), applied with the snapshot's audit-suppressions.json.",
+            valueName: "file://FILE"))
+    public var suppressionsPath: String?
+
+    @Option(
+        name: .customLong("scheduled-audit-name"),
+        help: "Record the task as a run of this scheduled audit (taskType SCHEDULED_AUDIT_TASK).")
+    public var scheduledAuditName: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Audit time: 2026-11-26 (midnight UTC) or a time with a zone, 2026-11-26T12:00:00Z (default: the "
+                + "manifest's exportedAt)."))
     public var now: String?
+
+    @Option(name: .customLong("task-id"), help: "Task ID (default: 32 random hex characters).")
     public var taskId: String?
-    public var workers: Int
-    public var force: Bool
-    /// `--weak-key-blacklist DIR`: Debian weak-key lists (openssl-blacklist format).
+
+    @Option(name: .long, help: "Parallel check workers (default: the core count).")
+    public var workers: Int = defaultWorkerCount()
+
+    @Flag(name: .long, help: "Write into a non-empty --out directory.")
+    public var force = false
+
+    @Option(
+        name: .customLong("weak-key-blacklist"),
+        help: ArgumentHelp(
+            "Folder of Debian weak-key lists (openssl-blacklist format: blacklist.RSA-<bits>) for CVE-2008-0166.",
+            valueName: "DIR"))
     public var weakKeyBlacklist: String?
-    /// `--cert-age-from creation-date|not-before`.
+
+    @Option(
+        name: .customLong("cert-age-from"),
+        help:
+            "What DEVICE_CERTIFICATE_AGE_CHECK measures age from: creation-date (registration, default) or not-before.")
     public var certificateAgeFrom: String?
-    /// `--memory-budget SIZE` (bytes, or with K/M/G).
+
+    @Option(
+        name: .customLong("memory-budget"),
+        help: ArgumentHelp(
+            "Memory the partitioned stages (connection logs) may hold before spilling to disk: bytes, or with "
+                + "K, M or G (default 128M, minimum 16M).", valueName: "SIZE"))
     public var memoryBudget: String?
-    /// `--spill-dir DIR`.
+
+    @Option(
+        name: .customLong("spill-dir"),
+        help: ArgumentHelp(
+            "Where partitions that exceed the memory budget are spilled (default: a hidden folder in --out).",
+            valueName: "DIR"))
     public var spillDirectory: String?
-    /// Whether stderr shows progress: `--progress` forces it, `--quiet` silences it.
-    public var progress: ProgressMode = .never
-    /// `--follow-links`: read through links that resolve outside the snapshot.
+
+    @Flag(name: .long, help: "Show progress on stderr even when it is not a terminal (for logs).")
+    public var progress = false
+
+    @Flag(name: [.long, .customShort("q")], help: "No progress line on stderr.")
+    public var quiet = false
+
+    @Flag(name: .long, help: "Log notes (unknown snapshot files, ...) to stderr.")
+    public var verbose = false
+
+    @OptionGroup public var colorOption: ColorOption
+
+    @Flag(
+        name: .customLong("follow-links"),
+        help: "Read through symbolic links that lead outside the snapshot (refused by default).")
     public var followLinks = false
-    /// `--fail-on SEVERITY`: exit 3 when unsuppressed findings at or above it exist.
+
+    @Option(
+        name: .customLong("fail-on"),
+        help: ArgumentHelp(
+            "Exit 3 when unsuppressed findings at or above this severity exist: CRITICAL, HIGH, MEDIUM or LOW.",
+            valueName: "SEVERITY"))
     public var failOn: String?
-    /// `--exclude-checks A,B`: not run, whatever `--checks` or the configuration says.
-    public var excludedCheckNames: [String]? = nil
-    /// `--suppressions [file://]FILE`: suppressions added to the snapshot's.
-    public var suppressionsPath: String? = nil
-    /// `--scheduled-audit-name NAME`: record the task as a run of this scheduled audit.
-    public var scheduledAuditName: String? = nil
-    /// `--format LIST`: comma-separated report formats (`json` is always written).
+
+    @Option(
+        name: .customLong("format"),
+        help: ArgumentHelp(
+            "Output formats, comma-separated: json (audit-task.json and findings.json, always written), asff "
+                + "(findings.asff.json, Security Hub), html (report.html), csv (findings.csv), ocsf (findings.ocsf.json).",
+            valueName: "LIST"))
     public var formats: String?
 
+    public init() {}
+
+    /// Whether stderr shows progress: `--progress` forces it, `--quiet` silences it.
     public enum ProgressMode: Sendable {
         /// On a terminal only.
         case auto
@@ -49,27 +124,64 @@ public struct AuditOptions: Sendable {
         case never
     }
 
+    public var progressMode: ProgressMode { quiet ? .never : progress ? .always : .auto }
+
+    /// `--checks A,B`.
+    public var checkNames: [String]? { checks.map { $0.split(separator: ",").map(String.init) } }
+
+    /// `--exclude-checks A,B`: not run, whatever `--checks` or the configuration says.
+    public var excludedCheckNames: [String]? {
+        get { excludeChecks.map { $0.split(separator: ",").map(String.init) } }
+        set { excludeChecks = newValue?.joined(separator: ",") }
+    }
+
+    /// The options of a run without a terminal (no progress line), for callers other than the command line.
     public init(
         snapshotPath: String, outputPath: String, checkNames: [String]? = nil, now: String? = nil,
         taskId: String? = nil, workers: Int, force: Bool = false, weakKeyBlacklist: String? = nil,
         certificateAgeFrom: String? = nil
     ) {
-        self.snapshotPath = snapshotPath
-        self.outputPath = outputPath
-        self.checkNames = checkNames
-        self.now = now
-        self.taskId = taskId
-        self.workers = workers
-        self.force = force
-        self.weakKeyBlacklist = weakKeyBlacklist
-        self.certificateAgeFrom = certificateAgeFrom
+        // Every property is set, on a copy: a parsed property has no value outside the parser until
+        // it is set, and in an initializer an assignment would re-create the wrapper instead.
+        var options = Self()
+        options.snapshotPath = snapshotPath
+        options.outputPath = outputPath
+        options.checks = checkNames?.joined(separator: ",")
+        options.excludeChecks = nil
+        options.suppressionsPath = nil
+        options.scheduledAuditName = nil
+        options.now = now
+        options.taskId = taskId
+        options.workers = workers
+        options.force = force
+        options.weakKeyBlacklist = weakKeyBlacklist
+        options.certificateAgeFrom = certificateAgeFrom
+        options.memoryBudget = nil
+        options.spillDirectory = nil
+        options.progress = false
+        options.quiet = true
+        options.verbose = false
+        options.colorOption = .never
+        options.followLinks = false
+        options.failOn = nil
+        options.formats = nil
+        self = options
     }
-}
 
-/// A usage error: the command line itself is wrong (exit status 64).
-public struct UsageError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+    /// What `validated()` makes of the options.
+    public struct Validated: Sendable {
+        public var checks: CheckRequest
+        public var now: AuditTime?
+        public var settings: AuditSettings
+        public var memoryBudget: Int
+        public var failOn: FailOnThreshold?
+        public var formats: [ReportFormat]
+    }
+
+    /// Checks the options that do not need the snapshot; throws a usage error.
+    public func validated() throws(UsageError) -> Validated {
+        try AuditCommandRunner.validate(self)
+    }
 }
 
 /// What `fleet-audit audit` reports back to the terminal.
@@ -99,10 +211,7 @@ public enum AuditCommandRunner {
     }
 
     /// Checks the options that do not need the snapshot; throws a usage error.
-    public static func validate(_ options: AuditOptions) throws(UsageError) -> (
-        checks: CheckRequest, now: AuditTime?, settings: AuditSettings, memoryBudget: Int,
-        failOn: FailOnThreshold?, formats: [ReportFormat]
-    ) {
+    public static func validate(_ options: AuditOptions) throws(UsageError) -> AuditOptions.Validated {
         func resolve(_ names: [String], option: String) throws(UsageError) -> [any AuditCheck.Type] {
             let cleaned = names.map { $0.trimmingCharactersInSet() }.filter { !$0.isEmpty }
             guard !cleaned.isEmpty else { throw UsageError("\(option) needs at least one check name") }
@@ -179,7 +288,8 @@ public enum AuditCommandRunner {
             case .failure(let error): throw UsageError(error.description)
             }
         }
-        return (checks, now, settings, memoryBudget, failOn, formats)
+        return AuditOptions.Validated(
+            checks: checks, now: now, settings: settings, memoryBudget: memoryBudget, failOn: failOn, formats: formats)
     }
 
     /// The summary's last line under `--fail-on`: what tripped it, or that nothing did.
@@ -224,7 +334,7 @@ public enum AuditCommandRunner {
     ) throws(UsageError)
         -> AuditReport
     {
-        let (request, now, settings, memoryBudget, failOn, formats) = try validate(options)
+        let validated = try options.validated()
         let snapshot: Snapshot
         do {
             snapshot = try Snapshot.open(options.snapshotPath, followLinks: options.followLinks)
@@ -250,7 +360,7 @@ public enum AuditCommandRunner {
                 outcome: nil)
         }
         let selection: CheckSelection
-        switch CheckSelection.select(request, configuration: configuration) {
+        switch CheckSelection.select(validated.checks, configuration: configuration) {
         case .success(let selected): selection = selected
         case .failure(.usage(let usage)): throw usage
         case .failure(.nothingEnabled(let problem)):
@@ -262,12 +372,13 @@ public enum AuditCommandRunner {
         }
         let onTerminal = isatty(STDERR_FILENO) == 1
         let showProgress =
-            options.progress == .always || (options.progress == .auto && onTerminal)
+            options.progressMode == .always || (options.progressMode == .auto && onTerminal)
         let progressSink: (@Sendable (String) -> Void)? = showProgress ? writeToStandardError : nil
         var plan = AuditPlan(
             checks: selection.checks, taskId: options.taskId ?? FindingIdentity.randomTaskId(),
-            auditTime: now ?? snapshot.manifest.exportedAt, workers: options.workers, settings: settings,
-            memoryBudget: memoryBudget, progress: progressSink, progressStyle: onTerminal ? .terminal : .lines)
+            auditTime: validated.now ?? snapshot.manifest.exportedAt, workers: options.workers,
+            settings: validated.settings, memoryBudget: validated.memoryBudget, progress: progressSink,
+            progressStyle: onTerminal ? .terminal : .lines)
         plan.spillDirectory = options.spillDirectory
         plan.configuration = configuration
         plan.suppressions = suppressions
@@ -302,7 +413,7 @@ public enum AuditCommandRunner {
         var lines = AuditSummary.lines(outcome, snapshot: snapshot, selection: selection.note)
         // Reports are rendered from the findings.json just written; one that cannot be
         // written leaves the audit's own outputs in place and the run incomplete.
-        switch AuditReportFiles.write(formats, auditDirectory: options.outputPath) {
+        switch AuditReportFiles.write(validated.formats, auditDirectory: options.outputPath) {
         case .success(let paths):
             if !paths.isEmpty {
                 lines.append(StyledLine("Reports: " + paths.joined(separator: ", ")))
@@ -312,7 +423,7 @@ public enum AuditCommandRunner {
             incomplete = true
         }
         var gateTripped = false
-        if let failOn {
+        if let failOn = validated.failOn {
             let tripping = failOn.trippingChecks(outcome.checks)
             gateTripped = !tripping.isEmpty
             let gate = gateLine(failOn, tripping).split(separator: "\n").map(String.init)

@@ -1,3 +1,4 @@
+import FleetAuditBase
 import FleetAuditCore
 import FleetAuditReports
 

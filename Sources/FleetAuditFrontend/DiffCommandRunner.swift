@@ -1,21 +1,47 @@
+import ArgumentParser
 import FleetAuditCore
 import FleetAuditJSON
 import FleetAuditReports
 
 /// The options of `fleet-audit diff`, as parsed from the command line.
-public struct DiffOptions: Sendable {
-    public var oldDirectory: String
-    public var newDirectory: String
+public struct DiffOptions: CommandOptions, Sendable {
+    @Argument(help: "The earlier audit's output directory.")
+    public var old: String
+
+    @Argument(help: "The later audit's output directory.")
+    public var new: String
+
     /// `--output text|json|asff`.
-    public var output: String
+    @Option(name: .long, help: "text (default), json, or asff (the resolved findings, ARCHIVED).")
+    public var output = "text"
+
     /// `--fail-on SEVERITY`: exit 3 when new findings at or above it exist.
+    @Option(
+        name: .customLong("fail-on"),
+        help: ArgumentHelp(
+            "Exit 3 when new findings at or above this severity exist: CRITICAL, HIGH, MEDIUM or LOW.",
+            valueName: "SEVERITY"))
     public var failOn: String?
 
+    public init() {}
+
     public init(oldDirectory: String, newDirectory: String, output: String = "text", failOn: String? = nil) {
-        self.oldDirectory = oldDirectory
-        self.newDirectory = newDirectory
-        self.output = output
-        self.failOn = failOn
+        // Every property is set, on a copy (see AuditOptions.init(snapshotPath:outputPath:...)).
+        var options = Self()
+        options.old = oldDirectory
+        options.new = newDirectory
+        options.output = output
+        options.failOn = failOn
+        self = options
+    }
+
+    public struct Validated: Sendable {
+        public var output: DiffCommandRunner.OutputFormat
+        public var failOn: FailOnThreshold?
+    }
+
+    public func validated() throws(UsageError) -> Validated {
+        try DiffCommandRunner.validate(self)
     }
 }
 
@@ -55,23 +81,24 @@ public enum DiffCommandRunner {
         case text, json, asff
     }
 
-    public static func validate(_ options: DiffOptions) throws(UsageError) -> (OutputFormat, FailOnThreshold?) {
+    public static func validate(_ options: DiffOptions) throws(UsageError) -> DiffOptions.Validated {
         guard let format = OutputFormat(rawValue: options.output) else {
             throw UsageError(
                 "--output '\(options.output)' must be one of "
                     + OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))
         }
         let failOn = try options.failOn.map { text throws(UsageError) in try FailOnThreshold(parsing: text) }
-        return (format, failOn)
+        return DiffOptions.Validated(output: format, failOn: failOn)
     }
 
     public static func run(_ options: DiffOptions) throws(UsageError) -> CommandReport {
-        let (format, failOn) = try validate(options)
+        let validated = try options.validated()
+        let (format, failOn) = (validated.output, validated.failOn)
         let old: DiffSide
         let new: DiffSide
         do throws(SnapshotProblem) {
-            old = try read(options.oldDirectory)
-            new = try read(options.newDirectory)
+            old = try read(options.old)
+            new = try read(options.new)
             try requireSameAccount(old, new)
         } catch {
             return CommandReport(exitStatus: ExitStatus.nothingAudited, output: "", errorLines: [error.terminalLine])
@@ -98,7 +125,7 @@ public enum DiffCommandRunner {
         case .asff:
             do throws(SnapshotProblem) {
                 output = try archivedFindings(
-                    diff, oldDirectory: options.oldDirectory, newDirectory: options.newDirectory)
+                    diff, oldDirectory: options.old, newDirectory: options.new)
             } catch {
                 return CommandReport(
                     exitStatus: ExitStatus.nothingAudited, output: "", errorLines: [error.terminalLine])

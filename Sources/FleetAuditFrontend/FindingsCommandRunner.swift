@@ -1,29 +1,53 @@
+import ArgumentParser
+import FleetAuditBase
 import FleetAuditChecks
 import FleetAuditCore
 import FleetAuditJSON
 import FleetAuditMitigation
 
 /// The options of `fleet-audit findings`, as parsed from the command line.
-public struct FindingsOptions: Sendable {
+public struct FindingsOptions: CommandOptions, Sendable {
+    @Argument(help: "The audit's output directory (fleet-audit audit --out).")
     public var directory: String
+
     /// `--check-name`: the check's name (legacy and alternate names are accepted).
+    @Option(name: .customLong("check-name"), help: "Only the findings of this check.")
     public var checkName: String?
+
     /// `--resource-identifier`: a `ResourceIdentifier` as JSON, inline or `file://path`.
+    @Option(
+        name: .customLong("resource-identifier"),
+        help: "Only the findings of this ResourceIdentifier: JSON, inline or file://path.")
     public var resourceIdentifier: String?
+
     /// `--list-suppressed-findings` true, `--no-list-suppressed-findings` false, neither nil.
+    @Flag(
+        name: .customLong("list-suppressed-findings"), inversion: .prefixedNo,
+        help: "Only suppressed findings (--no-…: only unsuppressed ones; neither: both).")
     public var listSuppressedFindings: Bool?
+
     /// `--severity`: FleetAudit's own filter (the API has none).
+    @Option(name: .long, help: "Only the findings of this severity: CRITICAL, HIGH, MEDIUM or LOW.")
     public var severity: String?
+
+    public init() {}
 
     public init(
         directory: String, checkName: String? = nil, resourceIdentifier: String? = nil,
         listSuppressedFindings: Bool? = nil, severity: String? = nil
     ) {
-        self.directory = directory
-        self.checkName = checkName
-        self.resourceIdentifier = resourceIdentifier
-        self.listSuppressedFindings = listSuppressedFindings
-        self.severity = severity
+        // Every property is set, on a copy (see AuditOptions.init(snapshotPath:outputPath:...)).
+        var options = Self()
+        options.directory = directory
+        options.checkName = checkName
+        options.resourceIdentifier = resourceIdentifier
+        options.listSuppressedFindings = listSuppressedFindings
+        options.severity = severity
+        self = options
+    }
+
+    public func validated() throws(UsageError) -> FindingsFilter {
+        try FindingsCommandRunner.filter(self)
     }
 }
 
@@ -82,12 +106,7 @@ public enum FindingsCommandRunner {
 
     /// `--resource-identifier`: an object of `ResourceIdentifier` members, as the AWS CLI checks it.
     static func resourceIdentifier(_ text: String) throws(UsageError) -> JSONValue {
-        let value: JSONValue
-        do {
-            value = try CLIJSONArgument.parse(text, option: "--resource-identifier")
-        } catch {
-            throw UsageError(error.description)
-        }
+        let value = try CLIJSONArgument.parse(text, option: "--resource-identifier")
         guard let object = value.objectValue, !object.isEmpty else {
             throw UsageError(
                 "--resource-identifier must be a JSON object with one of: "
@@ -113,7 +132,7 @@ public enum FindingsCommandRunner {
     /// layout of `findings.json` (so an unfiltered run reproduces our file byte for byte).
     /// A broken `findings.json` stops it with exit status 2, the output then incomplete.
     public static func run(_ options: FindingsOptions, emit: (String) -> Void) throws(UsageError) -> CommandReport {
-        let filter = try filter(options)
+        let filter = try options.validated()
         let audit: AuditDirectory
         do {
             audit = try AuditDirectory.open(options.directory)
@@ -134,6 +153,21 @@ public enum FindingsCommandRunner {
         }
         emit(listed > 0 ? "\n    ]\n}\n" : "]\n}\n")
         return CommandReport(exitStatus: ExitStatus.complete, output: "", errorLines: [])
+    }
+}
+
+/// The options of `fleet-audit related-resources`.
+public struct RelatedResourcesOptions: CommandOptions, Sendable {
+    @Argument(help: "The audit's output directory (fleet-audit audit --out).")
+    public var directory: String
+
+    @Option(name: .customLong("finding-id"), help: "The finding's findingId.")
+    public var findingId: String
+
+    public init() {}
+
+    public func validated() throws(UsageError) {
+        try RelatedResourcesCommandRunner.validate(findingId: findingId)
     }
 }
 

@@ -1,35 +1,75 @@
+import ArgumentParser
 import FleetAuditChecks
 import FleetAuditCore
 import FleetAuditJSON
 import FleetAuditMitigation
 
-/// The options of `fleet-audit mitigate`, as parsed from the command line.
-public struct MitigateOptions: Sendable {
-    public var snapshotPath: String
+/// The options of `fleet-audit mitigate`: what the command line says; `validated()`
+/// makes the `MitigationRequest` the executor runs.
+public struct MitigateOptions: CommandOptions, Sendable {
+    @Argument(help: "The snapshot directory the audit ran on.")
+    public var snapshot: String
+
+    @Option(name: .customLong("audit"), help: "The audit's output directory (fleet-audit audit --out).")
     public var auditDirectory: String
+
+    @Option(
+        name: .customLong("actions"),
+        help: ArgumentHelp(
+            "Mitigation actions (format of mitigation-actions.json): file://PATH, PATH or inline JSON; default: "
+                + "the snapshot's."))
     public var actionsPath: String?
+
+    @Option(name: .long, help: "AuditMitigationActionsTaskTarget JSON (default: every finding of the audit).")
     public var target: String?
+
+    @Option(name: .customLong("audit-check-to-actions-mapping"), help: "Check name → action names, JSON.")
     public var mapping: String
+
+    @Option(name: .customLong("out"), help: "The new snapshot directory (must not exist or be empty).")
     public var outputPath: String
+
+    @Option(name: .customLong("report"), help: "Directory for the task's records.")
     public var reportDirectory: String?
+
+    @Option(name: .customLong("task-id"), help: "Task ID (default: 32 random hex characters).")
     public var taskId: String?
+
+    @Option(name: .long, help: "Task time: 2026-11-26 (midnight UTC) or a time with a zone (default: now).")
     public var now: String?
+
     /// `--force`: replace a previous output at `--out` and previous records at `--report`.
+    @Flag(name: .long, help: "Replace a previous new snapshot at --out and previous records at --report.")
     public var force = false
+
+    @OptionGroup public var colorOption: ColorOption
+
+    public init() {}
 
     public init(
         snapshotPath: String, auditDirectory: String, actionsPath: String? = nil, target: String? = nil,
         mapping: String, outputPath: String, reportDirectory: String? = nil, taskId: String? = nil, now: String? = nil
     ) {
-        self.snapshotPath = snapshotPath
-        self.auditDirectory = auditDirectory
-        self.actionsPath = actionsPath
-        self.target = target
-        self.mapping = mapping
-        self.outputPath = outputPath
-        self.reportDirectory = reportDirectory
-        self.taskId = taskId
-        self.now = now
+        // Every property is set, on a copy (see AuditOptions.init(snapshotPath:outputPath:...)).
+        var options = Self()
+        options.snapshot = snapshotPath
+        options.auditDirectory = auditDirectory
+        options.actionsPath = actionsPath
+        options.target = target
+        options.mapping = mapping
+        options.outputPath = outputPath
+        options.reportDirectory = reportDirectory
+        options.taskId = taskId
+        options.now = now
+        options.force = false
+        options.colorOption = .never
+        self = options
+    }
+
+    /// Parses the JSON arguments and checks where outputs go; throws a usage error
+    /// for malformed arguments or an output inside the input snapshot.
+    public func validated() throws(UsageError) -> MitigationRequest {
+        try MitigateCommandRunner.request(self)
     }
 }
 
@@ -55,33 +95,38 @@ public enum MitigateCommandRunner {
     public static func request(_ options: MitigateOptions) throws(UsageError) -> MitigationRequest {
         let records = options.reportDirectory ?? options.auditDirectory + "/mitigations"
         for (option, path) in [("--out", options.outputPath), ("--report", records)] {
-            if let refusal = OutputLocation.refusal(path, option: option, snapshot: options.snapshotPath) {
+            if let refusal = OutputLocation.refusal(path, option: option, snapshot: options.snapshot) {
                 throw UsageError(refusal)
             }
         }
         let now = try options.now.map { text throws(UsageError) in try CommandLineTime.parse(text, option: "--now") }
-        do throws(MitigationRequestError) {
-            var request = MitigationRequest(
-                snapshotPath: options.snapshotPath, auditDirectory: options.auditDirectory,
-                actionsPath: options.actionsPath,
-                target: try options.target.map { text throws(MitigationRequestError) in
-                    try CLIJSONArgument.parse(text, option: "--target")
-                },
-                mapping: try CLIJSONArgument.parse(options.mapping, option: "--audit-check-to-actions-mapping"),
-                outputPath: options.outputPath, reportDirectory: options.reportDirectory, taskId: options.taskId,
-                now: now, checks: CheckRegistry.all)
-            request.force = options.force
-            return request
-        } catch {
-            throw UsageError(error.description)
+        var request = MitigationRequest(
+            snapshotPath: options.snapshot, auditDirectory: options.auditDirectory,
+            actions: try actionsSource(options.actionsPath),
+            target: try options.target.map { text throws(UsageError) in
+                try CLIJSONArgument.parse(text, option: "--target")
+            },
+            mapping: try CLIJSONArgument.parse(options.mapping, option: "--audit-check-to-actions-mapping"),
+            outputPath: options.outputPath, reportDirectory: options.reportDirectory, taskId: options.taskId,
+            now: now, checks: CheckRegistry.all)
+        request.force = options.force
+        return request
+    }
+
+    /// `--actions`: inline JSON (parsed here), `file://PATH` or a PATH; without it the snapshot's own file.
+    static func actionsSource(_ argument: String?) throws(UsageError) -> MitigationActionsSource {
+        guard let argument else { return .snapshot }
+        if CLIJSONArgument.isInline(argument) {
+            return .inline(try CLIJSONArgument.parse(argument, option: "--actions"))
         }
+        return .file(path: CLIJSONArgument.filePath(argument) ?? argument)
     }
 
     public static func run(_ options: MitigateOptions) throws(UsageError) -> MitigateReport {
-        let request = try request(options)
+        let request = try options.validated()
         let snapshot: Snapshot
         do {
-            snapshot = try Snapshot.open(options.snapshotPath)
+            snapshot = try Snapshot.open(options.snapshot)
         } catch {
             return MitigateReport(exitStatus: 2, errorLines: [error.terminalLine], outcome: nil)
         }

@@ -1,3 +1,5 @@
+import ArgumentParser
+import FleetAuditBase
 import FleetAuditChecks
 import FleetAuditCore
 import FleetAuditJSON
@@ -9,24 +11,59 @@ import FleetAuditMitigation
     import Darwin
 #endif
 
-/// The options of `fleet-audit suppressions add`.
-public struct SuppressionEdit: Sendable {
+/// What a suppression is about, for `suppressions add` and `remove`: the check and the resource.
+public struct SuppressionKey: ParsableArguments, Sendable {
+    @Option(name: .customLong("check-name"), help: "The check whose findings are suppressed.")
     public var checkName: String
+
+    @Option(
+        name: .customLong("resource-identifier"),
+        help: "The resource: JSON (inline or file://path) or shorthand such as deviceCertificateId=ID.")
     public var resourceIdentifier: String
+
+    public init() {}
+
+    public init(checkName: String, resourceIdentifier: String) {
+        // Every property is set, on a copy (see AuditOptions.init(snapshotPath:outputPath:...)).
+        var options = Self()
+        options.checkName = checkName
+        options.resourceIdentifier = resourceIdentifier
+        self = options
+    }
+}
+
+/// The options of `fleet-audit suppressions add` (besides `--file`), checked by `SuppressionsCommand.add`.
+public struct SuppressionEdit: ParsableArguments, Sendable {
+    @OptionGroup public var key: SuppressionKey
+
+    @Option(
+        name: .customLong("expiration-date"),
+        help: "When the suppression ends: a date (midnight UTC) or an ISO 8601 time.")
     public var expirationDate: String?
-    public var suppressIndefinitely: Bool
+
+    @Flag(name: .customLong("suppress-indefinitely"), help: "The suppression never ends.")
+    public var suppressIndefinitely = false
+
+    @Option(name: .long, help: "Why the findings are suppressed.")
     public var description: String?
+
+    public init() {}
 
     public init(
         checkName: String, resourceIdentifier: String, expirationDate: String? = nil,
         suppressIndefinitely: Bool = false, description: String? = nil
     ) {
-        self.checkName = checkName
-        self.resourceIdentifier = resourceIdentifier
-        self.expirationDate = expirationDate
-        self.suppressIndefinitely = suppressIndefinitely
-        self.description = description
+        // Every property is set, on a copy (see AuditOptions.init(snapshotPath:outputPath:...)).
+        var options = Self()
+        options.key = SuppressionKey(checkName: checkName, resourceIdentifier: resourceIdentifier)
+        options.expirationDate = expirationDate
+        options.suppressIndefinitely = suppressIndefinitely
+        options.description = description
+        self = options
     }
+
+    public var checkName: String { key.checkName }
+    public var resourceIdentifier: String { key.resourceIdentifier }
 }
 
 /// `fleet-audit suppressions add|list|remove --file FILE`: edits a suppressions

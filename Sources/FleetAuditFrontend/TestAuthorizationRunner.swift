@@ -1,29 +1,58 @@
+import ArgumentParser
 import FleetAuditCore
 import FleetAuditJSON
 import FleetAuditMitigation
 import FleetAuditPolicy
 
 /// The options of `fleet-audit test-authorization` (the flags of `aws iot test-authorization`).
-public struct TestAuthorizationOptions: Sendable {
-    public var snapshotPath: String
+public struct TestAuthorizationOptions: CommandOptions, Sendable {
+    @Argument(help: "The snapshot directory.")
+    public var snapshot: String
+
+    @Option(name: .customLong("auth-infos"), help: "AuthInfo list JSON, inline or file://path.")
     public var authInfos: String
+
+    @Option(name: .long, help: "Certificate ARN or ID, or Cognito identity ID.")
     public var principal: String?
+
+    @Option(name: .customLong("cognito-identity-pool-id"), help: "The Cognito identity pool ID.")
     public var cognitoIdentityPoolId: String?
+
+    @Option(name: .customLong("client-id"), help: "The MQTT client ID.")
     public var clientId: String?
-    public var policyNamesToAdd: [String]
-    public var policyNamesToSkip: [String]
+
+    @Option(name: .customLong("policy-names-to-add"), parsing: .upToNextOption, help: "Policies treated as attached.")
+    public var policyNamesToAdd: [String] = []
+
+    @Option(
+        name: .customLong("policy-names-to-skip"), parsing: .upToNextOption, help: "Policies treated as not attached.")
+    public var policyNamesToSkip: [String] = []
+
+    @OptionGroup public var outputOption: OutputOption
+
+    public init() {}
 
     public init(
         snapshotPath: String, authInfos: String, principal: String? = nil, cognitoIdentityPoolId: String? = nil,
         clientId: String? = nil, policyNamesToAdd: [String] = [], policyNamesToSkip: [String] = []
     ) {
-        self.snapshotPath = snapshotPath
-        self.authInfos = authInfos
-        self.principal = principal
-        self.cognitoIdentityPoolId = cognitoIdentityPoolId
-        self.clientId = clientId
-        self.policyNamesToAdd = policyNamesToAdd
-        self.policyNamesToSkip = policyNamesToSkip
+        // Every property is set, on a copy (see AuditOptions.init(snapshotPath:outputPath:...)).
+        var options = Self()
+        options.snapshot = snapshotPath
+        options.authInfos = authInfos
+        options.principal = principal
+        options.cognitoIdentityPoolId = cognitoIdentityPoolId
+        options.clientId = clientId
+        options.policyNamesToAdd = policyNamesToAdd
+        options.policyNamesToSkip = policyNamesToSkip
+        var output = OutputOption()
+        output.output = nil
+        options.outputOption = output
+        self = options
+    }
+
+    public func validated() throws(UsageError) -> [AuthInfo] {
+        try TestAuthorizationRunner.parseAuthInfos(authInfos)
     }
 }
 
@@ -51,12 +80,7 @@ public enum TestAuthorizationRunner {
     }
 
     public static func parseAuthInfos(_ text: String) throws(UsageError) -> [AuthInfo] {
-        let json: JSONValue
-        do {
-            json = try CLIJSONArgument.parse(text, option: "--auth-infos")
-        } catch {
-            throw UsageError(error.description)
-        }
+        let json = try CLIJSONArgument.parse(text, option: "--auth-infos")
         guard let list = json.arrayValue, (1...10).contains(list.count) else {
             throw UsageError("--auth-infos must be a JSON array of 1 to 10 objects")
         }
@@ -119,10 +143,10 @@ public enum TestAuthorizationRunner {
 
     /// The response and its warnings, or an error line (exit 2).
     public static func evaluate(_ options: TestAuthorizationOptions) throws(UsageError) -> Result<Evaluation, Failure> {
-        let infos = try parseAuthInfos(options.authInfos)
+        let infos = try options.validated()
         let snapshot: Snapshot
         do {
-            snapshot = try Snapshot.open(options.snapshotPath)
+            snapshot = try Snapshot.open(options.snapshot)
         } catch {
             return .failure(Failure(description: error.terminalLine, isUsage: false))
         }

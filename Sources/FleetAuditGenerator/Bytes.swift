@@ -1,3 +1,4 @@
+import FleetAuditBase
 import FleetAuditCore
 
 /// The byte-level building blocks of the generator: a seeded random source,

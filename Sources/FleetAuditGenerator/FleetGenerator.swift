@@ -1,4 +1,5 @@
 import Crypto
+import FleetAuditBase
 import FleetAuditCore
 
 #if canImport(Glibc)

@@ -331,131 +331,159 @@ public final class JSONElementStream {
 
     // MARK: - Object form
 
+    /// The object form walks `{ "key": [elements...], "key": value, ... }`:
+    /// `start` opens the object, `expectingKey` reads a member up to its value
+    /// (an array is then streamed element by element), `inArray` yields elements.
     private func nextInObject() throws(JSONStreamError) -> JSONStreamEvent? {
         switch state {
         case .finished:
             return nil
         case .start:
-            guard let first = try peekSignificant() else {
-                throw JSONStreamError(reason: "file is empty", byteOffset: fileOffset)
-            }
-            guard first == UInt8(ascii: "{") else {
-                throw JSONStreamError(
-                    reason:
-                        "top-level value is \(kindOfValue(startingWith: first)); expected an object whose members are arrays",
-                    byteOffset: fileOffset)
-            }
-            cursor += 1
-            state = .expectingKey(first: true)
+            try openTopLevelObject()
             return try nextInObject()
         case .expectingKey(let first):
-            guard var next = try peekSignificant() else {
+            return try nextMember(first: first)
+        case .inArray(let key, let count, let afterElement):
+            return try nextElement(of: key, count: count, afterElement: afterElement)
+        }
+    }
+
+    /// Consumes the `{` that must open the file.
+    private func openTopLevelObject() throws(JSONStreamError) {
+        guard let first = try peekSignificant() else {
+            throw JSONStreamError(reason: "file is empty", byteOffset: fileOffset)
+        }
+        guard first == UInt8(ascii: "{") else {
+            throw JSONStreamError(
+                reason:
+                    "top-level value is \(kindOfValue(startingWith: first)); expected an object whose members are arrays",
+                byteOffset: fileOffset)
+        }
+        cursor += 1
+        state = .expectingKey(first: true)
+    }
+
+    /// The next top-level member: the start of its array, or the whole of any
+    /// other value; nil after the closing `}`.
+    private func nextMember(first: Bool) throws(JSONStreamError) -> JSONStreamEvent? {
+        guard try skipToMemberName(first: first) else {
+            try expectEndOfFile()
+            return nil
+        }
+        let key = try readMemberName()
+        guard let valueStart = try peekSignificant() else {
+            throw JSONStreamError(
+                reason: "file ends before the value of '\(key)' (truncated)", byteOffset: fileOffset, key: key)
+        }
+        if valueStart == UInt8(ascii: "[") {
+            let offset = fileOffset
+            cursor += 1
+            state = .inArray(key: key, count: 0, afterElement: false)
+            return .arrayStart(key: key, byteOffset: offset)
+        }
+        let (offset, bytes) = try scanValue(elementIndex: nil, key: key, what: "the value of '\(key)'")
+        state = .expectingKey(first: false)
+        switch JSONParser.parse(bytes) {
+        case .success(let value):
+            return .member(key: key, value: value, byteOffset: offset)
+        case .failure(let syntax):
+            throw JSONStreamError(
+                reason: "value of '\(key)': \(syntax.reason)", byteOffset: offset + Int64(syntax.position), key: key)
+        }
+    }
+
+    /// Moves past the `,` before a member that is not the first; false (the
+    /// `}` consumed) when the object ends instead. The cursor is then on the
+    /// member name's opening quote.
+    private func skipToMemberName(first: Bool) throws(JSONStreamError) -> Bool {
+        func significant() throws(JSONStreamError) -> UInt8 {
+            guard let next = try peekSignificant() else {
                 throw JSONStreamError(
                     reason: "file ends inside the top-level object (truncated)", byteOffset: fileOffset)
             }
-            if !first {
-                if next == UInt8(ascii: "}") {
-                    cursor += 1
-                    try expectEndOfFile()
-                    return nil
-                }
-                guard next == UInt8(ascii: ",") else {
-                    throw JSONStreamError(
-                        reason: "unexpected \(describe(next)) between top-level members; expected ',' or '}'",
-                        byteOffset: fileOffset)
-                }
-                cursor += 1
-                guard let afterComma = try peekSignificant() else {
-                    throw JSONStreamError(
-                        reason: "file ends inside the top-level object (truncated)", byteOffset: fileOffset)
-                }
-                next = afterComma
-            } else if next == UInt8(ascii: "}") {
-                cursor += 1
-                try expectEndOfFile()
-                return nil
-            }
-            guard next == UInt8(ascii: "\"") else {
+            return next
+        }
+        var next = try significant()
+        if next == UInt8(ascii: "}") {
+            cursor += 1
+            return false
+        }
+        if !first {
+            guard next == UInt8(ascii: ",") else {
                 throw JSONStreamError(
-                    reason: "unexpected \(describe(next)) where a top-level member name was expected",
+                    reason: "unexpected \(describe(next)) between top-level members; expected ',' or '}'",
                     byteOffset: fileOffset)
             }
-            let keyOffset = fileOffset
-            let (_, keyBytes) = try scanValue(elementIndex: nil, key: nil, what: "a top-level member name")
-            guard case .success(.string(let key)) = JSONParser.parse(keyBytes) else {
-                throw JSONStreamError(reason: "top-level member name is not a valid JSON string", byteOffset: keyOffset)
-            }
-            if let firstOffset = seenKeys[key] {
+            cursor += 1
+            next = try significant()
+        }
+        guard next == UInt8(ascii: "\"") else {
+            throw JSONStreamError(
+                reason: "unexpected \(describe(next)) where a top-level member name was expected",
+                byteOffset: fileOffset)
+        }
+        return true
+    }
+
+    /// Reads a member name and the `:` after it; a name given twice is refused.
+    private func readMemberName() throws(JSONStreamError) -> String {
+        let keyOffset = fileOffset
+        let (_, keyBytes) = try scanValue(elementIndex: nil, key: nil, what: "a top-level member name")
+        guard case .success(.string(let key)) = JSONParser.parse(keyBytes) else {
+            throw JSONStreamError(reason: "top-level member name is not a valid JSON string", byteOffset: keyOffset)
+        }
+        if let firstOffset = seenKeys[key] {
+            throw JSONStreamError(
+                reason: "top-level member '\(key)' appears twice (first at byte \(firstOffset))",
+                byteOffset: keyOffset, key: key)
+        }
+        seenKeys[key] = keyOffset
+        guard try peekSignificant() == UInt8(ascii: ":") else {
+            throw JSONStreamError(
+                reason: "expected ':' after top-level member name '\(key)'", byteOffset: fileOffset, key: key)
+        }
+        cursor += 1
+        return key
+    }
+
+    /// The next element of the array `key` (`count` read so far), or its end.
+    private func nextElement(of key: String, count: Int, afterElement: Bool) throws(JSONStreamError)
+        -> JSONStreamEvent
+    {
+        func truncated() -> JSONStreamError {
+            JSONStreamError(
+                reason: "file ends inside array '\(key)' after \(count) elements (truncated)",
+                byteOffset: fileOffset, elementIndex: count, key: key)
+        }
+        guard var next = try peekSignificant() else { throw truncated() }
+        if next == UInt8(ascii: "]") {
+            cursor += 1
+            state = .expectingKey(first: false)
+            return .arrayEnd(key: key, count: count)
+        }
+        if afterElement {
+            guard next == UInt8(ascii: ",") else {
                 throw JSONStreamError(
-                    reason: "top-level member '\(key)' appears twice (first at byte \(firstOffset))",
-                    byteOffset: keyOffset, key: key)
-            }
-            seenKeys[key] = keyOffset
-            guard try peekSignificant() == UInt8(ascii: ":") else {
-                throw JSONStreamError(
-                    reason: "expected ':' after top-level member name '\(key)'", byteOffset: fileOffset, key: key)
+                    reason: "unexpected \(describe(next)) after element \(count - 1) of '\(key)'; expected ',' or ']'",
+                    byteOffset: fileOffset, elementIndex: count - 1, key: key)
             }
             cursor += 1
-            guard let valueStart = try peekSignificant() else {
+            guard let afterComma = try peekSignificant() else { throw truncated() }
+            if afterComma == UInt8(ascii: "]") {
                 throw JSONStreamError(
-                    reason: "file ends before the value of '\(key)' (truncated)", byteOffset: fileOffset, key: key)
+                    reason: "trailing ',' after element \(count - 1) of '\(key)'", byteOffset: fileOffset,
+                    elementIndex: count - 1, key: key)
             }
-            if valueStart == UInt8(ascii: "[") {
-                let offset = fileOffset
-                cursor += 1
-                state = .inArray(key: key, count: 0, afterElement: false)
-                return .arrayStart(key: key, byteOffset: offset)
-            }
-            let (offset, bytes) = try scanValue(elementIndex: nil, key: key, what: "the value of '\(key)'")
-            state = .expectingKey(first: false)
-            switch JSONParser.parse(bytes) {
-            case .success(let value):
-                return .member(key: key, value: value, byteOffset: offset)
-            case .failure(let syntax):
-                throw JSONStreamError(
-                    reason: "value of '\(key)': \(syntax.reason)", byteOffset: offset + Int64(syntax.position), key: key
-                )
-            }
-        case .inArray(let key, let count, let afterElement):
-            guard var next = try peekSignificant() else {
-                throw JSONStreamError(
-                    reason: "file ends inside array '\(key)' after \(count) elements (truncated)",
-                    byteOffset: fileOffset, elementIndex: count, key: key)
-            }
-            if next == UInt8(ascii: "]") {
-                cursor += 1
-                state = .expectingKey(first: false)
-                return .arrayEnd(key: key, count: count)
-            }
-            if afterElement {
-                guard next == UInt8(ascii: ",") else {
-                    throw JSONStreamError(
-                        reason:
-                            "unexpected \(describe(next)) after element \(count - 1) of '\(key)'; expected ',' or ']'",
-                        byteOffset: fileOffset, elementIndex: count - 1, key: key)
-                }
-                cursor += 1
-                guard let afterComma = try peekSignificant() else {
-                    throw JSONStreamError(
-                        reason: "file ends inside array '\(key)' after \(count) elements (truncated)",
-                        byteOffset: fileOffset, elementIndex: count, key: key)
-                }
-                if afterComma == UInt8(ascii: "]") {
-                    throw JSONStreamError(
-                        reason: "trailing ',' after element \(count - 1) of '\(key)'", byteOffset: fileOffset,
-                        elementIndex: count - 1, key: key)
-                }
-                next = afterComma
-            }
-            if next == UInt8(ascii: ",") {
-                throw JSONStreamError(
-                    reason: "unexpected ',' where element \(count) of '\(key)' should start", byteOffset: fileOffset,
-                    elementIndex: count, key: key)
-            }
-            let (offset, bytes) = try scanValue(elementIndex: count, key: key, what: "this element")
-            state = .inArray(key: key, count: count + 1, afterElement: true)
-            return .element(RawElement(key: key, index: count, byteOffset: offset, bytes: bytes))
+            next = afterComma
         }
+        if next == UInt8(ascii: ",") {
+            throw JSONStreamError(
+                reason: "unexpected ',' where element \(count) of '\(key)' should start", byteOffset: fileOffset,
+                elementIndex: count, key: key)
+        }
+        let (offset, bytes) = try scanValue(elementIndex: count, key: key, what: "this element")
+        state = .inArray(key: key, count: count + 1, afterElement: true)
+        return .element(RawElement(key: key, index: count, byteOffset: offset, bytes: bytes))
     }
 
     private func expectEndOfFile() throws(JSONStreamError) {

@@ -1,3 +1,4 @@
+import FleetAuditBase
 import FleetAuditCore
 import FleetAuditJSON
 
@@ -11,9 +12,8 @@ import FleetAuditJSON
 public struct MitigationRequest: Sendable {
     public var snapshotPath: String
     public var auditDirectory: String
-    /// Replaces the snapshot's own `mitigation-actions.json` when set: `file://PATH`,
-    /// a PATH, or the file's JSON inline.
-    public var actionsPath: String?
+    /// Where the action definitions come from: the snapshot's own `mitigation-actions.json` unless set.
+    public var actions: MitigationActionsSource
     public var target: JSONValue?
     public var mapping: JSONValue
     public var outputPath: String
@@ -28,14 +28,15 @@ public struct MitigationRequest: Sendable {
     public var checks: [any AuditCheck.Type]
 
     public init(
-        snapshotPath: String, auditDirectory: String, actionsPath: String? = nil, target: JSONValue? = nil,
+        snapshotPath: String, auditDirectory: String, actions: MitigationActionsSource = .snapshot,
+        target: JSONValue? = nil,
         mapping: JSONValue, outputPath: String, reportDirectory: String? = nil, taskId: String? = nil,
         now: AuditTime? = nil, checks: [any AuditCheck.Type]
     ) {
         self.checks = checks
         self.snapshotPath = snapshotPath
         self.auditDirectory = auditDirectory
-        self.actionsPath = actionsPath
+        self.actions = actions
         self.target = target
         self.mapping = mapping
         self.outputPath = outputPath
@@ -43,6 +44,16 @@ public struct MitigationRequest: Sendable {
         self.taskId = taskId
         self.now = now
     }
+}
+
+/// Where a task's mitigation action definitions come from (`mitigate --actions`).
+public enum MitigationActionsSource: Sendable {
+    /// The snapshot's own `mitigation-actions.json`.
+    case snapshot
+    /// A file in the format of `mitigation-actions.json`.
+    case file(path: String)
+    /// That file's content, given inline and already parsed.
+    case inline(JSONValue)
 }
 
 /// One execution: one action applied to one finding (`AuditMitigationActionExecutionMetadata`).
@@ -153,7 +164,7 @@ public enum MitigationExecutor {
         let target =
             try request.target.map { json throws(MitigationRequestError) in try MitigationTarget(json: json) }
             ?? MitigationTarget(auditTaskId: audit.taskId)
-        let definitions = try loadActions(request.actionsPath, snapshot: snapshot)
+        let definitions = try loadActions(request.actions, snapshot: snapshot)
         let mapping = try parseMapping(request.mapping)
 
         var actionsForCheck: [String: [(MitigationActionDefinition, any MitigationActionType)]] = [:]
@@ -265,20 +276,19 @@ public enum MitigationExecutor {
     }
 
     /// The actions file's elements by `actionName` (validated when the mapping uses them).
-    static func loadActions(_ path: String?, snapshot: Snapshot) throws(MitigationRequestError)
+    static func loadActions(_ source: MitigationActionsSource, snapshot: Snapshot) throws(MitigationRequestError)
         -> [String: JSONValue]
     {
         let object: JSONObject
-        if let path, CLIJSONArgument.isInline(path) {
-            guard let inline = try CLIJSONArgument.parse(path, option: "--actions").objectValue else {
+        if case .inline(let json) = source {
+            guard let inline = json.objectValue else {
                 throw .usage("--actions must be a JSON object with a 'mitigationActions' array")
             }
             object = inline
         } else {
             do {
-                if let path {
-                    object = try Snapshot.readObject(
-                        at: CLIJSONArgument.filePath(path) ?? path, as: .mitigationActions)
+                if case .file(let path) = source {
+                    object = try Snapshot.readObject(at: path, as: .mitigationActions)
                 } else {
                     object = try snapshot.readObject(.mitigationActions)
                 }

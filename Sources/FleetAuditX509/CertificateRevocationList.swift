@@ -1,4 +1,4 @@
-import FleetAuditCore
+import FleetAuditBase
 import SwiftASN1
 import X509
 

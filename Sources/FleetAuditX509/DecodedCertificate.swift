@@ -1,5 +1,5 @@
 import Crypto
-import FleetAuditCore
+import FleetAuditBase
 import SwiftASN1
 import X509
 import _CryptoExtras

@@ -40,27 +40,6 @@ struct FleetAudit: ParsableCommand {
     }
 }
 
-/// `--color`, shared by the commands whose output is for people.
-struct ColorOption: ParsableArguments {
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Colour: auto (on a terminal, unless NO_COLOR is set), always or never.", valueName: "auto|always|never"))
-    var color: ColorChoice = .auto
-
-    var style: TerminalStyle { TerminalStyle.current(color) }
-}
-
-extension ColorChoice: ExpressibleByArgument {}
-
-extension OutputFormat: ExpressibleByArgument {}
-
-/// `--output json|text`, with the command's default.
-struct OutputOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Output format: json or text.", valueName: "json|text"))
-    var output: OutputFormat?
-}
-
 struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run an on-demand audit (like `aws iot start-on-demand-audit-task`) on a snapshot.",
@@ -78,133 +57,15 @@ struct Audit: ParsableCommand {
 
             """ + ExitStatus.helpTable)
 
-    @Argument(help: "The snapshot directory.")
-    var snapshot: String
-
-    @Option(name: .long, help: "Output directory (created; must be empty unless --force).")
-    var out: String
-
-    @Option(
-        name: .long,
-        help: "Comma-separated check names (default: those audit-configuration.json enables; every check without it).")
-    var checks: String?
-
-    @Option(name: .customLong("exclude-checks"), help: "Comma-separated check names not to run.")
-    var excludeChecks: String?
-
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "A suppressions file (list-audit-suppressions format), applied with the snapshot's audit-suppressions.json.",
-            valueName: "file://FILE"))
-    var suppressions: String?
-
-    @Option(
-        name: .customLong("scheduled-audit-name"),
-        help: "Record the task as a run of this scheduled audit (taskType SCHEDULED_AUDIT_TASK).")
-    var scheduledAuditName: String?
-
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Audit time: 2026-11-26 (midnight UTC) or a time with a zone, 2026-11-26T12:00:00Z (default: the "
-                + "manifest's exportedAt)."))
-    var now: String?
-
-    @Option(name: .customLong("task-id"), help: "Task ID (default: 32 random hex characters).")
-    var taskId: String?
-
-    @Option(name: .long, help: "Parallel check workers (default: the core count).")
-    var workers: Int = defaultWorkerCount()
-
-    @Flag(name: .long, help: "Write into a non-empty --out directory.")
-    var force = false
-
-    @Option(
-        name: .customLong("weak-key-blacklist"),
-        help: ArgumentHelp(
-            "Folder of Debian weak-key lists (openssl-blacklist format: blacklist.RSA-<bits>) for CVE-2008-0166.",
-            valueName: "DIR"))
-    var weakKeyBlacklist: String?
-
-    @Option(
-        name: .customLong("cert-age-from"),
-        help:
-            "What DEVICE_CERTIFICATE_AGE_CHECK measures age from: creation-date (registration, default) or not-before.")
-    var certificateAgeFrom: String?
-
-    @Option(
-        name: .customLong("memory-budget"),
-        help: ArgumentHelp(
-            "Memory the partitioned stages (connection logs) may hold before spilling to disk: bytes, or with "
-                + "K, M or G (default 128M, minimum 16M).", valueName: "SIZE"))
-    var memoryBudget: String?
-
-    @Option(
-        name: .customLong("spill-dir"),
-        help: ArgumentHelp(
-            "Where partitions that exceed the memory budget are spilled (default: a hidden folder in --out).",
-            valueName: "DIR"))
-    var spillDirectory: String?
-
-    @Flag(name: .long, help: "Show progress on stderr even when it is not a terminal (for logs).")
-    var progress = false
-
-    @Flag(name: [.long, .customShort("q")], help: "No progress line on stderr.")
-    var quiet = false
-
-    @Flag(name: .long, help: "Log notes (unknown snapshot files, ...) to stderr.")
-    var verbose = false
-
-    @OptionGroup var colorOption: ColorOption
-
-    @Flag(
-        name: .customLong("follow-links"),
-        help: "Read through symbolic links that lead outside the snapshot (refused by default).")
-    var followLinks = false
-
-    @Option(
-        name: .customLong("fail-on"),
-        help: ArgumentHelp(
-            "Exit 3 when unsuppressed findings at or above this severity exist: CRITICAL, HIGH, MEDIUM or LOW.",
-            valueName: "SEVERITY"))
-    var failOn: String?
-
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Output formats, comma-separated: json (audit-task.json and findings.json, always written), asff "
-                + "(findings.asff.json, Security Hub), html (report.html), csv (findings.csv), ocsf (findings.ocsf.json).",
-            valueName: "LIST"))
-    var format: String?
-
-    var options: AuditOptions {
-        var options = AuditOptions(
-            snapshotPath: snapshot, outputPath: out,
-            checkNames: checks.map { $0.split(separator: ",").map(String.init) }, now: now, taskId: taskId,
-            workers: workers, force: force, weakKeyBlacklist: weakKeyBlacklist, certificateAgeFrom: certificateAgeFrom)
-        options.memoryBudget = memoryBudget
-        options.spillDirectory = spillDirectory
-        options.progress = quiet ? .never : progress ? .always : .auto
-        options.followLinks = followLinks
-        options.failOn = failOn
-        options.excludedCheckNames = excludeChecks.map { $0.split(separator: ",").map(String.init) }
-        options.suppressionsPath = suppressions
-        options.scheduledAuditName = scheduledAuditName
-        options.formats = format
-        return options
-    }
-
-    func validate() throws {
-        _ = try usageErrorExits { () throws(UsageError) in try AuditCommandRunner.validate(options) }
-    }
+    @OptionGroup var options: AuditOptions
 
     func run() throws {
-        let logger = CommandLogHandler.logger(command: "audit", verbose: verbose)
+        let logger = CommandLogHandler.logger(command: "audit", verbose: options.verbose)
         AuditCommandRunner.installInterruptCleanup()
         let report = try AuditCommandRunner.run(options, logger: logger)
         try finish(
-            errorLines: report.errorLines, lines: report.lines, style: colorOption.style, exitStatus: report.exitStatus)
+            errorLines: report.errorLines, lines: report.lines, style: options.colorOption.style,
+            exitStatus: report.exitStatus)
     }
 }
 
@@ -223,31 +84,11 @@ struct Diff: ParsableCommand {
 
             """ + ExitStatus.helpTable)
 
-    @Argument(help: "The earlier audit's output directory.")
-    var old: String
-
-    @Argument(help: "The later audit's output directory.")
-    var new: String
-
-    @Option(name: .long, help: "text (default), json, or asff (the resolved findings, ARCHIVED).")
-    var output = "text"
-
-    @Option(
-        name: .customLong("fail-on"),
-        help: ArgumentHelp(
-            "Exit 3 when new findings at or above this severity exist: CRITICAL, HIGH, MEDIUM or LOW.",
-            valueName: "SEVERITY"))
-    var failOn: String?
-
-    var options: DiffOptions { DiffOptions(oldDirectory: old, newDirectory: new, output: output, failOn: failOn) }
-
-    func validate() throws {
-        _ = try usageErrorExits { () throws(UsageError) in try DiffCommandRunner.validate(options) }
-    }
+    @OptionGroup var options: DiffOptions
 
     func run() throws {
-        let report = try usageErrorExits { () throws(UsageError) in try DiffCommandRunner.run(options) }
-        if output == "json" {
+        let report = try DiffCommandRunner.run(options)
+        if options.output == "json" {
             printToStandardError(report.errorLines)
             print(TerminalOutput.jsonForTerminal(report.output), terminator: "")
             if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
@@ -268,38 +109,10 @@ struct Findings: ParsableCommand {
 
             """ + ExitStatus.helpTable)
 
-    @Argument(help: "The audit's output directory (fleet-audit audit --out).")
-    var directory: String
-
-    @Option(name: .customLong("check-name"), help: "Only the findings of this check.")
-    var checkName: String?
-
-    @Option(
-        name: .customLong("resource-identifier"),
-        help: "Only the findings of this ResourceIdentifier: JSON, inline or file://path.")
-    var resourceIdentifier: String?
-
-    @Flag(
-        name: .customLong("list-suppressed-findings"), inversion: .prefixedNo,
-        help: "Only suppressed findings (--no-…: only unsuppressed ones; neither: both).")
-    var listSuppressedFindings: Bool?
-
-    @Option(name: .long, help: "Only the findings of this severity: CRITICAL, HIGH, MEDIUM or LOW.")
-    var severity: String?
-
-    var options: FindingsOptions {
-        FindingsOptions(
-            directory: directory, checkName: checkName, resourceIdentifier: resourceIdentifier,
-            listSuppressedFindings: listSuppressedFindings, severity: severity)
-    }
-
-    func validate() throws {
-        _ = try usageErrorExits { () throws(UsageError) in try FindingsCommandRunner.filter(options) }
-    }
+    @OptionGroup var options: FindingsOptions
 
     func run() throws {
-        try finishStreamed(
-            usageErrorExits { () throws(UsageError) in try FindingsCommandRunner.run(options, emit: printJSON) })
+        try finishStreamed(FindingsCommandRunner.run(options, emit: printJSON))
     }
 }
 
@@ -316,22 +129,12 @@ struct RelatedResources: ParsableCommand {
 
             """ + ExitStatus.helpTable)
 
-    @Argument(help: "The audit's output directory (fleet-audit audit --out).")
-    var directory: String
-
-    @Option(name: .customLong("finding-id"), help: "The finding's findingId.")
-    var findingId: String
-
-    func validate() throws {
-        try usageErrorExits { () throws(UsageError) in try RelatedResourcesCommandRunner.validate(findingId: findingId)
-        }
-    }
+    @OptionGroup var options: RelatedResourcesOptions
 
     func run() throws {
         try finishStreamed(
-            usageErrorExits { () throws(UsageError) in
-                try RelatedResourcesCommandRunner.run(directory: directory, findingId: findingId, emit: printJSON)
-            })
+            RelatedResourcesCommandRunner.run(
+                directory: options.directory, findingId: options.findingId, emit: printJSON))
     }
 }
 
@@ -350,59 +153,14 @@ struct Mitigate: ParsableCommand {
 
             """ + ExitStatus.helpTable)
 
-    @Argument(help: "The snapshot directory the audit ran on.")
-    var snapshot: String
-
-    @Option(name: .long, help: "The audit's output directory (fleet-audit audit --out).")
-    var audit: String
-
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Mitigation actions (format of mitigation-actions.json): file://PATH, PATH or inline JSON; default: "
-                + "the snapshot's."))
-    var actions: String?
-
-    @Option(name: .long, help: "AuditMitigationActionsTaskTarget JSON (default: every finding of the audit).")
-    var target: String?
-
-    @Option(name: .customLong("audit-check-to-actions-mapping"), help: "Check name → action names, JSON.")
-    var mapping: String
-
-    @Option(name: .long, help: "The new snapshot directory (must not exist or be empty).")
-    var out: String
-
-    @Option(name: .long, help: "Directory for the task's records.")
-    var report: String?
-
-    @Option(name: .customLong("task-id"), help: "Task ID (default: 32 random hex characters).")
-    var taskId: String?
-
-    @Option(name: .long, help: "Task time: 2026-11-26 (midnight UTC) or a time with a zone (default: now).")
-    var now: String?
-
-    @Flag(name: .long, help: "Replace a previous new snapshot at --out and previous records at --report.")
-    var force = false
-
-    @OptionGroup var colorOption: ColorOption
-
-    var options: MitigateOptions {
-        var options = MitigateOptions(
-            snapshotPath: snapshot, auditDirectory: audit, actionsPath: actions, target: target, mapping: mapping,
-            outputPath: out, reportDirectory: report, taskId: taskId, now: now)
-        options.force = force
-        return options
-    }
-
-    func validate() throws {
-        _ = try usageErrorExits { () throws(UsageError) in try MitigateCommandRunner.request(options) }
-    }
+    @OptionGroup var options: MitigateOptions
 
     func run() throws {
         MitigateCommandRunner.installInterruptCleanup()
         let report = try MitigateCommandRunner.run(options)
         try finish(
-            errorLines: report.errorLines, lines: report.lines, style: colorOption.style, exitStatus: report.exitStatus)
+            errorLines: report.errorLines, lines: report.lines, style: options.colorOption.style,
+            exitStatus: report.exitStatus)
     }
 }
 
@@ -421,40 +179,15 @@ struct Suppressions: ParsableCommand {
         var file: String
     }
 
-    /// What a suppression is about: the check and the resource.
-    struct SuppressionKey: ParsableArguments {
-        @Option(name: .customLong("check-name"), help: "The check whose findings are suppressed.")
-        var checkName: String
-
-        @Option(
-            name: .customLong("resource-identifier"),
-            help: "The resource: JSON (inline or file://path) or shorthand such as deviceCertificateId=ID.")
-        var resourceIdentifier: String
-    }
-
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a suppression (like `aws iot create-audit-suppression`); the file is created if needed.")
 
         @OptionGroup var file: FileOption
-        @OptionGroup var key: SuppressionKey
-
-        @Option(
-            name: .customLong("expiration-date"),
-            help: "When the suppression ends: a date (midnight UTC) or an ISO 8601 time.")
-        var expirationDate: String?
-
-        @Flag(name: .customLong("suppress-indefinitely"), help: "The suppression never ends.")
-        var suppressIndefinitely = false
-
-        @Option(name: .long, help: "Why the findings are suppressed.")
-        var description: String?
+        @OptionGroup var edit: SuppressionEdit
 
         func run() throws {
-            let request = SuppressionEdit(
-                checkName: key.checkName, resourceIdentifier: key.resourceIdentifier, expirationDate: expirationDate,
-                suppressIndefinitely: suppressIndefinitely, description: description)
-            try finishSuppressions(SuppressionsCommand.add(file: file.file, request))
+            try finishSuppressions(SuppressionsCommand.add(file: file.file, edit))
         }
     }
 
@@ -495,7 +228,7 @@ struct Suppressions: ParsableCommand {
 func finishSuppressions(_ result: Result<String, SuppressionsCommand.Failure>) throws {
     switch result {
     case .success(let output): print(TerminalOutput.escapeLines(output), terminator: "")
-    case .failure(.usage(let message)): throw ValidationError(TerminalOutput.escape(message))
+    case .failure(.usage(let message)): throw UsageError(message)
     case .failure(.input(let message)): try finish(errorLines: ["fleet-audit: " + message], summary: "", exitStatus: 2)
     }
 }
@@ -535,43 +268,13 @@ struct TestAuthorization: ParsableCommand {
 
             """ + ExitStatus.helpTable)
 
-    @Argument(help: "The snapshot directory.")
-    var snapshot: String
-
-    @Option(name: .customLong("auth-infos"), help: "AuthInfo list JSON, inline or file://path.")
-    var authInfos: String
-
-    @Option(name: .long, help: "Certificate ARN or ID, or Cognito identity ID.")
-    var principal: String?
-
-    @Option(name: .customLong("cognito-identity-pool-id"), help: "The Cognito identity pool ID.")
-    var cognitoIdentityPoolId: String?
-
-    @Option(name: .customLong("client-id"), help: "The MQTT client ID.")
-    var clientId: String?
-
-    @Option(name: .customLong("policy-names-to-add"), parsing: .upToNextOption, help: "Policies treated as attached.")
-    var policyNamesToAdd: [String] = []
-
-    @Option(
-        name: .customLong("policy-names-to-skip"), parsing: .upToNextOption, help: "Policies treated as not attached.")
-    var policyNamesToSkip: [String] = []
-
-    @OptionGroup var outputOption: OutputOption
-
-    func validate() throws {
-        _ = try usageErrorExits { () throws(UsageError) in try TestAuthorizationRunner.parseAuthInfos(authInfos) }
-    }
+    @OptionGroup var options: TestAuthorizationOptions
 
     func run() throws {
-        let options = TestAuthorizationOptions(
-            snapshotPath: snapshot, authInfos: authInfos, principal: principal,
-            cognitoIdentityPoolId: cognitoIdentityPoolId, clientId: clientId, policyNamesToAdd: policyNamesToAdd,
-            policyNamesToSkip: policyNamesToSkip)
         switch try TestAuthorizationRunner.evaluate(options) {
         case .success(let evaluation):
             printToStandardError(evaluation.warnings)
-            switch outputOption.output ?? .json {
+            switch options.outputOption.output ?? .json {
             case .json: print(TerminalOutput.jsonForTerminal(JSONWriter.pretty(evaluation.json)))
             case .text: print(evaluation.text, terminator: "")
             }
@@ -649,10 +352,6 @@ struct Generate: ParsableCommand {
     }
 }
 
-func defaultWorkerCount() -> Int {
-    max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-}
-
 /// The output contract of every command: error lines on stderr, the summary
 /// on stdout (rendered for the terminal: escaped, cut to its width, coloured
 /// when asked), then the exit status.
@@ -668,17 +367,6 @@ func finish(errorLines: [String], summary: String, exitStatus: Int32) throws {
     printToStandardError(errorLines)
     print(TerminalOutput.escapeLines(summary), terminator: "")
     if exitStatus != 0 { throw ExitCode(exitStatus) }
-}
-
-/// A library call whose `UsageError` means the command line is wrong. From `validate`
-/// the parser wraps it, from `run` it arrives as it is; `FleetAudit.main` prints either
-/// in the one usage-error format (exit status 64).
-func usageErrorExits<Value>(_ body: () throws(UsageError) -> Value) throws -> Value {
-    do {
-        return try body()
-    } catch {
-        throw ValidationError(TerminalOutput.escape(error.description))
-    }
 }
 
 /// The end of a command that wrote its stdout as it went: error lines, then the exit status.

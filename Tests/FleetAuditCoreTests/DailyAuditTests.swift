@@ -1,3 +1,4 @@
+import FleetAuditBase
 import FleetAuditChecks
 import FleetAuditFrontend
 import FleetAuditJSON

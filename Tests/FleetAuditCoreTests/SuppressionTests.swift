@@ -1,3 +1,4 @@
+import FleetAuditBase
 import FleetAuditChecks
 import FleetAuditCore
 import FleetAuditFrontend

@@ -1,4 +1,5 @@
 import FleetAuditCore
+import FleetAuditX509
 
 extension CACertificateKeyQualityCheck {
     typealias Fixtures = CertificateFixtures

@@ -1,5 +1,6 @@
 import FleetAuditCore
 import FleetAuditJSON
+import FleetAuditX509
 
 extension DeviceCertificateKeyQualityCheck {
     typealias Fixtures = CertificateFixtures
