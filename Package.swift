@@ -161,9 +161,14 @@ let package = Package(
         ),
         .testTarget(
             name: "FleetAuditCoreTests",
+            dependencies: ["FleetAuditCore", "FleetAuditJSON", "FleetAuditTestSupport"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "FleetAuditFrontendTests",
             dependencies: [
-                "FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON", "FleetAuditFrontend", "FleetAuditReports",
-                "FleetAuditTestSupport",
+                "FleetAuditFrontend", "FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON", "FleetAuditMitigation",
+                "FleetAuditReports", "FleetAuditTestSupport",
             ],
             swiftSettings: strictSwift
         ),
@@ -198,8 +203,14 @@ let package = Package(
         ),
         .testTarget(
             name: "FleetAuditChecksTests",
+            dependencies: ["FleetAuditChecks", "FleetAuditCore", "FleetAuditJSON", "FleetAuditTestSupport"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "FleetAuditX509Tests",
             dependencies: [
-                "FleetAuditChecks", "FleetAuditCore", "FleetAuditJSON", "FleetAuditTestSupport", "FleetAuditX509",
+                // FleetAuditChecks for the generated certificate fixtures (CertificateFixtures).
+                "FleetAuditX509", "FleetAuditCore", "FleetAuditChecks", "FleetAuditTestSupport",
                 .product(name: "BigInt", package: "BigInt"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),
