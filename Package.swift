@@ -156,7 +156,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FleetAuditJSONTests",
-            dependencies: ["FleetAuditJSON"],
+            dependencies: ["FleetAuditJSON", "FleetAuditTestSupport"],
             swiftSettings: strictSwift
         ),
         .testTarget(
@@ -169,6 +169,8 @@ let package = Package(
             dependencies: [
                 "FleetAuditFrontend", "FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON", "FleetAuditMitigation",
                 "FleetAuditReports", "FleetAuditTestSupport",
+                // Built before these tests: the exit-status and argument tests run it (fleetAuditExecutable).
+                "fleet-audit",
             ],
             swiftSettings: strictSwift
         ),

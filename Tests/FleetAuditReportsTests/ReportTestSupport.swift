@@ -6,11 +6,6 @@ import FleetAuditReports
 import FleetAuditTestSupport
 import Testing
 
-/// The repository root, from this file's path (Tests/FleetAuditReportsTests/<file>).
-let repositoryRoot = String(
-    #filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast(3).joined(separator: "/"))
-let workshopSnapshot = repositoryRoot + "/snapshots/workshop"
-
 /// The workshop snapshot audited with `formats`, every check, pinned task and time.
 struct WorkshopAudit {
     let out = TemporaryDirectory(prefix: "fleet-audit-reports")
