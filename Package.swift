@@ -205,7 +205,11 @@ let package = Package(
         ),
         .testTarget(
             name: "FleetAuditChecksTests",
-            dependencies: ["FleetAuditChecks", "FleetAuditCore", "FleetAuditJSON", "FleetAuditTestSupport"],
+            dependencies: [
+                "FleetAuditChecks", "FleetAuditCore", "FleetAuditJSON", "FleetAuditTestSupport",
+                // A generated fleet gives every check findings (WorkerCountTests).
+                "FleetAuditGenerator",
+            ],
             swiftSettings: strictSwift
         ),
         .testTarget(
