@@ -22,7 +22,7 @@ run: build
 test: test-deps lint
 	$(SWIFT) build
 	$(SWIFT) test
-	python3 -m pytest -q scripts Benchmarks/baseline
+	python3 -m pytest -q scripts/tests Benchmarks/baseline
 
 # One self-contained binary to hand over: a release build with the Swift runtime and libjansson
 # linked statically, copied to $(PREFIX)/bin (scripts/install.sh). make install PREFIX=$$HOME/.local
