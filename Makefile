@@ -13,7 +13,6 @@ test-deps:
 build: deps
 	$(SWIFT) build
 
-# Audits the bundled workshop snapshot and shows the result.
 # The workshop loop on the bundled snapshot: audit -> mitigate -> logging -> re-audit.
 run: build
 	@scripts/workshop-loop.sh

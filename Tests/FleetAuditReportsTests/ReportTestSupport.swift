@@ -9,6 +9,8 @@ import Testing
 /// The workshop snapshot audited with `formats`, every check, pinned task and time.
 struct WorkshopAudit {
     let out = TemporaryDirectory(prefix: "fleet-audit-reports")
+    /// The suppressions file, outside `out` (which must hold only what the audit writes).
+    let inputs = TemporaryDirectory(prefix: "fleet-audit-reports-inputs")
     let report: AuditReport
 
     init(formats: String, suppressions: String? = nil) throws {
@@ -16,9 +18,7 @@ struct WorkshopAudit {
             snapshotPath: workshopSnapshot, outputPath: out.path, taskId: "workshop-reports", workers: 2)
         options.formats = formats
         if let suppressions {
-            options.suppressionsPath = out.write(
-                "../" + (out.path.split(separator: "/").last.map(String.init) ?? "")
-                    + "-suppressions.json", suppressions)
+            options.suppressionsPath = inputs.write("suppressions.json", suppressions)
         }
         report = try AuditCommandRunner.run(options)
     }
