@@ -50,7 +50,8 @@ role aliases, Cognito pools, mitigation actions), keeping the committed certific
 OUTPUT_DIR defaults to snapshots/workshop under the repository root and is created if
 missing; the files listed in FILES are overwritten and the folders in FOLDERS emptied first,
 nothing else there is touched. The demonstration blacklist goes to OUTPUT_DIR-weak-keys/.
-Needs Python 3.9+ and ``cryptography`` 42 or later (``pip install cryptography``).
+Needs Python 3.9+ and a ``cryptography`` whose certificate builders sign ECDSA
+deterministically (``ecdsa_deterministic``, RFC 6979; 48.0 is what this was run with).
 """
 
 import datetime as dt
