@@ -161,7 +161,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FleetAuditCoreTests",
-            dependencies: ["FleetAuditCore", "FleetAuditJSON", "FleetAuditTestSupport"],
+            dependencies: ["FleetAuditBase", "FleetAuditCore", "FleetAuditJSON", "FleetAuditTestSupport"],
             swiftSettings: strictSwift
         ),
         .testTarget(
@@ -171,6 +171,7 @@ let package = Package(
                 "FleetAuditReports", "FleetAuditTestSupport",
                 // Built before these tests: the exit-status and argument tests run it (fleetAuditExecutable).
                 "fleet-audit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
         ),
