@@ -13,7 +13,6 @@ test-deps:
 build: deps
 	$(SWIFT) build
 
-# Audits the bundled workshop snapshot and shows the result.
 # The workshop loop on the bundled snapshot: audit -> mitigate -> logging -> re-audit.
 run: build
 	@scripts/workshop-loop.sh
@@ -22,7 +21,7 @@ run: build
 test: test-deps lint
 	$(SWIFT) build
 	$(SWIFT) test
-	python3 -m pytest -q scripts Benchmarks/baseline
+	python3 -m pytest -q scripts/tests Benchmarks/baseline
 
 # One self-contained binary to hand over: a release build with the Swift runtime and libjansson
 # linked statically, copied to $(PREFIX)/bin (scripts/install.sh). make install PREFIX=$$HOME/.local

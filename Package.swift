@@ -156,14 +156,22 @@ let package = Package(
         ),
         .testTarget(
             name: "FleetAuditJSONTests",
-            dependencies: ["FleetAuditJSON"],
+            dependencies: ["FleetAuditJSON", "FleetAuditTestSupport"],
             swiftSettings: strictSwift
         ),
         .testTarget(
             name: "FleetAuditCoreTests",
+            dependencies: ["FleetAuditBase", "FleetAuditCore", "FleetAuditJSON", "FleetAuditTestSupport"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "FleetAuditFrontendTests",
             dependencies: [
-                "FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON", "FleetAuditFrontend", "FleetAuditReports",
-                "FleetAuditTestSupport",
+                "FleetAuditFrontend", "FleetAuditCore", "FleetAuditChecks", "FleetAuditJSON", "FleetAuditMitigation",
+                "FleetAuditReports", "FleetAuditTestSupport",
+                // Built before these tests: the exit-status and argument tests run it (fleetAuditExecutable).
+                "fleet-audit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
         ),
@@ -199,7 +207,17 @@ let package = Package(
         .testTarget(
             name: "FleetAuditChecksTests",
             dependencies: [
-                "FleetAuditChecks", "FleetAuditCore", "FleetAuditJSON", "FleetAuditTestSupport", "FleetAuditX509",
+                "FleetAuditChecks", "FleetAuditCore", "FleetAuditJSON", "FleetAuditTestSupport",
+                // A generated fleet gives every check findings (WorkerCountTests).
+                "FleetAuditGenerator",
+            ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "FleetAuditX509Tests",
+            dependencies: [
+                // FleetAuditChecks for the generated certificate fixtures (CertificateFixtures).
+                "FleetAuditX509", "FleetAuditCore", "FleetAuditChecks", "FleetAuditTestSupport",
                 .product(name: "BigInt", package: "BigInt"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),

@@ -5,14 +5,16 @@ The certificate checks' examples (which are their tests) need real X.509 materia
 device certificates of every key type, weak keys (a ROCA-structured RSA key with real primes,
 an RSA key listed in a small Debian-format blacklist made here), CRLs with good and bad
 signatures, and broken inputs (a PEM that is not a certificate, a truncated DER). This script
-builds them with ``cryptography`` and writes them as Swift string constants. Keys are random,
-so every run gives different certificates; the committed file is the output of one run.
+builds them with ``cryptography`` and writes them as Swift string constants. Keys, serial
+numbers and signatures come from a generator seeded with SEED, so every run writes the same
+file (scripts/tests/test_generators.py checks that the committed file is what it writes).
 Private keys are discarded when the script ends.
 
 Usage: python3 scripts/generate-certificate-fixtures.py [OUTPUT_FILE]
 """
 
 import base64
+import random
 import sys
 from pathlib import Path
 
@@ -28,31 +30,35 @@ INTERMEDIATE_CRL_URL = "http://crl.fleetaudit.example/fixture-intermediate.crl"
 OTHER_CRL_URL = "http://crl.fleetaudit.example/fixture-other.crl"
 DSA_CRL_URL = "http://crl.fleetaudit.example/fixture-dsa.crl"
 DEVICE_FROM, DEVICE_TO = utc(2026, 1, 1), utc(2027, 1, 1)
+SEED = 20261201
 
 
-def swift_string(text):
+def swift_string(text, indent=8):
+    """A multi-line Swift string literal, its lines indented as swift-format indents them
+    (`indent` spaces: 8 for a static constant, 12 for an argument of a call in one)."""
     lines = text.rstrip("\n").split("\n")
-    body = "\n".join("        " + line for line in lines)
-    return '"""\n' + body + '\n        """'
+    margin = " " * indent
+    return '"""\n' + "\n".join(margin + line for line in lines) + "\n" + margin + '"""'
 
 
 def main(argv):
     default = (Path(__file__).resolve().parent.parent / "Sources" / "FleetAuditChecks" / "Certificates"
                / "CertificateFixtures.swift")
     out = Path(argv[1]) if len(argv) > 1 else default
+    rng = random.Random(SEED)
 
     def ca(common_name, key_type, issuer=None, issuer_key=None, crl_url=None):
-        key = pki.new_key(key_type)
+        key = pki.new_key(key_type, rng)
         subject = pki.name(common_name, ORG)
         certificate = pki.certificate(
             subject, key.public_key(), issuer.subject if issuer else subject, issuer_key or key,
-            pki.serial_bytes(8), utc(2020, 1, 1), utc(2040, 1, 1), ca=True,
+            pki.serial_bytes(8, rng), utc(2020, 1, 1), utc(2040, 1, 1), rng, ca=True,
             issuer_certificate=issuer, crl_url=crl_url)
         if issuer is None:
             # Self-signed: the AKI names the certificate's own key.
             certificate = pki.certificate(
                 subject, key.public_key(), subject, key, certificate.serial_number, utc(2020, 1, 1),
-                utc(2040, 1, 1), ca=True, issuer_certificate=certificate)
+                utc(2040, 1, 1), rng, ca=True, issuer_certificate=certificate)
         return key, certificate
 
     root_key, root = ca("Fixture Root CA", "EC-P256")
@@ -66,11 +72,11 @@ def main(argv):
 
     def device(label, key_type, issuer=root, issuer_key=root_key, not_before=DEVICE_FROM,
                not_after=DEVICE_TO, crl_url=ROOT_CRL_URL, description=None):
-        key = pki.new_key(key_type)
+        key = pki.new_key(key_type, rng)
         keys[label] = key
         certificate = pki.certificate(
             pki.name(f"fixture-{label}", ORG), key.public_key(), issuer.subject, issuer_key,
-            pki.serial_bytes(16), not_before, not_after, issuer_certificate=issuer, crl_url=crl_url)
+            pki.serial_bytes(16, rng), not_before, not_after, rng, issuer_certificate=issuer, crl_url=crl_url)
         fixtures[label] = (certificate, description or key_type.replace("-", " ", 1).replace("EC ", "EC "))
 
     device("rsa2048", "RSA-2048", description="RSA-2048")
@@ -107,12 +113,12 @@ def main(argv):
     root_crl = pki.revocation_list(root, root_key, [
         (fixtures["revoked"][0].serial_number, revoked_at),
         (intermediate.serial_number, revoked_at),
-    ], utc(2026, 11, 20), utc(2026, 12, 20))
+    ], utc(2026, 11, 20), utc(2026, 12, 20), rng)
     intermediate_crl = pki.revocation_list(intermediate, intermediate_key, [], utc(2026, 11, 20),
-                                           utc(2026, 12, 20))
-    other_crl = pki.revocation_list(other, other_key, [], utc(2026, 11, 20), utc(2026, 12, 20))
+                                           utc(2026, 12, 20), rng)
+    other_crl = pki.revocation_list(other, other_key, [], utc(2026, 11, 20), utc(2026, 12, 20), rng)
     dsa_crl = pki.revocation_list(dsa_ca, dsa_key, [(fixtures["dsaIssued"][0].serial_number, revoked_at)],
-                                  utc(2026, 11, 20), utc(2026, 12, 20))
+                                  utc(2026, 11, 20), utc(2026, 12, 20), rng)
     # The same list with one bit of its signature flipped.
     tampered = bytearray(pki.der(root_crl))
     tampered[-1] ^= 0x01
@@ -126,8 +132,8 @@ def main(argv):
     rsa1024_line = pki.debian_blacklist_line(keys["rsa1024"].public_key())
     # A small blacklist in the openssl-blacklist format: made from keys generated here, with
     # the RSA-1024 fixture's entry among unrelated ones.
-    others_1024 = [pki.debian_blacklist_line(pki.new_key("RSA-1024").public_key()) for _ in range(3)]
-    others_2048 = [pki.debian_blacklist_line(pki.new_key("RSA-2048").public_key()) for _ in range(2)]
+    others_1024 = [pki.debian_blacklist_line(pki.new_key("RSA-1024", rng).public_key()) for _ in range(3)]
+    others_2048 = [pki.debian_blacklist_line(pki.new_key("RSA-2048", rng).public_key()) for _ in range(2)]
     blacklist_1024 = "# Debian openssl-blacklist format, made by generate-certificate-fixtures.py\n" + "\n".join(
         sorted(others_1024 + [rsa1024_line])) + "\n"
     blacklist_2048 = "\n".join(sorted(others_2048)) + "\n"
@@ -150,7 +156,7 @@ def main(argv):
             f"        notBefore: \"{certificate.not_valid_before_utc.strftime('%Y-%m-%dT%H:%M:%SZ')}\",",
             f"        notAfter: \"{certificate.not_valid_after_utc.strftime('%Y-%m-%dT%H:%M:%SZ')}\",",
             f"        keyDescription: \"{key_description}\",",
-            f"        pem: {swift_string(pki.pem(certificate))})",
+            f"        pem: {swift_string(pki.pem(certificate), indent=12)})",
             "",
         ]
     truncated = pki.der(fixtures["rsa2048"][0])
@@ -159,7 +165,8 @@ def main(argv):
         f"    package static let rootCRL = {swift_string(pki.pem(root_crl))}",
         "",
         "    /// `rootCRL` in DER, base64-encoded (examples are text; tests decode it).",
-        f"    package static let rootCRLDERBase64 = \"{base64.b64encode(pki.der(root_crl)).decode()}\"",
+        "    package static let rootCRLDERBase64 =",
+        f"        \"{base64.b64encode(pki.der(root_crl)).decode()}\"",
         "",
         "    /// `rootCRL` with one bit of its signature flipped.",
         f"    package static let rootCRLBadSignature = {swift_string(pem_of('X509 CRL', bytes(tampered)))}",

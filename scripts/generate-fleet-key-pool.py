@@ -30,34 +30,14 @@ SEED = 20261126
 COUNTS = {"rsa2048": 16, "p256": 16, "rsa1024": 4, "roca2048": 2}
 
 
-def probable_prime(n, rng, rounds=32):
-    return pki.is_probable_prime(n, rounds=rounds, rng=rng, trial_primes=100)
+# The pool was made with these Miller-Rabin settings; they decide how the seeded generator's
+# draws are used, so changing them changes every key.
+PRIME_TEST = {"rounds": 32, "trial_primes": 100}
 
 
-def random_prime(bits, rng):
-    while True:
-        candidate = rng.getrandbits(bits) | (3 << (bits - 2)) | 1
-        if probable_prime(candidate, rng):
-            return candidate
-
-
-def roca_prime(bits, primorial, rng):
-    m_bits = primorial.bit_length()
-    while True:
-        a = rng.randrange(primorial)
-        k = rng.getrandbits(bits - m_bits) | (1 << (bits - m_bits - 1))
-        p = k * primorial + pow(65537, a, primorial)
-        if p.bit_length() == bits and probable_prime(p, rng):
-            return p
-
-
-def rsa_modulus(bits, rng, prime):
-    e = 65537
-    while True:
-        p, q = prime(bits // 2, rng), prime(bits // 2, rng)
-        n = p * q
-        if p != q and n.bit_length() == bits and math.gcd(e, (p - 1) * (q - 1)) == 1:
-            return n
+def rsa_modulus(bits, prime):
+    p, q = pki.rsa_primes(bits, prime)
+    return p * q
 
 
 def spki(public_key):
@@ -68,17 +48,17 @@ def main():
     rng = random.Random(SEED)
     keys = []
     for _ in range(COUNTS["rsa2048"]):
-        n = rsa_modulus(2048, rng, random_prime)
+        n = rsa_modulus(2048, lambda half: pki.random_prime(half, rng, **PRIME_TEST))
         keys.append(("rsa2048", spki(rsa.RSAPublicNumbers(65537, n).public_key())))
     for _ in range(COUNTS["p256"]):
         scalar = 1 + rng.randrange(2**256 - 2**224)
         keys.append(("p256", spki(ec.derive_private_key(scalar, ec.SECP256R1()).public_key())))
     for _ in range(COUNTS["rsa1024"]):
-        n = rsa_modulus(1024, rng, random_prime)
+        n = rsa_modulus(1024, lambda half: pki.random_prime(half, rng, **PRIME_TEST))
         keys.append(("rsa1024", spki(rsa.RSAPublicNumbers(65537, n).public_key())))
     primorial = math.prod(pki.first_primes(pki.ROCA_PRIMORIAL_SIZE[2048]))
     for _ in range(COUNTS["roca2048"]):
-        n = rsa_modulus(2048, rng, lambda bits, r: roca_prime(bits, primorial, r))
+        n = rsa_modulus(2048, lambda half: pki.roca_prime(half, primorial, rng, **PRIME_TEST))
         assert pki.has_roca_fingerprint(n)
         keys.append(("roca2048", spki(rsa.RSAPublicNumbers(65537, n).public_key())))
 

@@ -32,11 +32,11 @@ seconds), the other files AWS CLI v2 ones (ISO 8601, UTC), so readers meet both 
 Certificate ids are the lowercase hex SHA-256 of the DER encoding, as in AWS IoT, and
 ``validity`` is read from the certificate itself.
 
-Keys and serial numbers are random, so every run produces different certificates (and so
-different ids, ARNs and PEMs); the committed snapshot is the output of one run. All other
-values are fixed. No private key is written anywhere: the CA key and the device keys live
-only in memory while the script runs and are discarded, so the committed CA cannot sign
-anything further; to change the certificates, rerun the script and commit the whole output.
+Keys, serial numbers and signatures come from a generator seeded with SEED and every other
+value is fixed, so every run writes the same files (scripts/tests/test_generators.py checks
+that the committed snapshot is what it writes). No private key is written anywhere: the CA key
+and the device keys live only in memory while the script runs; to change the certificates,
+change the script (or SEED) and commit the whole output.
 
 * IoT policies for the misconfiguration check (the two documented cases and their fix),
   two role aliases (a scoped camera role and an over-broad firmware role, with IAM
@@ -50,19 +50,20 @@ role aliases, Cognito pools, mitigation actions), keeping the committed certific
 OUTPUT_DIR defaults to snapshots/workshop under the repository root and is created if
 missing; the files listed in FILES are overwritten and the folders in FOLDERS emptied first,
 nothing else there is touched. The demonstration blacklist goes to OUTPUT_DIR-weak-keys/.
-Needs Python 3.9+ and ``cryptography`` 42 or later (``pip install cryptography``).
+Needs Python 3.9+ and a ``cryptography`` whose certificate builders sign ECDSA
+deterministically (``ecdsa_deterministic``, RFC 6979; 48.0 is what this was run with).
 """
 
 import datetime as dt
 import hashlib
 import json
+import random
 import sys
 import uuid
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 import pki
@@ -70,6 +71,8 @@ import pki
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 EXPORTED_AT = "2026-11-26T08:00:00Z"
+# Seeds every key, serial number and DSA nonce (pki.py), so the output is the same on every run.
+SEED = 20261126
 IOT_ARN = f"arn:aws:iot:{REGION}:{ACCOUNT}"
 LOGGING_ROLE = f"arn:aws:iam::{ACCOUNT}:role/service-role/AWSIoTLogging_Role"
 # Namespace for the uuid5 ids below, so the non-certificate ids stay the same across runs.
@@ -212,15 +215,15 @@ REVOKED_DEVICES = ("workshop-sensor-08",)
 DEBIAN_WEAK_DEVICES = ("workshop-sensor-06",)
 
 
-def make_ca():
-    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+def make_ca(rng):
+    key = pki.new_key("RSA-3072", rng)
     ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
     certificate = (
         x509.CertificateBuilder()
         .subject_name(CA_SUBJECT)
         .issuer_name(CA_SUBJECT)
         .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
+        .serial_number(pki.serial_bytes(20, rng))
         .not_valid_before(CA_NOT_BEFORE)
         .not_valid_after(CA_NOT_AFTER)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
@@ -234,33 +237,33 @@ def make_ca():
     return key, certificate
 
 
-def make_sub_ca(definition, issuer_key, issuer_cert, crl_url):
+def make_sub_ca(definition, issuer_key, issuer_cert, crl_url, rng):
     """An intermediate CA with a short (8-byte) serial, as issuerCertificateSerialNumber allows."""
     common_name, key_type, not_before, not_after = definition
-    key = pki.new_key(key_type)
+    key = pki.new_key(key_type, rng)
     certificate = pki.certificate(
         pki.name(common_name, ORG), key.public_key(), issuer_cert.subject, issuer_key,
-        pki.serial_bytes(8), not_before, not_after, ca=True, issuer_certificate=issuer_cert,
+        pki.serial_bytes(8, rng), not_before, not_after, rng, ca=True, issuer_certificate=issuer_cert,
         crl_url=crl_url)
     return key, certificate
 
 
-def make_self_signed_ca(definition):
+def make_self_signed_ca(definition, rng):
     common_name, key_type, not_before, not_after = definition
-    key = pki.new_key(key_type)
+    key = pki.new_key(key_type, rng)
     subject = pki.name(common_name, ORG)
-    first = pki.certificate(subject, key.public_key(), subject, key, pki.serial_bytes(8),
-                            not_before, not_after, ca=True)
+    first = pki.certificate(subject, key.public_key(), subject, key, pki.serial_bytes(8, rng),
+                            not_before, not_after, rng, ca=True)
     # Again, now with an AKI naming its own key.
     return key, pki.certificate(subject, key.public_key(), subject, key, first.serial_number,
-                                not_before, not_after, ca=True, issuer_certificate=first)
+                                not_before, not_after, rng, ca=True, issuer_certificate=first)
 
 
 def make_device_certificate(issuer_key, issuer_cert, thing_name, key, not_before, not_after,
-                            crl_url):
+                            crl_url, rng):
     return pki.certificate(
         pki.name(thing_name, ORG), key.public_key(), issuer_cert.subject, issuer_key,
-        x509.random_serial_number(), not_before, not_after, issuer_certificate=issuer_cert,
+        pki.serial_bytes(20, rng), not_before, not_after, rng, issuer_certificate=issuer_cert,
         crl_url=crl_url)
 
 
@@ -782,10 +785,11 @@ def build_identity_files():
 
 def build_snapshot():
     """Returns ({file name: JSON value or text} for every file in FILES, {blacklist file: text})."""
-    ca_key, ca_cert = make_ca()
-    field_key, field_ca = make_sub_ca(FIELD_CA, ca_key, ca_cert, ROOT_CRL_URL)
-    legacy_key, legacy_ca = make_sub_ca(LEGACY_ISSUING_CA, ca_key, ca_cert, ROOT_CRL_URL)
-    vendor_key, vendor_ca = make_self_signed_ca(VENDOR_CA)
+    rng = random.Random(SEED)
+    ca_key, ca_cert = make_ca(rng)
+    field_key, field_ca = make_sub_ca(FIELD_CA, ca_key, ca_cert, ROOT_CRL_URL, rng)
+    legacy_key, legacy_ca = make_sub_ca(LEGACY_ISSUING_CA, ca_key, ca_cert, ROOT_CRL_URL, rng)
+    vendor_key, vendor_ca = make_self_signed_ca(VENDOR_CA, rng)
     assert pki.has_roca_fingerprint(vendor_key.public_key().public_numbers().n)
     issuers = {"root": (ca_key, ca_cert, ROOT_CRL_URL), "field": (field_key, field_ca, FIELD_CRL_URL)}
 
@@ -795,10 +799,10 @@ def build_snapshot():
     serial_by_thing = {}
     blacklist = []
     for name, _, _, key_type, issuer, not_before, not_after, status, deactivated, _ in DEVICES:
-        key = pki.new_key(key_type)
+        key = pki.new_key(key_type, rng)
         issuer_key, issuer_cert, crl_url = issuers[issuer]
         certificate = make_device_certificate(issuer_key, issuer_cert, name, key, not_before, not_after,
-                                              crl_url)
+                                              crl_url, rng)
         registered_ca = ca_cert if issuer == "root" else None
         description = device_description(registered_ca, certificate, name, status, deactivated)
         certificates.append(description)
@@ -815,14 +819,14 @@ def build_snapshot():
         ca_cert, ca_key,
         [(field_ca.serial_number, revoked_at), (legacy_ca.serial_number, revoked_at)]
         + [(serial_by_thing[name], revoked_at) for name in REVOKED_DEVICES],
-        utc(2026, 11, 20), utc(2026, 12, 20))
-    field_crl = pki.revocation_list(field_ca, field_key, [], utc(2026, 11, 20), utc(2026, 12, 20))
+        utc(2026, 11, 20), utc(2026, 12, 20), rng)
+    field_crl = pki.revocation_list(field_ca, field_key, [], utc(2026, 11, 20), utc(2026, 12, 20), rng)
 
     morning, afternoon = connection_logs(cert_id_by_thing)
     # A demonstration list in the openssl-blacklist format: sensor-06's key among keys generated
     # here (the real Debian lists are not redistributed; see docs/checks.md).
     for _ in range(7):
-        blacklist.append(pki.debian_blacklist_line(pki.new_key("RSA-2048").public_key()))
+        blacklist.append(pki.debian_blacklist_line(pki.new_key("RSA-2048", rng).public_key()))
 
     files = {
         "manifest.json": {

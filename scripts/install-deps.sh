@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks for building, running and testing FleetAudit:
 # libjansson-dev + pkg-config (the JSON engine) and, with --test, Debian's chromium (report.html
-# is tested in it, headless, scripts/test_reports.py), jq, python3's botocore (the schema tests),
+# is tested in it, headless, scripts/tests/test_reports.py), jq, python3's botocore (the schema tests),
 # pytest and moto[server] 5.2.1 (the exporter's end-to-end test runs against moto's server; it
 # brings boto3 and cryptography). Installs nothing that is already there.
 set -euo pipefail
@@ -19,7 +19,7 @@ pkg-config --exists jansson 2>/dev/null || missing+=(libjansson-dev)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 if [ $want_test = 1 ]; then
     command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing+=(chromium)
-    # scripts/week-of-audits.sh (run by scripts/test_week_of_audits.py) edits its snapshot copies with jq.
+    # scripts/week-of-audits.sh (run by scripts/tests/test_week_of_audits.py) edits its snapshot copies with jq.
     command -v jq >/dev/null || missing+=(jq)
 fi
 if [ ${#missing[@]} -gt 0 ]; then

@@ -10,13 +10,16 @@ certificate revocation lists, and the two kinds of weak key the key-quality chec
 * Debian weak-key blacklist entries (CVE-2008-0166) in the openssl-blacklist format: the
   last 20 hex digits of SHA-1("Modulus=<MODULUS IN UPPERCASE HEX>\\n").
 
-No private key is ever written to disk by these helpers.
+No private key is ever written to disk by these helpers. Every random choice (keys, serial
+numbers, DSA signature nonces) comes from the `random.Random` the caller passes, so a generator
+that seeds it writes the same bytes on every run. That randomness is not secret, which is right
+for test fixtures and sample data and wrong for anything else.
 """
 
 import datetime as dt
+import functools
 import hashlib
 import math
-import secrets
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -30,19 +33,20 @@ def utc(*args):
 
 # --- keys ---------------------------------------------------------------------------------
 
+@functools.cache
 def first_primes(count):
+    """The first `count` primes, as a tuple (cached: every primality test starts with them)."""
     primes = []
     candidate = 2
     while len(primes) < count:
         if all(candidate % p for p in primes if p * p <= candidate):
             primes.append(candidate)
         candidate += 1
-    return primes
+    return tuple(primes)
 
 
-def is_probable_prime(n, rounds=40, rng=None, trial_primes=60):
-    """Miller-Rabin after trial division. Witnesses come from `rng` (a seeded
-    random.Random, for reproducible output) or, without one, from `secrets`."""
+def is_probable_prime(n, rng, rounds=40, trial_primes=60):
+    """Miller-Rabin after trial division, with witnesses drawn from `rng`."""
     if n < 2:
         return False
     for p in first_primes(trial_primes):
@@ -53,7 +57,7 @@ def is_probable_prime(n, rounds=40, rng=None, trial_primes=60):
         d //= 2
         s += 1
     for _ in range(rounds):
-        a = 2 + (rng.randrange(n - 3) if rng is not None else secrets.randbelow(n - 3))
+        a = 2 + rng.randrange(n - 3)
         x = pow(a, d, n)
         if x in (1, n - 1):
             continue
@@ -70,33 +74,68 @@ def is_probable_prime(n, rounds=40, rng=None, trial_primes=60):
 ROCA_PRIMORIAL_SIZE = {512: 39, 1024: 71, 2048: 126, 3072: 126, 4096: 225}
 
 
-def roca_prime(bits, primorial):
+def random_prime(bits, rng, **prime_test):
+    """A prime of exactly `bits` bits with its top two bits set (so two of them make a modulus
+    of 2 * `bits` bits)."""
+    while True:
+        candidate = rng.getrandbits(bits) | (3 << (bits - 2)) | 1
+        if is_probable_prime(candidate, rng, **prime_test):
+            return candidate
+
+
+def roca_prime(bits, primorial, rng, **prime_test):
     """A prime p = k * M + (65537^a mod M) of exactly `bits` bits."""
     m_bits = primorial.bit_length()
     while True:
-        a = secrets.randbelow(primorial)
-        k = secrets.randbits(bits - m_bits) | (1 << (bits - m_bits - 1))
+        a = rng.randrange(primorial)
+        k = rng.getrandbits(bits - m_bits) | (1 << (bits - m_bits - 1))
         p = k * primorial + pow(65537, a, primorial)
-        if p.bit_length() == bits and is_probable_prime(p):
+        if p.bit_length() == bits and is_probable_prime(p, rng, **prime_test):
             return p
 
 
-def roca_rsa_key(bits=2048):
-    """An RSA private key whose primes have the ROCA (Infineon) structure."""
-    primorial = math.prod(first_primes(ROCA_PRIMORIAL_SIZE[bits]))
-    e = 65537
+def rsa_primes(bits, prime):
+    """Two primes from `prime(bits // 2)` whose product has `bits` bits and suits e = 65537."""
     while True:
-        p = roca_prime(bits // 2, primorial)
-        q = roca_prime(bits // 2, primorial)
-        n = p * q
-        phi = (p - 1) * (q - 1)
-        if p != q and n.bit_length() == bits and math.gcd(e, phi) == 1:
-            break
-    d = pow(e, -1, phi)
+        p, q = prime(bits // 2), prime(bits // 2)
+        if p != q and (p * q).bit_length() == bits and math.gcd(65537, (p - 1) * (q - 1)) == 1:
+            return p, q
+
+
+def rsa_key(p, q):
+    """The RSA private key (e = 65537) with primes `p` and `q`."""
+    e, n = 65537, p * q
+    d = pow(e, -1, (p - 1) * (q - 1))
     numbers = rsa.RSAPrivateNumbers(
         p=p, q=q, d=d, dmp1=rsa.rsa_crt_dmp1(d, p), dmq1=rsa.rsa_crt_dmq1(d, q),
         iqmp=rsa.rsa_crt_iqmp(p, q), public_numbers=rsa.RSAPublicNumbers(e, n))
     return numbers.private_key()
+
+
+def roca_rsa_key(rng, bits=2048):
+    """An RSA private key whose primes have the ROCA (Infineon) structure."""
+    primorial = math.prod(first_primes(ROCA_PRIMORIAL_SIZE[bits]))
+    return rsa_key(*rsa_primes(bits, lambda half: roca_prime(half, primorial, rng)))
+
+
+def dsa_key(bits, rng):
+    """A DSA private key with a 256-bit q and `bits`-bit p (FIPS 186-4's (L, N) = (2048, 256)),
+    the domain parameters drawn from `rng` too."""
+    q = random_prime(256, rng)
+    while True:
+        # p = 2kq + 1 of exactly `bits` bits.
+        k = rng.getrandbits(bits - 257) | (1 << (bits - 258))
+        p = 2 * k * q + 1
+        # A long trial division first: most candidates have a small factor, and each
+        # Miller-Rabin round on a 2048-bit number costs a modular exponentiation.
+        if p.bit_length() == bits and is_probable_prime(p, rng, trial_primes=2000):
+            break
+    h = 2
+    while (g := pow(h, (p - 1) // q, p)) == 1:
+        h += 1
+    x = 1 + rng.randrange(q - 1)
+    parameters = dsa.DSAParameterNumbers(p, q, g)
+    return dsa.DSAPrivateNumbers(x, dsa.DSAPublicNumbers(pow(g, x, p), parameters)).private_key()
 
 
 ROCA_TEST_PRIMES = (3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73,
@@ -119,24 +158,29 @@ def debian_blacklist_line(public_key):
     return hashlib.sha1(("Modulus=%X\n" % modulus).encode("ascii")).hexdigest()[20:]
 
 
-def new_key(key_type):
-    """A private key (or, for X25519, a key pair that cannot sign) of the named type."""
+EC_CURVES = {"EC-P256": ec.SECP256R1(), "EC-P384": ec.SECP384R1(), "EC-P521": ec.SECP521R1(),
+             "EC-secp256k1": ec.SECP256K1()}
+
+
+def new_key(key_type, rng):
+    """A private key (or, for X25519, a key pair that cannot sign) of the named type, drawn from `rng`."""
     if key_type.startswith("RSA-"):
-        return rsa.generate_private_key(public_exponent=65537, key_size=int(key_type[4:]))
+        bits = int(key_type[4:])
+        return rsa_key(*rsa_primes(bits, lambda half: random_prime(half, rng)))
     if key_type == "ROCA-RSA-2048":
-        return roca_rsa_key(2048)
-    curves = {"EC-P256": ec.SECP256R1(), "EC-P384": ec.SECP384R1(), "EC-P521": ec.SECP521R1(),
-              "EC-secp256k1": ec.SECP256K1()}
-    if key_type in curves:
-        return ec.generate_private_key(curves[key_type])
+        return roca_rsa_key(rng, 2048)
+    if key_type in EC_CURVES:
+        curve = EC_CURVES[key_type]
+        # Below 2^(size-1), so below the group order of each of these curves.
+        return ec.derive_private_key(1 + rng.getrandbits(curve.key_size - 1), curve)
     if key_type.startswith("DSA-"):
-        return dsa.generate_private_key(key_size=int(key_type[4:]))
+        return dsa_key(int(key_type[4:]), rng)
     if key_type == "Ed25519":
-        return ed25519.Ed25519PrivateKey.generate()
+        return ed25519.Ed25519PrivateKey.from_private_bytes(rng.randbytes(32))
     if key_type == "Ed448":
-        return ed448.Ed448PrivateKey.generate()
+        return ed448.Ed448PrivateKey.from_private_bytes(rng.randbytes(57))
     if key_type == "X25519":
-        return x25519.X25519PrivateKey.generate()
+        return x25519.X25519PrivateKey.from_private_bytes(rng.randbytes(32))
     raise ValueError(key_type)
 
 
@@ -158,9 +202,10 @@ def name(common_name, organization):
     ])
 
 
-def certificate(subject, public_key, issuer_name, issuer_key, serial, not_before, not_after,
+def certificate(subject, public_key, issuer_name, issuer_key, serial, not_before, not_after, rng,
                 ca=False, issuer_certificate=None, crl_url=None):
-    """An X.509 v3 certificate signed by `issuer_key` (self-signed when it is the subject's key)."""
+    """An X.509 v3 certificate signed by `issuer_key` (self-signed when it is the subject's key);
+    `rng` gives a DSA signature its nonce."""
     builder = (
         x509.CertificateBuilder()
         .subject_name(subject)
@@ -192,11 +237,13 @@ def certificate(subject, public_key, issuer_name, issuer_key, serial, not_before
             x509.DistributionPoint(full_name=[x509.UniformResourceIdentifier(crl_url)],
                                    relative_name=None, reasons=None, crl_issuer=None)]),
             critical=False)
-    return builder.sign(issuer_key, signature_hash(issuer_key))
+    signed = sign(builder, issuer_key, rng)
+    return x509.load_der_x509_certificate(signed) if isinstance(signed, bytes) else signed
 
 
-def revocation_list(issuer_certificate, issuer_key, revoked, this_update, next_update, number=1):
-    """A v2 CRL of `issuer_certificate` listing (serial, revocation date) pairs."""
+def revocation_list(issuer_certificate, issuer_key, revoked, this_update, next_update, rng, number=1):
+    """A v2 CRL of `issuer_certificate` listing (serial, revocation date) pairs; `rng` gives a
+    DSA signature its nonce."""
     builder = (
         x509.CertificateRevocationListBuilder()
         .issuer_name(issuer_certificate.subject)
@@ -210,7 +257,66 @@ def revocation_list(issuer_certificate, issuer_key, revoked, this_update, next_u
     for serial, when in revoked:
         builder = builder.add_revoked_certificate(
             x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(when).build())
-    return builder.sign(issuer_key, signature_hash(issuer_key))
+    signed = sign(builder, issuer_key, rng)
+    return x509.load_der_x509_crl(signed) if isinstance(signed, bytes) else signed
+
+
+def sign(builder, key, rng):
+    """The certificate or CRL of `builder` signed by `key`, with the same bytes on every run:
+    RSA PKCS#1 v1.5 and EdDSA signatures are deterministic, ECDSA is signed as RFC 6979 says,
+    and a DSA signature (whose nonce OpenSSL always draws itself) is recomputed with a nonce
+    from `rng` and put in place of OpenSSL's (DER bytes returned)."""
+    algorithm = signature_hash(key)
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        return builder.sign(key, algorithm, ecdsa_deterministic=True)
+    signed = builder.sign(key, algorithm)
+    if not isinstance(key, dsa.DSAPrivateKey):
+        return signed
+    tbs = signed.tbs_certificate_bytes if isinstance(signed, x509.Certificate) else signed.tbs_certlist_bytes
+    outer = der(signed)
+    header, _ = _der_header(outer, 0)
+    tbs_header, tbs_length = _der_header(outer, header)
+    algorithm_start = header + tbs_header + tbs_length
+    algorithm_header, algorithm_length = _der_header(outer, algorithm_start)
+    algorithm_identifier = outer[algorithm_start:algorithm_start + algorithm_header + algorithm_length]
+    signature = _dsa_signature(key, tbs, rng)
+    key.public_key().verify(signature, tbs, algorithm)
+    return _der(0x30, tbs + algorithm_identifier + _der(0x03, b"\x00" + signature))
+
+
+def _dsa_signature(key, message, rng):
+    """A DSA signature (DER SEQUENCE of r and s) of SHA-256(`message`) with the nonce from `rng`."""
+    numbers = key.private_numbers()
+    p, q, g = (numbers.public_numbers.parameter_numbers.p, numbers.public_numbers.parameter_numbers.q,
+               numbers.public_numbers.parameter_numbers.g)
+    z = int.from_bytes(hashlib.sha256(message).digest(), "big") >> max(0, 256 - q.bit_length())
+    while True:
+        k = 1 + rng.randrange(q - 1)
+        r = pow(g, k, p) % q
+        s = pow(k, -1, q) * (z + numbers.x * r) % q
+        if r and s:
+            return _der(0x30, _der_integer(r) + _der_integer(s))
+
+
+def _der_header(data, offset):
+    """(header length, content length) of the DER element at `offset`."""
+    first = data[offset + 1]
+    if first < 0x80:
+        return 2, first
+    count = first & 0x7F
+    return 2 + count, int.from_bytes(data[offset + 2:offset + 2 + count], "big")
+
+
+def _der(tag, content):
+    length = len(content)
+    if length < 0x80:
+        return bytes([tag, length]) + content
+    encoded = length.to_bytes((length.bit_length() + 7) // 8, "big")
+    return bytes([tag, 0x80 | len(encoded)]) + encoded + content
+
+
+def _der_integer(value):
+    return _der(0x02, value.to_bytes(value.bit_length() // 8 + 1, "big"))
 
 
 def der(value):
@@ -226,6 +332,6 @@ def certificate_id(certificate_value):
     return hashlib.sha256(der(certificate_value)).hexdigest()
 
 
-def serial_bytes(count):
+def serial_bytes(count, rng):
     """A positive serial number of exactly `count` bytes (short enough for issuerCertificateSerialNumber)."""
-    return secrets.randbits(8 * count - 1) | (1 << (8 * count - 2))
+    return rng.getrandbits(8 * count - 1) | (1 << (8 * count - 2))

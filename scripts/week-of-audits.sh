@@ -17,7 +17,7 @@ if [ $# -ne 1 ]; then
     exit 64
 fi
 # Findings per BatchImportFindings call: the API takes at most 100. ASFF_BATCH_SIZE=10 shows the
-# slicing on the workshop's few findings (scripts/test_week_of_audits.py uses it).
+# slicing on the workshop's few findings (scripts/tests/test_week_of_audits.py uses it).
 BATCH_SIZE=${ASFF_BATCH_SIZE:-100}
 if ! [ "$BATCH_SIZE" -ge 1 ] 2>/dev/null || [ "$BATCH_SIZE" -gt 100 ]; then
     echo "week-of-audits: ASFF_BATCH_SIZE is '$BATCH_SIZE'; expected 1 to 100 (the API's limit)" >&2

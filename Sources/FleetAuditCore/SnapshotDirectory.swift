@@ -121,12 +121,6 @@ extension Snapshot {
         return .success(entries)
     }
 
-    /// Whether `directory` exists in the snapshot (listed unavailable counts as absent).
-    public func hasDirectory(_ directory: SnapshotDirectory) -> Bool {
-        if case .success = files(in: directory) { return true }
-        return false
-    }
-
     /// Whether `directory` is neither in the snapshot (as a folder, link or anything else)
     /// nor declared unavailable: only then may a caller treat it as optional and empty.
     public func isAbsent(_ directory: SnapshotDirectory) -> Bool {

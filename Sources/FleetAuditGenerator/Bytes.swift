@@ -1,10 +1,10 @@
 import FleetAuditBase
 import FleetAuditCore
 
-/// The byte-level building blocks of the generator: a seeded random source,
-/// DER encoding, dates, and appending text to output buffers. Everything the
-/// generator writes is ASCII it produced itself, so no JSON escaping is needed
-/// except where a document is embedded as a string (`jsonStringBody`).
+// The byte-level building blocks of the generator: a seeded random source,
+// DER encoding, dates, and appending text to output buffers. Everything the
+// generator writes is ASCII it produced itself, so no JSON escaping is needed
+// except where a document is embedded as a string (`jsonStringBody`).
 
 /// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast and fully determined by its
 /// seed, so every device draws from its own stream (seed, purpose, index) and

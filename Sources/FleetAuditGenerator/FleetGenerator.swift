@@ -128,7 +128,7 @@ public struct FleetGenerator: Sendable {
 
         try writeAuthorities(plan, revocations: revocations, into: directory)
         try writeAccountFiles(plan, into: directory)
-        try writeGroupMembers(plan, into: directory + "/thing-group-members.json")
+        try writeGroupMembers(into: directory + "/thing-group-members.json")
 
         let fleet = GeneratedFleet(
             devices: devices, seed: seed, certificates: tally.certificates, policies: tally.policies,
@@ -282,7 +282,7 @@ public struct FleetGenerator: Sendable {
     }
 
     /// list-things-in-thing-group for every site group (a device's site is its index modulo the site count).
-    func writeGroupMembers(_ plan: FleetPlan, into path: String) throws(GeneratorError) {
+    func writeGroupMembers(into path: String) throws(GeneratorError) {
         let file = try GeneratedFile(path: path)
         try file.write(Array("{\n    \"thingGroupMembers\": [".utf8))
         for site in 0..<FleetPlan.sites {

@@ -149,7 +149,7 @@ public enum HTMLReport {
     }
 
     /// One finding's row, its detail folded in the reason cell.
-    public static func row(_ finding: ReportFinding, context: ReportContext) -> String {
+    public static func row(_ finding: ReportFinding) -> String {
         let rank = Severity.allCases.firstIndex(of: finding.severity) ?? 0
         let resource = finding.resource
         var html = "<tr class=\"finding\" data-rank=\"\(rank)\" data-severity=\"\(finding.severity.rawValue)\""

@@ -46,7 +46,7 @@ public enum ReportGenerator {
             try html.write(HTMLReport.opening(context: context, tally: tally, rowsShown: shown))
             try forEachFinding(in: findingsPath) { finding throws(SnapshotProblem) in
                 if selection.admits(finding) {
-                    try html.write(HTMLReport.row(listed.attached(to: finding), context: context))
+                    try html.write(HTMLReport.row(listed.attached(to: finding)))
                 }
             }
             try html.write(HTMLReport.closing(context: context, tally: tally))

@@ -14,12 +14,6 @@ import Testing
 /// The scale engine: spilled and in-memory partitions, and any worker count,
 /// give the same bytes; the finding writer matches the JSON writer.
 @Suite struct ScaleEngineTests {
-    static let root: String = {
-        var path = #filePath
-        for _ in 0..<3 { path = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) }
-        return path
-    }()
-
     /// A fleet's connection logs: `clients` devices with their own certificate,
     /// two sessions each; every 50th certificate is also used by a second
     /// client at the same time (shared), and every 70th client ID connects from
@@ -131,23 +125,6 @@ import Testing
         #expect(sequence.count == keys.count)
         #expect(ordered(many) == sequence)
         #expect(sequence == keys.sorted { stableHash($0.utf8) < stableHash($1.utf8) })
-    }
-
-    @Test(arguments: [2, 4])
-    func everyRegisteredCheckGivesTheSameBytesOnAnyWorkerCount(workers: Int) throws {
-        let workshop = Self.root + "/snapshots/workshop"
-        let opened = try Snapshot.open(workshop)
-        func run(_ workers: Int) throws -> [UInt8] {
-            let output = TemporaryDirectory(prefix: "fleet-audit-workers")
-            let plan = AuditPlan(
-                checks: CheckRegistry.all, taskId: "0123456789abcdef0123456789abcdef",
-                auditTime: opened.manifest.exportedAt, workers: workers)
-            _ = try AuditExecutor.run(snapshot: opened, plan: plan, outputDirectory: output.path)
-            return output.read("findings.json") + output.read("audit-task.json")
-        }
-        let one = try run(1)
-        #expect(one.count > 10_000)
-        #expect(try run(workers) == one)
     }
 
     @Test func anUnwritableSpillDirectoryStopsTheRunAndWritesNothing() throws {

@@ -1,26 +1,11 @@
 import FleetAuditJSON
+import FleetAuditTestSupport
 import Testing
 
-#if canImport(Glibc)
-    import Glibc
-#endif
+/// A temporary file holding `bytes`, removed when the value is released.
+func temporaryFile(_ bytes: [UInt8]) -> TemporaryFile { TemporaryFile(bytes) }
 
-/// Writes `bytes` to a fresh temporary file and returns its path.
-func temporaryFile(_ bytes: [UInt8], suffix: String = ".json") -> String {
-    var template = Array("/tmp/fleet-audit-json-XXXXXX".utf8CString)
-    let path = template.withUnsafeMutableBufferPointer { buffer -> String in
-        guard let base = buffer.baseAddress else { return "/tmp/fleet-audit-json-fallback" }
-        let descriptor = mkstemp(base)
-        if descriptor >= 0 {
-            bytes.withUnsafeBytes { _ = write(descriptor, $0.baseAddress, $0.count) }
-            close(descriptor)
-        }
-        return String(cString: base)
-    }
-    return path
-}
-
-func temporaryFile(_ text: String) -> String { temporaryFile(Array(text.utf8)) }
+func temporaryFile(_ text: String) -> TemporaryFile { TemporaryFile(text) }
 
 /// A readable rendering of events for exact comparisons.
 enum Event: Equatable, CustomStringConvertible {
@@ -39,7 +24,16 @@ enum Event: Equatable, CustomStringConvertible {
     }
 }
 
-/// Streams a file to the end; returns the events and the error that stopped it, if any.
+/// Streams a temporary file to the end; returns the events and the error that stopped it, if any.
+func streamAll(
+    _ file: TemporaryFile, form: JSONFileForm = .object, chunkSize: Int = 1 << 20, maxElementBytes: Int = 256 << 20
+) -> (events: [Event], error: JSONStreamError?) {
+    withExtendedLifetime(file) {
+        streamAll(file.path, form: form, chunkSize: chunkSize, maxElementBytes: maxElementBytes)
+    }
+}
+
+/// Streams the file at `path` to the end; returns the events and the error that stopped it, if any.
 func streamAll(
     _ path: String, form: JSONFileForm = .object, chunkSize: Int = 1 << 20, maxElementBytes: Int = 256 << 20
 ) -> (events: [Event], error: JSONStreamError?) {
@@ -110,8 +104,9 @@ func streamAll(
     }
 
     @Test func elementsParseWithJansson() throws {
-        let stream = try JSONElementStream(
-            path: temporaryFile(#"{"xs": [{"a": [1, 2.5, null, false]}]}"#), form: .object)
+        let file = temporaryFile(#"{"xs": [{"a": [1, 2.5, null, false]}]}"#)
+        let stream = try JSONElementStream(path: file.path, form: .object)
+        defer { withExtendedLifetime(file) {} }
         _ = try stream.next()
         guard case .element(let element)? = try stream.next() else {
             Issue.record("expected an element")

@@ -1,3 +1,4 @@
+import FleetAuditTestSupport
 import Testing
 
 @testable import FleetAuditJSON
@@ -395,12 +396,6 @@ struct SeededGenerator: RandomNumberGenerator {
 
 @Suite("Projected parse: seeded mutations of real elements")
 struct JSONProjectionMutationTests {
-    static let repositoryRoot: String = {
-        var parts = String(#filePath).split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(3)
-        return parts.joined(separator: "/")
-    }()
-
     static let certificateSelection = JSONMemberSelection([
         "certificateId", "status", "certificatePem", "validity", "caCertificateId", "creationDate", "certificateArn",
     ])

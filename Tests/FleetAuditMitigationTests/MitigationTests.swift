@@ -512,21 +512,8 @@ final class AuditedWorkshop: @unchecked Sendable {
 
 /// The mitigation records validated against botocore's IoT model, strictly.
 @Suite struct MitigationSchemaTests {
-    static let validator =
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path + "/scripts/validate-defender-schema.py"
-
-    func validate(_ file: String, shape: String, extra: [String] = []) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments =
-            ["python3", Self.validator, "--shape", shape] + extra.flatMap { ["--allow-extra", $0] } + [file]
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let data = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    func validate(_ file: String, shape: String, extra: [String] = []) throws -> (status: Int32, errors: String) {
+        try DefenderSchemaValidator.validate(file, shape: shape, extra: extra)
     }
 
     @Test(arguments: [false, true])

@@ -11,10 +11,8 @@ import Testing
 /// the bundled workshop snapshot: the exact findings, then the mitigation task
 /// and a re-audit in which only the findings no certificate action can fix remain.
 @Suite struct WorkshopCertificateTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
-    static let snapshot = root + "/snapshots/workshop"
-    static let blacklist = root + "/snapshots/workshop-weak-keys"
+    static let snapshot = workshopSnapshot
+    static let blacklist = workshopWeakKeys
 
     static func json(_ name: String) throws -> JSONValue {
         try JSONParser.parse(TemporaryDirectory.readFile(snapshot + "/" + name)).get()

@@ -92,7 +92,7 @@ func hostilePolicySnapshot(name: String) -> TemporarySnapshot {
             ]
         ]
         let finding = try ReportFinding(json: findingJSON(suppressed: true, related: related))
-        let row = HTMLReport.row(finding, context: testContext)
+        let row = HTMLReport.row(finding)
         #expect(
             row.contains(
                 "<dt>Related resources (1)</dt><dd><ul><li><span class=\"type\">DEVICE_CERTIFICATE</span>"

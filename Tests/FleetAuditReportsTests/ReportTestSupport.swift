@@ -6,14 +6,11 @@ import FleetAuditReports
 import FleetAuditTestSupport
 import Testing
 
-/// The repository root, from this file's path (Tests/FleetAuditReportsTests/<file>).
-let repositoryRoot = String(
-    #filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast(3).joined(separator: "/"))
-let workshopSnapshot = repositoryRoot + "/snapshots/workshop"
-
 /// The workshop snapshot audited with `formats`, every check, pinned task and time.
 struct WorkshopAudit {
     let out = TemporaryDirectory(prefix: "fleet-audit-reports")
+    /// The suppressions file, outside `out` (which must hold only what the audit writes).
+    let inputs = TemporaryDirectory(prefix: "fleet-audit-reports-inputs")
     let report: AuditReport
 
     init(formats: String, suppressions: String? = nil) throws {
@@ -21,9 +18,7 @@ struct WorkshopAudit {
             snapshotPath: workshopSnapshot, outputPath: out.path, taskId: "workshop-reports", workers: 2)
         options.formats = formats
         if let suppressions {
-            options.suppressionsPath = out.write(
-                "../" + (out.path.split(separator: "/").last.map(String.init) ?? "")
-                    + "-suppressions.json", suppressions)
+            options.suppressionsPath = inputs.write("suppressions.json", suppressions)
         }
         report = try AuditCommandRunner.run(options)
     }

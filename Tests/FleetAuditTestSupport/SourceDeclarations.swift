@@ -5,9 +5,7 @@ import Foundation
 /// is written but not registered fails a test instead of never running.
 public enum SourceDeclarations {
     /// `Sources/` of the repository these tests were built from.
-    static let sourcesDirectory =
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path + "/Sources"
+    static let sourcesDirectory = repositoryRoot + "/Sources"
 
     /// The text of every `.swift` file below `Sources/<module>`, by path.
     public static func files(inModule module: String) throws -> [String: String] {

@@ -124,3 +124,16 @@ public func runProgram(
         process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self)
     )
 }
+
+/// One file in a temporary directory of its own; both are removed when the value is released.
+public final class TemporaryFile: Sendable {
+    public let path: String
+    private let directory: TemporaryDirectory
+
+    public init(_ bytes: [UInt8], name: String = "input.json") {
+        directory = TemporaryDirectory(prefix: "fleet-audit-file")
+        path = directory.write(name, bytes: bytes)
+    }
+
+    public convenience init(_ text: String, name: String = "input.json") { self.init(Array(text.utf8), name: name) }
+}

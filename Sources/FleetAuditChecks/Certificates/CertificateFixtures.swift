@@ -7,607 +7,607 @@
 /// (except `noCRL`). The root CRL revokes `revoked` and `intermediateCA`.
 package enum CertificateFixtures {
     package static let rootCA = CertificateFixture(
-        id: "484c6f9c34a2f171a45e2bc7cb19acb44acf567be39db23f4a26567fd841b242",
-        serialHex: "6bc61b051dd27999",
+        id: "e3121cf20ca3b1d52a4755142b42259ee937452a7f53f81cc0fa15ee520d13e2",
+        serialHex: "7f9f9fc6fe53b312",
         notBefore: "2020-01-01T00:00:00Z",
         notAfter: "2040-01-01T00:00:00Z",
         keyDescription: "EC P-256",
         pem: """
             -----BEGIN CERTIFICATE-----
-            MIIByTCCAW+gAwIBAgIIa8YbBR3SeZkwCgYIKoZIzj0EAwIwODEcMBoGA1UECgwT
+            MIIByDCCAW+gAwIBAgIIf5+fxv5TsxIwCgYIKoZIzj0EAwIwODEcMBoGA1UECgwT
             RmxlZXRBdWRpdCBGaXh0dXJlczEYMBYGA1UEAwwPRml4dHVyZSBSb290IENBMB4X
             DTIwMDEwMTAwMDAwMFoXDTQwMDEwMTAwMDAwMFowODEcMBoGA1UECgwTRmxlZXRB
             dWRpdCBGaXh0dXJlczEYMBYGA1UEAwwPRml4dHVyZSBSb290IENBMFkwEwYHKoZI
-            zj0CAQYIKoZIzj0DAQcDQgAEs/tIIr3eCIvexk5zNj4PR45HzRtXfTF87vW2YrvA
-            3ouoQ+CxXegnLqENg+v8gLjLz/N6GEzOG34rq1OpqN5DeqNjMGEwDwYDVR0TAQH/
-            BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAQYwHQYDVR0OBBYEFP1CT6b6HYqh5cklwr0l
-            9u+ZV5V/MB8GA1UdIwQYMBaAFP1CT6b6HYqh5cklwr0l9u+ZV5V/MAoGCCqGSM49
-            BAMCA0gAMEUCIQD1gqx4NRVxMFd99i7Jn7QDTizkRf28FcxEU1P46meUvwIgTLBg
-            fsEBlbXGcb5d0kyzH7fG+1U1i7A9yvbrGZ1w0s8=
+            zj0CAQYIKoZIzj0DAQcDQgAEG8m728pSmtZLXD5oj/o/44sxwNowillf5ztcBdyh
+            yLQJg1ojtB9GBSSoQaCLB9ZMf9nJoZUqYm1Wpm66L3LwW6NjMGEwDwYDVR0TAQH/
+            BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAQYwHQYDVR0OBBYEFDko8IxSlNY4WwS7UJEs
+            eLwPHGclMB8GA1UdIwQYMBaAFDko8IxSlNY4WwS7UJEseLwPHGclMAoGCCqGSM49
+            BAMCA0cAMEQCIELzoy1z1S5EqXqYqnHtJ9WFZEOToZF8IsWSb+l8BzvKAiBWbco0
+            jHNq3nUN9zYd2NIeAuYAE0mjan9Pzd3aO5kJ8A==
             -----END CERTIFICATE-----
             """)
 
     package static let otherCA = CertificateFixture(
-        id: "5b1fcb5495566dfcc24612f078b10f720754f745890c1535f38b88238bf11564",
-        serialHex: "4070b6b5d8820ff0",
+        id: "ed7025a350e769fa62862f9f0479359afc47188b0596ecb19c0f12b7a713242f",
+        serialHex: "44e4e18de2f93909",
         notBefore: "2020-01-01T00:00:00Z",
         notAfter: "2040-01-01T00:00:00Z",
         keyDescription: "EC P-256",
         pem: """
             -----BEGIN CERTIFICATE-----
-            MIIByzCCAXGgAwIBAgIIQHC2tdiCD/AwCgYIKoZIzj0EAwIwOTEcMBoGA1UECgwT
+            MIIBzDCCAXGgAwIBAgIIROThjeL5OQkwCgYIKoZIzj0EAwIwOTEcMBoGA1UECgwT
             RmxlZXRBdWRpdCBGaXh0dXJlczEZMBcGA1UEAwwQRml4dHVyZSBPdGhlciBDQTAe
             Fw0yMDAxMDEwMDAwMDBaFw00MDAxMDEwMDAwMDBaMDkxHDAaBgNVBAoME0ZsZWV0
             QXVkaXQgRml4dHVyZXMxGTAXBgNVBAMMEEZpeHR1cmUgT3RoZXIgQ0EwWTATBgcq
-            hkjOPQIBBggqhkjOPQMBBwNCAASFnHKxxttj5oAdCUxn2CqSOZ/rXyQu2Mx9jAH2
-            RSyfyQ3s9w6y1yNOSjXo0/ztom2KvokaU8hJLPZg0x6OWJcCo2MwYTAPBgNVHRMB
-            Af8EBTADAQH/MA4GA1UdDwEB/wQEAwIBBjAdBgNVHQ4EFgQUYrwDmH57yz3/x9Dq
-            goi1LcIDW4MwHwYDVR0jBBgwFoAUYrwDmH57yz3/x9Dqgoi1LcIDW4MwCgYIKoZI
-            zj0EAwIDSAAwRQIgfLoP7vL3xL2lgXD9h2Z/30+QUlu2fSU3MD913aE0cKQCIQCZ
-            tof3O7FgVjotUI7hyJzOrPLap64BRitNG99H/yrivQ==
+            hkjOPQIBBggqhkjOPQMBBwNCAATiWiop34K7owZqNZeW/41wK72uX69C5mOIQgVh
+            W9MZIuYBEs1elfkbC6Zt6uG5Bw1O218v24R7M6RpRN+K0vU5o2MwYTAPBgNVHRMB
+            Af8EBTADAQH/MA4GA1UdDwEB/wQEAwIBBjAdBgNVHQ4EFgQULkAaDHgksPUOA8V9
+            PtQKuEuhGR4wHwYDVR0jBBgwFoAULkAaDHgksPUOA8V9PtQKuEuhGR4wCgYIKoZI
+            zj0EAwIDSQAwRgIhANnQjAzWU/2Njm4wh09eaj7BjvKDj22Ov+OeOfz/hqH3AiEA
+            +TLsYR9oNNEtfeD/gLqI5t/2qSnV/r5Fb3Y9HUJx7rc=
             -----END CERTIFICATE-----
             """)
 
     package static let dsaCA = CertificateFixture(
-        id: "8d153f626e73d6268c5778134ec42df6554a7110b53b38b0d07ac71d3c4dfefb",
-        serialHex: "7565a4df9bed51ca",
+        id: "d4ce9dce06fa7fb8b649f2ad67c0246511f191a5c29163b8fb1d569b0615ef9e",
+        serialHex: "58bb68e678114056",
         notBefore: "2020-01-01T00:00:00Z",
         notAfter: "2040-01-01T00:00:00Z",
         keyDescription: "DSA-2048",
         pem: """
             -----BEGIN CERTIFICATE-----
-            MIIEujCCBF+gAwIBAgIIdWWk35vtUcowCwYJYIZIAWUDBAMCMDcxHDAaBgNVBAoM
+            MIIEuDCCBF2gAwIBAgIIWLto5ngRQFYwCwYJYIZIAWUDBAMCMDcxHDAaBgNVBAoM
             E0ZsZWV0QXVkaXQgRml4dHVyZXMxFzAVBgNVBAMMDkZpeHR1cmUgRFNBIENBMB4X
             DTIwMDEwMTAwMDAwMFoXDTQwMDEwMTAwMDAwMFowNzEcMBoGA1UECgwTRmxlZXRB
-            dWRpdCBGaXh0dXJlczEXMBUGA1UEAwwORml4dHVyZSBEU0EgQ0EwggNIMIICOgYH
-            KoZIzjgEATCCAi0CggEBALjm+gqrtO4p3LKQj70QS8va2Fg7Gz3oDT4/NfHZ26cZ
-            l2+F+6+G6YjIBXCVDDvts4SpfSlR0PU0MYUYEgur6y2J15Y/Xy4pTn6SQeeTdHCx
-            V+2I5ivs94NT+TXgcNfs7hJzEnroOPsGTNZAvn0VeUNl2Ig9AXQ0HQwuubO4zY7X
-            NGQOGGPXN5ptcMLYtLcY6GnjokZ3MSHiXcfHx8/jQQ+IkAzOK6tnBFLaCmlsFB2Z
-            57cLbOzdeVJeSwNrFiq1c1DSou+/ulsLzWTxgV4U7TES8yMiDUGdbrXJuSmrFAmR
-            XqSPo7LGSw9z6quLJor1O3vdTOMhCp7epu6tTVekZMsCIQD2Ll1eLO8+Hx5MnPZW
-            BlPVz5FPDsFVgRA/evDBrn7yFwKCAQEAj2iL7A4M6Xkb98uQjUBnnaGP1yZcd6Ht
-            4WUXMdCfsYiCM8N2wyjPBID1aQqb2ku5hSzMSmxWVsXQRgz4rCLIrF+Sdow4zplx
-            tm37S/HI4lb+u3d9aLHKmYS+/hgeGnx/8EnQwKByq2OlNWk40tx/EBQB7EsT82nj
-            yQurVkaXOCOePr0MUH1Qy6618ffigM7Qwg+JFyOTppPFlQ7Kf73Zrt+SA8jCApL6
-            9jhR1k1Vk1iEkw4cz3lVpoISkayhDgyBXRLR0oEF6FvWWoJuet42/lSO5I+HEq6s
-            jqoUzkiZoLxtZ+m2QYoBTN5hmq+SI9EiCOQZ/mSGK+9ZkRekB1+joQOCAQYAAoIB
-            AQCnE7d+oz3QTMtiOOUczNmjhATV6WH+4wWqy4TzKpVR1NqzRQDYNNNgC2m2sK7h
-            it7uYB4rn33bpRMcnLZV6vq6UwBCAncJle19aZVzp4dpgCCyxnFwccReLI2jjkzz
-            MVO1aQHo08ZnRmXn7dz6xD9ygujxbbXnm4OWSz5OxRPt28tva88sGlqBHKtvbic6
-            hBAyEVGgZKcpHf9hnDk+IyG259VVBegq+0mx+m4xv71Rle9rBt3/4UpKXDIXtbf7
-            uh1RLoeJ2tInViQyxaYfSQQBt0LtzctfN91vogyXq7PUqRtvzJoMSZRp00mz96gs
-            KAs/sBoQnLh4fQVEZ4M+wUCDo2MwYTAPBgNVHRMBAf8EBTADAQH/MA4GA1UdDwEB
-            /wQEAwIBBjAdBgNVHQ4EFgQUPtpZyufxjxK4BcYMaC8JwnptcGswHwYDVR0jBBgw
-            FoAUPtpZyufxjxK4BcYMaC8JwnptcGswCwYJYIZIAWUDBAMCA0gAMEUCIQC/Q24q
-            ysrezu/3DgPA2KaDfq3DxCyTnG+vi5QB5LHQIgIgVafz7MCGve7eGua8OBXqirVe
-            WJU7js1LXITPL4NjoCc=
+            dWRpdCBGaXh0dXJlczEXMBUGA1UEAwwORml4dHVyZSBEU0EgQ0EwggNGMIICOQYH
+            KoZIzjgEATCCAiwCggEBAKk2DnBHXhyEJTyT6uEa8Xe0+FgC9wpX9B87jSLA0t7f
+            Z90reMdbY9jyyXDpZxyxRR0dB284XvqESkOQFl+WtvO5U6PuUgojNM7au+BiCtcd
+            ooE3fngLM4d00dyAgRcRC4+8KmHHsyMXnKeEypsWVRY26joeKvOjMdxTEgF9V2Hg
+            Clcv0uqPL3a3mWytXsXZAk/vqeu047n/nNgA0vEeiLNOtiWZjftuUVS9pnLw5hny
+            A/O2CwGBzWNikaRu5DzZbi+6yRkIEpoZqhFD4D2DDQS6+SvNNuXoTwnaSRLhwjT0
+            mt2J/lxI07dhQOb8yMbMbDIKp1EETfTziJ/Y9u3mGEkCIQDNRe/DK89Lp5gAoIfM
+            SDT3YGbg8R4jE8KZt8dxD4R1nQKCAQBCrMfKI7HJJkd1aTqyC8FPffhZgEECoBSo
+            Ga0jCpABLEwmGhiRdN8g5Mk1PxH67l0oEa1C7G7IVeBIZgGosSxNovv0S7Wj/Iqb
+            tNX+DQ+8ypzQy1478zqhpGUCa6k5Ig/M1t7/Vb9ERsq2qynIfS5yz7Ca+Fal7GTx
+            0DITNnq7ivibAeYIHnWjPJk0O7o1aQ++vdxjGmaRswJMT2LruZabq0xnKir1pUTM
+            H3VCVsg+yG6KgCtozTPUw7/R5IFmovNH5xuiaxTcuwWGC4RPwlsD3TjcmxcQGCg0
+            bPnr/yrluUM5rK7F/63bOgyflHmFhKNJvmtJt4Dh06r+RWvL3bgvA4IBBQACggEA
+            GRQz6SpoJMrP15k5u0fH4otI4ga0hbyO9DZfooM5TCWhn6vLA0Kbrh3nyZeQLMGC
+            a0iU6sV5w3LMnpN2ndfXbn1vz2dLRGTHBmp7CfGgiROgcURMg1MLpNoAvb+AWkdY
+            XEa/ZQP4VGvsF8n872tKbFs1811r00cuBxoawZuCkEjKaG9f28U8xJGgtPW6VOSp
+            LM8yCeQI5ymMJ9qFVsE4kT1I0JczSU7MGh8oilfCq8UNKBa97sUSZili0rc6R4ft
+            rZv60QF0p2tpxc2JZlqrkhbLDSbCBxVjTN/tu2zaQeoMaGkg3FUNHDC/EbtVc3lQ
+            c+C+xfJo++VZ3XiCPN0I8KNjMGEwDwYDVR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8E
+            BAMCAQYwHQYDVR0OBBYEFDxx7UleDg8T1tjdqMa9aZ2XFDS0MB8GA1UdIwQYMBaA
+            FDxx7UleDg8T1tjdqMa9aZ2XFDS0MAsGCWCGSAFlAwQDAgNIADBFAiEAopWSawkJ
+            ysDQ/oY+Ol1QnZyH8U7pEJBDO8+mAE1LfxgCIDH233Xe7OAnS7bxTRHMNy+aIQcK
+            4S/rrcvb+Q8XJV5N
             -----END CERTIFICATE-----
             """)
 
     package static let intermediateCA = CertificateFixture(
-        id: "7dc56776848a2124df757111934a4f64f11dd1c912799b907c6a722cc10c6815",
-        serialHex: "50473742ad7f37f2",
+        id: "7cc70736c603e80d48ad0ad24b8aed4d5c9f57728fbeae4c6d8d31aeff74153e",
+        serialHex: "6e7344ec3df362d1",
         notBefore: "2020-01-01T00:00:00Z",
         notAfter: "2040-01-01T00:00:00Z",
         keyDescription: "EC P-256",
         pem: """
             -----BEGIN CERTIFICATE-----
-            MIICFDCCAbqgAwIBAgIIUEc3Qq1/N/IwCgYIKoZIzj0EAwIwODEcMBoGA1UECgwT
+            MIICFTCCAbqgAwIBAgIIbnNE7D3zYtEwCgYIKoZIzj0EAwIwODEcMBoGA1UECgwT
             RmxlZXRBdWRpdCBGaXh0dXJlczEYMBYGA1UEAwwPRml4dHVyZSBSb290IENBMB4X
             DTIwMDEwMTAwMDAwMFoXDTQwMDEwMTAwMDAwMFowQDEcMBoGA1UECgwTRmxlZXRB
             dWRpdCBGaXh0dXJlczEgMB4GA1UEAwwXRml4dHVyZSBJbnRlcm1lZGlhdGUgQ0Ew
-            WTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAS/Spx3eLRLdT2tGkBhPExa1qXduP2b
-            q0WC2d4h4laIWLzG/Zpm6TQSZKFLt9+XiFvdMw37U/ixPUP9A4J0wrTvo4GlMIGi
-            MA8GA1UdEwEB/wQFMAMBAf8wDgYDVR0PAQH/BAQDAgEGMB0GA1UdDgQWBBTl78v2
-            mfLg7pIg02c3FDFKS0X2BTAfBgNVHSMEGDAWgBT9Qk+m+h2KoeXJJcK9JfbvmVeV
-            fzA/BgNVHR8EODA2MDSgMqAwhi5odHRwOi8vY3JsLmZsZWV0YXVkaXQuZXhhbXBs
-            ZS9maXh0dXJlLXJvb3QuY3JsMAoGCCqGSM49BAMCA0gAMEUCIQCQcUR30kb6iCwh
-            nL8mx01ij9oO8i/5EQ5rGVc0I29ChgIgQf0W1E9cgZeIn+SE/D9V20KyiIIpVk1d
-            yoDkpOFjpWg=
+            WTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAQx7uoZUITZ50bW/Qhf1Z9ok8vzCDfM
+            yuwme/jrppiPTw2nEqzOrtwqSDuOB8QQ+K/m59QCeWbUS85F0RUEvYxHo4GlMIGi
+            MA8GA1UdEwEB/wQFMAMBAf8wDgYDVR0PAQH/BAQDAgEGMB0GA1UdDgQWBBQIulr+
+            Vb98Eoxf4K38pEyMWYAOhDAfBgNVHSMEGDAWgBQ5KPCMUpTWOFsEu1CRLHi8Dxxn
+            JTA/BgNVHR8EODA2MDSgMqAwhi5odHRwOi8vY3JsLmZsZWV0YXVkaXQuZXhhbXBs
+            ZS9maXh0dXJlLXJvb3QuY3JsMAoGCCqGSM49BAMCA0kAMEYCIQDp2GZJTbvpnNxk
+            +y6Mkm4jH9EIPczOPdjD2QcMJGE5JAIhAOBFt8Gi88mjB5CKpfLaHDoSLrgvk+AI
+            awLfNtyr/f6I
             -----END CERTIFICATE-----
             """)
 
     package static let rsa2048 = CertificateFixture(
-        id: "26bd397b7bbc0e4ede5aadf8c9071276456e9a39116640ec47bf959023df1881",
-        serialHex: "7634bdfab78f40c5c8d1a6cd2db9ab03",
+        id: "b02482bea1933fbd3d96bded3b627e8d0cb4387f306d1a9ed102a37f9b19eeb1",
+        serialHex: "7c874b2112a4d2733bdad13bb375d195",
         notBefore: "2026-01-01T00:00:00Z",
         notAfter: "2027-01-01T00:00:00Z",
         keyDescription: "RSA-2048",
         pem: """
             -----BEGIN CERTIFICATE-----
-            MIIC8DCCApegAwIBAgIQdjS9+rePQMXI0abNLbmrAzAKBggqhkjOPQQDAjA4MRww
+            MIIC8TCCApegAwIBAgIQfIdLIRKk0nM72tE7s3XRlTAKBggqhkjOPQQDAjA4MRww
             GgYDVQQKDBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9GaXh0dXJlIFJv
             b3QgQ0EwHhcNMjYwMTAxMDAwMDAwWhcNMjcwMTAxMDAwMDAwWjA4MRwwGgYDVQQK
             DBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9maXh0dXJlLXJzYTIwNDgw
-            ggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQC9rxyWt/UIbG1HXTPD0mNT
-            VpOoqb+zQ5DBFnM3afMtBUHWHKLK/GBtOx13zlxUeO9/PMwcXuc1yw3Atn4DQv30
-            SzxlMnoNVwx8hbagocnrJmtusb2tAjeXxrnj0CyPwALMOnZjVeZ14E3D8/rdVWwP
-            r/8M0qT3Smt515aUEcq/yObjuCi+zmbmM/8Olt0ka9onRlgiNaWcpj5cvaO0MRAu
-            dCClxB9GSf8AZYiofSjF4yIgIq3ZFjGdvhASva4MttdlDOBihBe3ZEAaINXf7dFj
-            43euehzZ4whU4x4uMgX3XF3MsRgSyw1Tg333TCQ+pTSnTU5Kfd7lPasScybRPG7x
+            ggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQDEvTno3/nPciDoSKKKr1Re
+            b3DYS57WtBFxFp8gfvDNk6hKMN0T6H29q7Vb8X9ECc5vFUtzufpsZfdLzdb6QvH2
+            MVf7cIw9yE4IYXE/58NVCvtCv3xZyZlY6dYNPFSIfOtp4gE0PHIYJENiBUzoGZfD
+            C6Gd6cjI+dHJw2bmm/j3kMvR6GTLIk3zptMWPUov3sEJobgepFE0ot35+ggx1Qnx
+            hrBSo2HoCjuexpXxtLWa9VRc2UleBqUzYSDa9WH4x5K3H318IWEGRl0MWQcE4Rp4
+            hYlTxDgPm/5ljyfThgJZLgAAOj4quN9NbiDwPw1uMhsWFuRS0VXWWxqk3TR+u3l/
             AgMBAAGjgbcwgbQwDAYDVR0TAQH/BAIwADAOBgNVHQ8BAf8EBAMCBaAwEwYDVR0l
-            BAwwCgYIKwYBBQUHAwIwHQYDVR0OBBYEFJ8BqQFE09rFBJVptHJxE6Nj894HMB8G
-            A1UdIwQYMBaAFP1CT6b6HYqh5cklwr0l9u+ZV5V/MD8GA1UdHwQ4MDYwNKAyoDCG
+            BAwwCgYIKwYBBQUHAwIwHQYDVR0OBBYEFGUOg7HeGC1Pru5WHbrsIAl6S+UJMB8G
+            A1UdIwQYMBaAFDko8IxSlNY4WwS7UJEseLwPHGclMD8GA1UdHwQ4MDYwNKAyoDCG
             Lmh0dHA6Ly9jcmwuZmxlZXRhdWRpdC5leGFtcGxlL2ZpeHR1cmUtcm9vdC5jcmww
-            CgYIKoZIzj0EAwIDRwAwRAIgV15NLJkFt0J7LNPCGxwGZICyIPXNbh4EkYxd1g/5
-            Q8UCID5qdGi/qQCrByu/qXFgkwSYH+nbn0ROtk4suGDCmAf4
+            CgYIKoZIzj0EAwIDSAAwRQIhAMgPy7U8OWmKu+3wXkfql8E3Swwb1oqzlSrgJs6c
+            epr9AiBWE+ZzTzDZn6YNnF1payv2T9801RLPu/whAxZ0yGu7/g==
             -----END CERTIFICATE-----
             """)
 
     package static let rsa3072 = CertificateFixture(
-        id: "1ff841c61d4d831b2799e95cd8113813bf38addc28d1c9163d9e7b7dc5a60db6",
-        serialHex: "53594f34593100012781d64d54deb031",
+        id: "62ca5ffbe84080766b07092b3cc01e03b400644e9ce7b300b0b5c1e7330b95e0",
+        serialHex: "63962c25ca1fc97ef3c57a28d5884ba9",
         notBefore: "2026-01-01T00:00:00Z",
         notAfter: "2027-01-01T00:00:00Z",
         keyDescription: "RSA-3072",
         pem: """
             -----BEGIN CERTIFICATE-----
-            MIIDcTCCAxegAwIBAgIQU1lPNFkxAAEngdZNVN6wMTAKBggqhkjOPQQDAjA4MRww
+            MIIDcTCCAxegAwIBAgIQY5YsJcofyX7zxXoo1YhLqTAKBggqhkjOPQQDAjA4MRww
             GgYDVQQKDBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9GaXh0dXJlIFJv
             b3QgQ0EwHhcNMjYwMTAxMDAwMDAwWhcNMjcwMTAxMDAwMDAwWjA4MRwwGgYDVQQK
             DBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9maXh0dXJlLXJzYTMwNzIw
-            ggGiMA0GCSqGSIb3DQEBAQUAA4IBjwAwggGKAoIBgQCwVv0SD5/cb5TmGtrhXIzs
-            FQmARgZKpsU8A218Ox4A8aCLdK30oK37zbcNa/n7vmqr0ZUgAuQU4ybhYVxU97I6
-            k16YwKu+QUaKBVmPvAMpWn5P9opbxGwMEQEY80ENPhIJaqi6Q0iJNaj0RnATpW7y
-            T3vXmkne1o693t1uAx8nYGja4WzYDxSq8Plh4DBJ13zyBUFzdK466TXf9UXxlSa2
-            DnicPHig8gKpGjzwgl+RAZ6JHIdsQN3QHo2itZQkQb6OoAr4fp3F40uzILRWmQCI
-            R4qSCJUyBMfaXEvwheab9+6zkLztl5ITQ53yDd/7TdkbUVfdw+7biTEhVdoSKjj+
-            KAF4FN91OLd+xzx+XwDYz5pw2i3dCsTN8LFnHqq7+maxBUVtBk67s9eY5bQYHmuH
-            vFh1pWcXgTg6kjHTaTvQyCoOQyTZsZ52Si1bhFoAHBproqnNZwOBAYj+/p6mp4AX
-            5PpNLeeWnFt0W9+rfY9g5/KcOE2ZKVCFKHOCDyLcEC8CAwEAAaOBtzCBtDAMBgNV
+            ggGiMA0GCSqGSIb3DQEBAQUAA4IBjwAwggGKAoIBgQDOgJYVaBDz4k9E0IAqV2Hr
+            MDVG1O7v7LJv8tEyS0HTSWnkevzkBy2qncZn0npbCZ5nQCIZqP2oVEdcRdUEoKSZ
+            vydCrQLa9J7//U0cmsp0x/mvrcc26pwaKLEa5hmrVtUu4x4Y8IpSGGnc15wAxfpU
+            +JMdpjvTvhLiG13S2DmzEie+8EgGY3PCuQcWb+MpLShS7j3zmqyXHyu0lYFXhZEN
+            7zNMQtqaC7VRFypVttcoHRrRSeR9s+cYjfIGvxwJiR+/MpmNPoVf0CCHU1lWi4mF
+            dWJheaKXVWVCNcG/7HNvf85ayM4rVk8XV6tbadlb7cGx6RB8GCDBfLCuXWf4Z1vZ
+            7DtKXotKmcQbZWHNvfZEO+NkSa3Epb1898sSP2AGcgx0Z2G6nFngxFguJiST6emw
+            S2HbCeBYUSkdJ8ZOrC9MDhUaP37QTEM/DWUpliYUDDxdlVwqRKxQlozhyEoeJ48a
+            9AKO+K9PEvbywdaLC9jECydQAEWja+OWMolNidoLa6cCAwEAAaOBtzCBtDAMBgNV
             HRMBAf8EAjAAMA4GA1UdDwEB/wQEAwIFoDATBgNVHSUEDDAKBggrBgEFBQcDAjAd
-            BgNVHQ4EFgQUtSe07VTzpsDlq2LnyUppid9C3BIwHwYDVR0jBBgwFoAU/UJPpvod
-            iqHlySXCvSX275lXlX8wPwYDVR0fBDgwNjA0oDKgMIYuaHR0cDovL2NybC5mbGVl
+            BgNVHQ4EFgQUstQDk4Vf+rvOpeWpywf05mzWoSIwHwYDVR0jBBgwFoAUOSjwjFKU
+            1jhbBLtQkSx4vA8cZyUwPwYDVR0fBDgwNjA0oDKgMIYuaHR0cDovL2NybC5mbGVl
             dGF1ZGl0LmV4YW1wbGUvZml4dHVyZS1yb290LmNybDAKBggqhkjOPQQDAgNIADBF
-            AiEA7u2PtsIVGEW/us2/hr2h4iF4QZiTi0Zyo4XW6HJIkrwCIDqHKCBm9EWmiZ64
-            5D0O7FW1Fq50uEVz8JhtamkiysI6
+            AiBB5FexbkgnMLelsabwVT7puxvcmu07+Q7UFBjCiYhSuQIhAL+neoKGQCD87FHp
+            GWJ1cWCqIHMBDhlWhFIAQKz7cr4R
             -----END CERTIFICATE-----
             """)
 
     package static let rsa4096 = CertificateFixture(
-        id: "2b773ce51f1f8ffae1d7d2eb327c44b77016b50e9b7a1d4fe05bffce574181db",
-        serialHex: "402674b26d372311ef01770e5449a2bb",
+        id: "18440a2d02c4b033f37c04567dffee5aa87499003ae021c345bb23e7bfdc1ae6",
+        serialHex: "4056a9de16f4d179e3c0d0d292f5eb9b",
         notBefore: "2026-01-01T00:00:00Z",
         notAfter: "2027-01-01T00:00:00Z",
         keyDescription: "RSA-4096",
         pem: """
             -----BEGIN CERTIFICATE-----
-            MIID8TCCA5egAwIBAgIQQCZ0sm03IxHvAXcOVEmiuzAKBggqhkjOPQQDAjA4MRww
+            MIID8jCCA5egAwIBAgIQQFap3hb00XnjwNDSkvXrmzAKBggqhkjOPQQDAjA4MRww
             GgYDVQQKDBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9GaXh0dXJlIFJv
             b3QgQ0EwHhcNMjYwMTAxMDAwMDAwWhcNMjcwMTAxMDAwMDAwWjA4MRwwGgYDVQQK
             DBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9maXh0dXJlLXJzYTQwOTYw
-            ggIiMA0GCSqGSIb3DQEBAQUAA4ICDwAwggIKAoICAQDDwlRDiGfGApIlAHgaNSWO
-            aY/kcSGfyUzklbJzTxd/F7g8ea9Qs1RWsbz8uVdL8+RSQWPmbdsK6CRMZtt4Ba74
-            +yUpehOrZE6b9QiEVTaLq0aETw4caQkrpm15Nz3Yb2Xscrd3m6eQiSb1glf1GA+n
-            qZUCQ+v1MnNEWlrAt9UeNS1iJMaRvoYdlC3mmEQlK6e8ra69OlT1Qyjtf/sKvZUr
-            r1DjRD6s52wQk21ucZ8jXfFaWvrqXUI4J5m7yWBQTt4H6F9a8m73rpP1nrrquAm9
-            NDBNAocQvVkg1Ib2QySSD9c94r5RAzYHFbHLVQS1GTLjooJK5jiHtnswypxQzcGl
-            SbfHTOSxjSSsQgBpYLK39D3St8eTUtfvP/jTZbdoxZdnNtnsZbzjQuuaReUyCLtb
-            RG9y3yAVxujQxZN7Z5w3MXZe4anIhCmbvWT5r2hYWLAtQ9rVilOmbZZs6IND8hUT
-            iT6CiiT8rcNWuguxI33+YfIYxbjU+I6dsesVhWCYalPn5fIogihsHbmmTZ08f2iG
-            AhjpAMaddyb8nKn9RK9fV5FX5uloQFljh3Jt+BA/iZsq8XNP4WB8xyzXbJ+zbNQd
-            LO9sf36mM/ELwcUEnl/1Pm+k4purBdT+0EqaoSZjclp6e/m15zq8pzJ0TgQmEdQ0
-            +6I+eXG4o1nqKpV+v9QwZQIDAQABo4G3MIG0MAwGA1UdEwEB/wQCMAAwDgYDVR0P
-            AQH/BAQDAgWgMBMGA1UdJQQMMAoGCCsGAQUFBwMCMB0GA1UdDgQWBBQVea5PNenZ
-            FyPIKw8ShWpPYyGT4jAfBgNVHSMEGDAWgBT9Qk+m+h2KoeXJJcK9JfbvmVeVfzA/
+            ggIiMA0GCSqGSIb3DQEBAQUAA4ICDwAwggIKAoICAQC1B+bgI39HWGUNDZN2NYpC
+            PjpS8yvlfwJCbMSvc6rZed+VUlg/PI84S9AM+CJTBz6NOykmPoze0rBTMQfhtwMq
+            hykDTwgpsomAjGAWID++ag15KfvpHlVvNGDL2LbKpGDK/g0JP17TraTvuVIJ0i6z
+            DHq6uLVIrEkv+akzku9oQ0LTtoCvjAvAZTstIsHCkETF1RG2bbjkKmGNxNvu5VkR
+            RVzdIWol5C6FvXetYKBhDSAu5BskuqYaYxNvkxSBKi6s8H4swyqOpT93HLlbWclK
+            8zHEMDiE9+bhTwdrFVFH32H6t7V8fxEzaTtb9eXGCRpjqLM+H18RnBKHNkb+QfcN
+            PtbCsw8XdbVSv0HcHRahd8nlx9+8fvytOEqW2JBfMfU0HBWmdPhyq68kQaz2CAk1
+            RS3BI/DPgJPeP56xsS9ldOQJafVMHpsEZGdQTQNPRHS1fW69rTGZcWxc64OEBQpy
+            O19B4k7ETmavwG5cUaxBBPJcviqt1AjxyE5++udKPWIQEyZOZ39AY/Ajse1q8htc
+            sbZb1TiY8tJVziOFtw/9Sdd4SQCR0RejLzIFHHAwc7eYB20LhScPYl4S1B9IlLGX
+            Wll7VTyJeN8OHj5H1z7Q/oR18ClpPsSYJdM/Ou4rpI+/lLZInvu59cFZAYBzW3EK
+            4urClmA9w8w/mxqhP17kHwIDAQABo4G3MIG0MAwGA1UdEwEB/wQCMAAwDgYDVR0P
+            AQH/BAQDAgWgMBMGA1UdJQQMMAoGCCsGAQUFBwMCMB0GA1UdDgQWBBQvEAmZlK1+
+            LSV5AGNAwoVTRfCmGDAfBgNVHSMEGDAWgBQ5KPCMUpTWOFsEu1CRLHi8DxxnJTA/
             BgNVHR8EODA2MDSgMqAwhi5odHRwOi8vY3JsLmZsZWV0YXVkaXQuZXhhbXBsZS9m
-            aXh0dXJlLXJvb3QuY3JsMAoGCCqGSM49BAMCA0gAMEUCIQC7mMvmEU19JpgjjWdb
-            k/yLFasI1jD5x0jZz3XQ1teGKgIgN5CEVe62yIfq2Bky47zKxDCdJnQ076nvQfQ1
-            KTmtmTk=
+            aXh0dXJlLXJvb3QuY3JsMAoGCCqGSM49BAMCA0kAMEYCIQDZE8TOLDc5cRhtVwMv
+            GG/H2a2KM4ANczxnCPycZvC5mwIhANjtL0eG2CS7vTO1JEAK3D7TvGDX44ShYkMv
+            yXXpNrdR
             -----END CERTIFICATE-----
             """)
 
     package static let rsa1024 = CertificateFixture(
-        id: "c25575dc9f7e933f63244718a612efb68a58625908ce2c2d2e4da80e0139e2e3",
-        serialHex: "4b2bdd79e2b64d3912dcd08536fb3fd4",
+        id: "72721009c5af9944e033f544292767ffd09679c5d35aad547f2c326e5a3b8920",
+        serialHex: "70d69fe642853e2a3a976f97195ce41f",
         notBefore: "2026-01-01T00:00:00Z",
         notAfter: "2027-01-01T00:00:00Z",
         keyDescription: "RSA-1024",
         pem: """
             -----BEGIN CERTIFICATE-----
-            MIICbTCCAhOgAwIBAgIQSyvdeeK2TTkS3NCFNvs/1DAKBggqhkjOPQQDAjA4MRww
+            MIICbjCCAhOgAwIBAgIQcNaf5kKFPio6l2+XGVzkHzAKBggqhkjOPQQDAjA4MRww
             GgYDVQQKDBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9GaXh0dXJlIFJv
             b3QgQ0EwHhcNMjYwMTAxMDAwMDAwWhcNMjcwMTAxMDAwMDAwWjA4MRwwGgYDVQQK
             DBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9maXh0dXJlLXJzYTEwMjQw
-            gZ8wDQYJKoZIhvcNAQEBBQADgY0AMIGJAoGBAJRWrWx5rIqvggb6WlpWX6jfu/6y
-            EYmu6N8UPnwIcgKAZFq97oLAOBSbb5MnsquzBwoNToz5dQ8jMdyMIcEFeLQb07D5
-            ae/b7LwSNLjfSm2H3N3tQwN9yWk3LSunZpSHM6EdBWz00cPMQlJsrLDNWvv/7rxH
-            aJTb/VLEMCbh5OprAgMBAAGjgbcwgbQwDAYDVR0TAQH/BAIwADAOBgNVHQ8BAf8E
-            BAMCBaAwEwYDVR0lBAwwCgYIKwYBBQUHAwIwHQYDVR0OBBYEFMReUgy8M/uOJ/co
-            MRKFX2SC7dNmMB8GA1UdIwQYMBaAFP1CT6b6HYqh5cklwr0l9u+ZV5V/MD8GA1Ud
+            gZ8wDQYJKoZIhvcNAQEBBQADgY0AMIGJAoGBAN8ucdW3fjT/U9+CixeFxeQeVH75
+            FnLxgLeT3KyIowjsY0g+fqwp0e1tYz0c9+Npb5FI6g1vVQhjwPtXm/4qFNCifmnr
+            A6H8aUsm/HnQv0DnvYuC++D7pe9VPRgS7F/iE/4bCf2Vn2rvxQzHwlJBGI45I/AQ
+            13hYD8rFUvANNO03AgMBAAGjgbcwgbQwDAYDVR0TAQH/BAIwADAOBgNVHQ8BAf8E
+            BAMCBaAwEwYDVR0lBAwwCgYIKwYBBQUHAwIwHQYDVR0OBBYEFCqnPJGoKW5Lv5JZ
+            E79ENul+gk9EMB8GA1UdIwQYMBaAFDko8IxSlNY4WwS7UJEseLwPHGclMD8GA1Ud
             HwQ4MDYwNKAyoDCGLmh0dHA6Ly9jcmwuZmxlZXRhdWRpdC5leGFtcGxlL2ZpeHR1
-            cmUtcm9vdC5jcmwwCgYIKoZIzj0EAwIDSAAwRQIgZrviwQ+gvCzGgUYp8MfWwSEf
-            U1MZFA72mmqwWW5w2qACIQCARoqph07N8C5/vJSeLlNb40KDjxXgt0Cs2GKJQSFu
-            Zg==
+            cmUtcm9vdC5jcmwwCgYIKoZIzj0EAwIDSQAwRgIhAJeyQAnbkkakEFKBQk/nOlQA
+            Dhs3nIE99kF1byu9Wm1wAiEA/l0IzBYcPxLlbAHAQbjcblEGxZCCij2GqMtsaEDa
+            XAw=
             -----END CERTIFICATE-----
             """)
 
     package static let ecP256 = CertificateFixture(
-        id: "653e804957c2ad1435c707fa4455c41703e4988d91accf5966c200e71674715c",
-        serialHex: "7dca1c9010e6ab4dd0880c62e1b313cd",
+        id: "38ef9d5cc7fa58ab9960c6b0155cc72892d684ea0e52ce4a48a629d0ca9bfd37",
+        serialHex: "63ca72f7e2dd5aae8ca36feafc4a20ff",
         notBefore: "2026-01-01T00:00:00Z",
         notAfter: "2027-01-01T00:00:00Z",
         keyDescription: "EC P-256",
         pem: """
             -----BEGIN CERTIFICATE-----
-            MIICJTCCAcugAwIBAgIQfcockBDmq03QiAxi4bMTzTAKBggqhkjOPQQDAjA4MRww
+            MIICJTCCAcugAwIBAgIQY8py9+LdWq6Mo2/q/Eog/zAKBggqhkjOPQQDAjA4MRww
             GgYDVQQKDBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9GaXh0dXJlIFJv
             b3QgQ0EwHhcNMjYwMTAxMDAwMDAwWhcNMjcwMTAxMDAwMDAwWjA3MRwwGgYDVQQK
             DBNGbGVldEF1ZGl0IEZpeHR1cmVzMRcwFQYDVQQDDA5maXh0dXJlLWVjUDI1NjBZ
-            MBMGByqGSM49AgEGCCqGSM49AwEHA0IABK3tZpnFbVXYiKImi3fIri1VRfXKEBQJ
-            19zqJ6zZ5DSUNWbhDFp5bqCCoGhovTCURbnyMWoPmAwmm9liqZ4UO7yjgbcwgbQw
+            MBMGByqGSM49AgEGCCqGSM49AwEHA0IABFU9OIFbrvKVK3xfZO+Z5JuXBJ+uzSQr
+            dHO3TZdgx+ARux7VbWi28OaBKH7SftFGg2MzuRNJzb+Niukq+hPg9AGjgbcwgbQw
             DAYDVR0TAQH/BAIwADAOBgNVHQ8BAf8EBAMCB4AwEwYDVR0lBAwwCgYIKwYBBQUH
-            AwIwHQYDVR0OBBYEFIcD8vMpio17oPJlsL0wOucwO1uuMB8GA1UdIwQYMBaAFP1C
-            T6b6HYqh5cklwr0l9u+ZV5V/MD8GA1UdHwQ4MDYwNKAyoDCGLmh0dHA6Ly9jcmwu
+            AwIwHQYDVR0OBBYEFEvcQG75G8hkN81DEGvwagrAVcZiMB8GA1UdIwQYMBaAFDko
+            8IxSlNY4WwS7UJEseLwPHGclMD8GA1UdHwQ4MDYwNKAyoDCGLmh0dHA6Ly9jcmwu
             ZmxlZXRhdWRpdC5leGFtcGxlL2ZpeHR1cmUtcm9vdC5jcmwwCgYIKoZIzj0EAwID
-            SAAwRQIhALi2RHQ7N788HEEfpaQk14e2LdWqoUBgNXoi0gzyxNuKAiB4HpqQ3eul
-            kf2R8aWOE9DRm+vocScIYIANkOEu1Lsp9g==
+            SAAwRQIgGnZJCLq1hapbPwqMochgUYQdcqcK+DJt8mnjMIuuofcCIQD9dWbxK3os
+            vo7RteQjwLhZWPaN9lR27juU1a73oaoxCQ==
             -----END CERTIFICATE-----
             """)
 
     package static let ecP384 = CertificateFixture(
-        id: "86cb396d81db4c78c21452872a098cd38c3165d80d4c0b030faa366096ea9a80",
-        serialHex: "69aeba5464abf14fc9a7f211497c1f7f",
+        id: "706cb29b14d59db18a0b7abe1fbce10bd0236d67f158e7ecf59a37b2acd448e0",
+        serialHex: "7f70d29efe351d8212dcacd39d71bc93",
         notBefore: "2026-01-01T00:00:00Z",
         notAfter: "2027-01-01T00:00:00Z",
         keyDescription: "EC P-384",
         pem: """
             -----BEGIN CERTIFICATE-----
-            MIICQTCCAeigAwIBAgIQaa66VGSr8U/Jp/IRSXwffzAKBggqhkjOPQQDAjA4MRww
+            MIICQjCCAeigAwIBAgIQf3DSnv41HYIS3KzTnXG8kzAKBggqhkjOPQQDAjA4MRww
             GgYDVQQKDBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9GaXh0dXJlIFJv
             b3QgQ0EwHhcNMjYwMTAxMDAwMDAwWhcNMjcwMTAxMDAwMDAwWjA3MRwwGgYDVQQK
             DBNGbGVldEF1ZGl0IEZpeHR1cmVzMRcwFQYDVQQDDA5maXh0dXJlLWVjUDM4NDB2
-            MBAGByqGSM49AgEGBSuBBAAiA2IABAbeTUZ3iC8KOerHkUNrozO5XRYm+2tyrVMf
-            AHDfY17OK/IK7ezIzYjLN/aJr9ssXH85HZJDIsbaJRP5+gdM6gHVPhDektkEwOgh
-            7tFGy431y7TNwrT2jv12OjPmPl7mc6OBtzCBtDAMBgNVHRMBAf8EAjAAMA4GA1Ud
-            DwEB/wQEAwIHgDATBgNVHSUEDDAKBggrBgEFBQcDAjAdBgNVHQ4EFgQUIGxTZQUH
-            OzOG0BVIYm1Wyf+5amQwHwYDVR0jBBgwFoAU/UJPpvodiqHlySXCvSX275lXlX8w
+            MBAGByqGSM49AgEGBSuBBAAiA2IABOqZaVqzEYEyP8OAjPhAyWbjZ8wULXie2qPA
+            XNXNDkRQbG6qKDk3j840upc+Jj/w943+h5gWXacdhNrfQSG1pB1PdM+277IpkYcI
+            qUG9SRsgnWy/7RZxQCVGl+NoQPMusKOBtzCBtDAMBgNVHRMBAf8EAjAAMA4GA1Ud
+            DwEB/wQEAwIHgDATBgNVHSUEDDAKBggrBgEFBQcDAjAdBgNVHQ4EFgQUVnzacqGR
+            rCbeIXDYLQBCBj3wNq4wHwYDVR0jBBgwFoAUOSjwjFKU1jhbBLtQkSx4vA8cZyUw
             PwYDVR0fBDgwNjA0oDKgMIYuaHR0cDovL2NybC5mbGVldGF1ZGl0LmV4YW1wbGUv
-            Zml4dHVyZS1yb290LmNybDAKBggqhkjOPQQDAgNHADBEAiBJozfNG+vTU6gQJes3
-            K8Sa5CY2fSXbhpyA/1VrsaU3mgIgXjzCqDkXDIFz0VcRPDGddyyXicnPDT+TVuJS
-            vSyJYhc=
+            Zml4dHVyZS1yb290LmNybDAKBggqhkjOPQQDAgNIADBFAiAj2M8hgSwG0/pJfzae
+            7lUADcDjncR4sYtxDcVTXhloDwIhAJm20xZwwiresWvgjP3iNweKAsNlRU+d4TWz
+            QjEwHfZS
             -----END CERTIFICATE-----
             """)
 
     package static let ecP521 = CertificateFixture(
-        id: "0981edfae1b6c6275d7736ba9d32788e4f1207abbda4fece374d2cdee2dd6443",
-        serialHex: "6b2e884748fa1658de81675c485036fb",
+        id: "9c6c2fa429fe69044759b28b6c6abb8812bac0f823bdfc7004a81544eacc49bd",
+        serialHex: "4975e753233dbb9e6212194f2a5ad01f",
         notBefore: "2026-01-01T00:00:00Z",
         notAfter: "2027-01-01T00:00:00Z",
         keyDescription: "EC P-521",
         pem: """
             -----BEGIN CERTIFICATE-----
-            MIICaTCCAg6gAwIBAgIQay6IR0j6FljegWdcSFA2+zAKBggqhkjOPQQDAjA4MRww
+            MIICaTCCAg6gAwIBAgIQSXXnUyM9u55iEhlPKlrQHzAKBggqhkjOPQQDAjA4MRww
             GgYDVQQKDBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9GaXh0dXJlIFJv
             b3QgQ0EwHhcNMjYwMTAxMDAwMDAwWhcNMjcwMTAxMDAwMDAwWjA3MRwwGgYDVQQK
             DBNGbGVldEF1ZGl0IEZpeHR1cmVzMRcwFQYDVQQDDA5maXh0dXJlLWVjUDUyMTCB
-            mzAQBgcqhkjOPQIBBgUrgQQAIwOBhgAEAMF7s28vdleiIb3a2nB0jj5bMJ9HT+x4
-            OsIgXEUaWdkiywD0+KtdncHZK/txS/Xo9S/ch4NOVChGGld7AMZbGSiuAVJFmqDb
-            Ux2WECzyqhuTc9fl7pAqe3yfDD1EvxvqG2NCHZCG1ztfT8gCVKb3CZvzz9Kg5xFd
-            2dLWO/tCogOlXM8Do4G3MIG0MAwGA1UdEwEB/wQCMAAwDgYDVR0PAQH/BAQDAgeA
-            MBMGA1UdJQQMMAoGCCsGAQUFBwMCMB0GA1UdDgQWBBT8JuZt/a6d0Mm2/LfSZW3i
-            e/UWSjAfBgNVHSMEGDAWgBT9Qk+m+h2KoeXJJcK9JfbvmVeVfzA/BgNVHR8EODA2
+            mzAQBgcqhkjOPQIBBgUrgQQAIwOBhgAEAbvdlQj6+DWrni4wuL5zVgyPy7cezEv1
+            ijsLD+qCP+yOGW0FmBc6pu6xHmOyhKmig5zmO2azCbAsbzNuR2Z4ofvYAcfYelkq
+            UNNt4vHrTGCtsuWcISwYgtpMmy0FT/KydJTXEZpFBQqDvRyFtH4uelmyyw4OlfoT
+            FgUM0ao6Ptgdzf9Oo4G3MIG0MAwGA1UdEwEB/wQCMAAwDgYDVR0PAQH/BAQDAgeA
+            MBMGA1UdJQQMMAoGCCsGAQUFBwMCMB0GA1UdDgQWBBRpEEWuwTXW40DMWz9zlOJq
+            E1Ld4TAfBgNVHSMEGDAWgBQ5KPCMUpTWOFsEu1CRLHi8DxxnJTA/BgNVHR8EODA2
             MDSgMqAwhi5odHRwOi8vY3JsLmZsZWV0YXVkaXQuZXhhbXBsZS9maXh0dXJlLXJv
-            b3QuY3JsMAoGCCqGSM49BAMCA0kAMEYCIQC93pXAm4lBWvgxn2m8mGebLtLQj0xj
-            WAkVQqPi++QNNwIhANbk9Z2S+4TVr2zAshpJeDoIbqO22OT3I/IR6MG+cjeq
+            b3QuY3JsMAoGCCqGSM49BAMCA0kAMEYCIQDPfsUzAyAvJoqORwHnvApgaNJr91U9
+            NEKj2JX1hM0XOQIhAPdWH7n2PF7YCWx5YJHg5ad2J4DeEAvSUPMdnv+AM52B
             -----END CERTIFICATE-----
             """)
 
     package static let ecSecp256k1 = CertificateFixture(
-        id: "bfb9d797a3f6f6cacd954ec84d1cebfb6bb64cfbc28a8ee9e7435bfecff81dcd",
-        serialHex: "541830f7ff51a0dd97eb8ae3ca868598",
+        id: "ff2c6bdf320553d2a86976df05a7df267c7881f8dd16f0bf60047d5bc49697af",
+        serialHex: "7256ffe549aa03e0a419365f1bd82575",
         notBefore: "2026-01-01T00:00:00Z",
         notAfter: "2027-01-01T00:00:00Z",
         keyDescription: "EC secp256k1",
         pem: """
             -----BEGIN CERTIFICATE-----
-            MIICJzCCAc2gAwIBAgIQVBgw9/9RoN2X64rjyoaFmDAKBggqhkjOPQQDAjA4MRww
+            MIICJzCCAc2gAwIBAgIQclb/5UmqA+CkGTZfG9gldTAKBggqhkjOPQQDAjA4MRww
             GgYDVQQKDBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9GaXh0dXJlIFJv
             b3QgQ0EwHhcNMjYwMTAxMDAwMDAwWhcNMjcwMTAxMDAwMDAwWjA8MRwwGgYDVQQK
             DBNGbGVldEF1ZGl0IEZpeHR1cmVzMRwwGgYDVQQDDBNmaXh0dXJlLWVjU2VjcDI1
-            NmsxMFYwEAYHKoZIzj0CAQYFK4EEAAoDQgAERjy6FEl6kUpbfVZ9sLYhnbbhACxY
-            3p9xbS6iTwkXHB0Y5cjzt2F5XgeMx1f9pQSQqxfdf+CUf+DHysZTiSlDVaOBtzCB
+            NmsxMFYwEAYHKoZIzj0CAQYFK4EEAAoDQgAEX6DX7yTMu+hMzYHCasM3MlL0Z8qU
+            Tr5VCUyPB06Ci9WwBUXY3xaiImfaGoDiqhORXGH+gYajpSwdrXFvTVF1E6OBtzCB
             tDAMBgNVHRMBAf8EAjAAMA4GA1UdDwEB/wQEAwIHgDATBgNVHSUEDDAKBggrBgEF
-            BQcDAjAdBgNVHQ4EFgQURokNfk/S14pxvP+ema5t6Pn/5MUwHwYDVR0jBBgwFoAU
-            /UJPpvodiqHlySXCvSX275lXlX8wPwYDVR0fBDgwNjA0oDKgMIYuaHR0cDovL2Ny
+            BQcDAjAdBgNVHQ4EFgQUZBCIkjglwQuTD4hUwWHmDdpxs24wHwYDVR0jBBgwFoAU
+            OSjwjFKU1jhbBLtQkSx4vA8cZyUwPwYDVR0fBDgwNjA0oDKgMIYuaHR0cDovL2Ny
             bC5mbGVldGF1ZGl0LmV4YW1wbGUvZml4dHVyZS1yb290LmNybDAKBggqhkjOPQQD
-            AgNIADBFAiBxwEVPydnjgaymK7bU7QIRmN/JGI0IJYSU9Ws6ojGDYwIhAOECofn7
-            z/qd9+uGFwvT+Sxu79YSYi8GZCt+sWQekJRV
+            AgNIADBFAiEA65ssO3COOGEKTM2A6YCSULttAAGEdmYUHVlrJaheZ9oCICtHml4A
+            5ud8Vm0YonWAsVJsGH5FCsfDfSac8NzQUp1v
             -----END CERTIFICATE-----
             """)
 
     package static let dsa2048 = CertificateFixture(
-        id: "f8334a11d7fb237e94631d07c89ff9ab41b10bece32d636aac5b2b867f581b18",
-        serialHex: "4f7e160fd921030f56d09bb75ad5f547",
+        id: "1974aa18f7695ed71ac2ee9c87dc79601d7074f653ad4ebf8a8a33bb4b476186",
+        serialHex: "643494fe0edd2069bf5efd0903e99bc9",
         notBefore: "2026-01-01T00:00:00Z",
         notAfter: "2027-01-01T00:00:00Z",
         keyDescription: "DSA-2048",
         pem: """
             -----BEGIN CERTIFICATE-----
-            MIIFFTCCBLugAwIBAgIQT34WD9khAw9W0Ju3WtX1RzAKBggqhkjOPQQDAjA4MRww
+            MIIFFDCCBLugAwIBAgIQZDSU/g7dIGm/Xv0JA+mbyTAKBggqhkjOPQQDAjA4MRww
             GgYDVQQKDBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9GaXh0dXJlIFJv
             b3QgQ0EwHhcNMjYwMTAxMDAwMDAwWhcNMjcwMTAxMDAwMDAwWjA4MRwwGgYDVQQK
             DBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9maXh0dXJlLWRzYTIwNDgw
-            ggNGMIICOQYHKoZIzjgEATCCAiwCggEBAIWXkH/cKkUZFJZFeMg0i35qNnW/32tH
-            YxSteJ+2BzCoOcP5uA4U42TztQNKpxfL3lHDWOasMFAcPasq9pgwet52X2gZ9LCf
-            2UE9yLQ9ChiIvuZ5lXzEx8vvGO8pLPK+uc3bprEBHsFMtt4tfZw+xi8r4l8J7rUr
-            VU1i+WANLmOp29RxHPpCS+/pRxyN042EfAlB1lIlIp9o7T/Z0S3I++HM1YBD5SxR
-            NaxevkJv+B4NSJsiRBLd19aUiy8f8U6ViHOmyFtZKNHY4V+4+lmkZ3/M3cDzYK/G
-            bZ7lFk3cTnGGfzC8vox4W2DZr26kgiqCm57vcpHgH3yDjoCmSC63vB8CIQDLwN0O
-            jkikG7/2ZutH6Ygdx7EYUs8udHjbz5VhbXIqqwKCAQAeKM85nVAqEnRdd+yMaIYw
-            //uFP5bXQlfS4LMITFXmXI/QouoeIKLOdCvijTswgT1/6CK2eMpdaS0Qjhzq1c39
-            DsPM7Acrw0w96uMBqV7sM7K/E8jbJLj55Kk22SbkL3aaqh5jifv00GV2f/Pibj6B
-            Sm7o9pE+4L020iHRBNDOR767BpR+YdkVYax8gYyop6olNv2j/MTn5A3+Wg58RYw5
-            RnPnPJKN56JdQlgtcwoZPpDIa7Cz+DzFNpFjzwO1iligUKi7E0VUirhIKtCel0/y
-            Jovaw5ol01ivEtzsjzy2Vg8qP9BtIQmap3tiWS0FtwowB8FtV2FVSnH9c86TqMNc
-            A4IBBQACggEAXbcrRpJppM3uvl3O9hshkgr2h10vg/zpKhY/XGJxd13WGAkv9BpZ
-            X98SErLhgzGTVg8XAIqEAW4uxzIfBKGyfcLZpQUvLzCuzlmzt3RbrPwdjrku4Cyi
-            QUgjFV9rzNNGQaeQP0aXfqyO3c2bpElaiPgt0TdJaZIE3OduYdnX2FxwDzp9xig4
-            5aZQMNqT3yL3YNy4/dFrZEu/9DSQePy7PG3nhHOultY3e9xtO+ifFEoD+M2mo/U1
-            xihrxgIrsDEBds95yMAHTekM13sWTY+ylbwF8b82wNZ5fHpXd9JDnua2+WKUdBTQ
-            xNJPUguoL4sfi6TcR0m1OYP1cIdXXTLa9KOBtzCBtDAMBgNVHRMBAf8EAjAAMA4G
-            A1UdDwEB/wQEAwIHgDATBgNVHSUEDDAKBggrBgEFBQcDAjAdBgNVHQ4EFgQUo6Bp
-            DpQ/EK2T/hTv/XVqcKYSN2swHwYDVR0jBBgwFoAU/UJPpvodiqHlySXCvSX275lX
-            lX8wPwYDVR0fBDgwNjA0oDKgMIYuaHR0cDovL2NybC5mbGVldGF1ZGl0LmV4YW1w
-            bGUvZml4dHVyZS1yb290LmNybDAKBggqhkjOPQQDAgNIADBFAiEA/6nmnQ8z3t45
-            WhNT1K7MMWlciHV1qIreu4SM84HVgqACIHUytJ6qygkMNqPwkcCwvE6/paU3zFri
-            OKncAyBvyUJw
+            ggNGMIICOQYHKoZIzjgEATCCAiwCggEBAKMpvp9qZnoOc7KNaYq+0ekS1RPNuusz
+            WQ3y//ano3HDo9u2aMsBOnJagO1kJWCaZNv6AHOdxrVg/eY+YLtT956Z3Z4b6rWY
+            oiChTq5HrHu46mhMm6e/gTpxXqhtrj+he8lHY/UQdOrY3lNhzG15OGTLT6wO0dsD
+            3FiytUw+JPQo3Z9amtlCcXnHJOu1fcyUv95jv2m/wZOuYK7D6YgzUSGdOj04ocvm
+            TCUuut3RYXvbqbSEGvl9JI84kapv9Kr0tqklmMPeLey+ZS37lksO7ofYv2aldg+k
+            w5llJ+5/92nYSHUfE3UVUZF2a9f8qQdwAIm/v0cssU1T/LcUg23wkV8CIQDE4eWd
+            PqedB4Y0vTL3oMDJ/eFMYlLgUIyRBbSlGFaM/QKCAQB99Pws0qjRUycWf8iaNUiM
+            UqYk5oQuRsu6fRl1EgkAXYH+1ZpzihAy88JAEPRhlTa0IwemNdkaVsEhp+jLfkgE
+            yuaJXls4GtU8s3TfSvdbUjzxESzmHcXScqqEsROz+SBHAoU5lBkxftilS7FFVvsa
+            QfJk/Qptbf26CDb6xXAnHco9FYquMPzIn4VG6GYmCaySusafRbWavroQMLUgXqmo
+            OrpWfHDC/uvgdle8Ct1T0W7DFYYXoc+Z57LH7t63MZaHJavIbhaR3D4Q+P3a5vjd
+            zJ6/2jZldse7zI0urPdm7mNcUJBIG7TWmFQLRodX3abTwAJaS4SY0ykxlJ/4II7s
+            A4IBBQACggEAOCCdeOsSVbAdujX/yMPz2Eh+sDV5ZlpIolcbrDS0B+0378ZUflbd
+            HzFCj8ZtbDVmh7O+tcb8WABdHjGQP4h7+JLntR1bEEizlTqHWeH8rFatLG9dvrGe
+            rs1amXXTbwqabV+pxn9wkHXs+GlQcEL5gwKXd75JW80dfAd6n+9K52JCvJwO4ksM
+            3CtOY1wDAte0JPPF2et5DRtDqy1BX20RnC+wTQeANBarhf/aqpmoB9xKbcZRvEi0
+            qjGE6P26edLdx/AZcAFxb645bQwsS+iNo9FJPX8iovei4BaJy8AS9k0HBMkW8CG6
+            2ITQ2CiXYzfG52VLtX7msiN0u4ktJSLmUaOBtzCBtDAMBgNVHRMBAf8EAjAAMA4G
+            A1UdDwEB/wQEAwIHgDATBgNVHSUEDDAKBggrBgEFBQcDAjAdBgNVHQ4EFgQUqodO
+            fCO/CpBhTdIBtPjwvLdU+rcwHwYDVR0jBBgwFoAUOSjwjFKU1jhbBLtQkSx4vA8c
+            ZyUwPwYDVR0fBDgwNjA0oDKgMIYuaHR0cDovL2NybC5mbGVldGF1ZGl0LmV4YW1w
+            bGUvZml4dHVyZS1yb290LmNybDAKBggqhkjOPQQDAgNHADBEAiBVX3fDdJ60HJy6
+            2ZZMgYEqnSf1/2Z+TAD5k7bVBVljMgIgfxim6klljTPMeuKo+TevBmIVuXOLpWn5
+            3afCfjw66ic=
             -----END CERTIFICATE-----
             """)
 
     package static let ed25519 = CertificateFixture(
-        id: "a7c7cfeea547191ed9c24fdb339681d954c7fa9d093f57d069d9a4f2da632f40",
-        serialHex: "4c9073a91f012a07cc6b2eb3199970a6",
+        id: "af14671b75e3c4194874e4cd060bc8024793fbb322deb88931b7c7a759edf304",
+        serialHex: "7f69ed9ceaeb76d71502a31706b3bdbb",
         notBefore: "2026-01-01T00:00:00Z",
         notAfter: "2027-01-01T00:00:00Z",
         keyDescription: "Ed25519",
         pem: """
             -----BEGIN CERTIFICATE-----
-            MIIB9zCCAZ2gAwIBAgIQTJBzqR8BKgfMay6zGZlwpjAKBggqhkjOPQQDAjA4MRww
+            MIIB9zCCAZ2gAwIBAgIQf2ntnOrrdtcVAqMXBrO9uzAKBggqhkjOPQQDAjA4MRww
             GgYDVQQKDBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9GaXh0dXJlIFJv
             b3QgQ0EwHhcNMjYwMTAxMDAwMDAwWhcNMjcwMTAxMDAwMDAwWjA4MRwwGgYDVQQK
             DBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9maXh0dXJlLWVkMjU1MTkw
-            KjAFBgMrZXADIQBPuAWmeGbWKIr5OKNFEVQRYli1zaxJAslxkf+jPWe9naOBtzCB
+            KjAFBgMrZXADIQDr6qXDPy9DFk3k9nLkR4SDTKxOcgHZ64tQ2HNkjBiOwKOBtzCB
             tDAMBgNVHRMBAf8EAjAAMA4GA1UdDwEB/wQEAwIHgDATBgNVHSUEDDAKBggrBgEF
-            BQcDAjAdBgNVHQ4EFgQUpkS2ihJj50P48xI/iFxKjwRKN/kwHwYDVR0jBBgwFoAU
-            /UJPpvodiqHlySXCvSX275lXlX8wPwYDVR0fBDgwNjA0oDKgMIYuaHR0cDovL2Ny
+            BQcDAjAdBgNVHQ4EFgQUvUYrUQGNAN1H4suvZffeEJlqGRswHwYDVR0jBBgwFoAU
+            OSjwjFKU1jhbBLtQkSx4vA8cZyUwPwYDVR0fBDgwNjA0oDKgMIYuaHR0cDovL2Ny
             bC5mbGVldGF1ZGl0LmV4YW1wbGUvZml4dHVyZS1yb290LmNybDAKBggqhkjOPQQD
-            AgNIADBFAiEArtkxBfZkgA9y6JWDG7iJT91HOSBQ2Ms6hpy22VmRa8UCIBjAEGDo
-            btdMGPnBT0GXIwH+Z+GZRnL0Dffek5EsCg+N
+            AgNIADBFAiAAjGdQbhfOcg4KZZ2eCacZaIl+51OahEsLqw2YL0chMAIhAMw+P1gc
+            /3u6TZ+yF9tHAAtLu0nQWH0CmzfkcehiZjzR
             -----END CERTIFICATE-----
             """)
 
     package static let ed448 = CertificateFixture(
-        id: "5642de42b7a50451e3d7f2dd403806e118b52356561b35e5d6c55f55129d22db",
-        serialHex: "580ea8edd9453f7ec1c1f8c2b56366d0",
+        id: "c5224d483f32ccc27ba5ee366490b7f3f9fa6a25404b09162002b7ed553de976",
+        serialHex: "5bafe6ddf847e200fb42e6ffc0e48bd8",
         notBefore: "2026-01-01T00:00:00Z",
         notAfter: "2027-01-01T00:00:00Z",
         keyDescription: "Ed448",
         pem: """
             -----BEGIN CERTIFICATE-----
-            MIICDjCCAbSgAwIBAgIQWA6o7dlFP37BwfjCtWNm0DAKBggqhkjOPQQDAjA4MRww
+            MIICDzCCAbSgAwIBAgIQW6/m3fhH4gD7Qub/wOSL2DAKBggqhkjOPQQDAjA4MRww
             GgYDVQQKDBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9GaXh0dXJlIFJv
             b3QgQ0EwHhcNMjYwMTAxMDAwMDAwWhcNMjcwMTAxMDAwMDAwWjA2MRwwGgYDVQQK
             DBNGbGVldEF1ZGl0IEZpeHR1cmVzMRYwFAYDVQQDDA1maXh0dXJlLWVkNDQ4MEMw
-            BQYDK2VxAzoApbBzXDYtlYI0U0+TgHCvODQMj4++fjkYHP87iOEMAxjLMXYK0sOt
-            4CiciOfCPoOBuyClEhaZTHAAo4G3MIG0MAwGA1UdEwEB/wQCMAAwDgYDVR0PAQH/
-            BAQDAgeAMBMGA1UdJQQMMAoGCCsGAQUFBwMCMB0GA1UdDgQWBBT4/OesjyV4yuca
-            Z1SPR/jVEiCRLDAfBgNVHSMEGDAWgBT9Qk+m+h2KoeXJJcK9JfbvmVeVfzA/BgNV
+            BQYDK2VxAzoAyFCElx4zaxcbA4pBXahxpN0FGOIOs7B5PNC/+sBkyMTcD9XKQqgs
+            WsZr39bYT0bNIXwraHy3TQ6Ao4G3MIG0MAwGA1UdEwEB/wQCMAAwDgYDVR0PAQH/
+            BAQDAgeAMBMGA1UdJQQMMAoGCCsGAQUFBwMCMB0GA1UdDgQWBBQtxXBqaTwUVrOZ
+            vaPgd+Cc8sYNBjAfBgNVHSMEGDAWgBQ5KPCMUpTWOFsEu1CRLHi8DxxnJTA/BgNV
             HR8EODA2MDSgMqAwhi5odHRwOi8vY3JsLmZsZWV0YXVkaXQuZXhhbXBsZS9maXh0
-            dXJlLXJvb3QuY3JsMAoGCCqGSM49BAMCA0gAMEUCIElt0tOjq7rZNO9cmvmGncvc
-            xQoVPiXseefHKDCSWif9AiEArwcrHieW9MragH7ad4yPF0DxfqSuoF6upiN1GSjF
-            7zE=
+            dXJlLXJvb3QuY3JsMAoGCCqGSM49BAMCA0kAMEYCIQDLVnRnnEqmxVTaK71s71Ln
+            0aXPMVh3FEW7EswIXrhmOQIhAKNqWC5nxJkGzFNKd8QSLXwo8Sz2q0SYlbNisblT
+            GW6J
             -----END CERTIFICATE-----
             """)
 
     package static let x25519 = CertificateFixture(
-        id: "25bdb6d0e382601ad5d91d9ac7216ef1a00cec255af037e29e52899f122d1c72",
-        serialHex: "5cc22407b2322c33b3022074f66b1ba2",
+        id: "9066de1a336db727024b426c029d6d47c887b4898ae79c483830256902469c5a",
+        serialHex: "6e1a8149bacd05e86af60567d7fb998c",
         notBefore: "2026-01-01T00:00:00Z",
         notAfter: "2027-01-01T00:00:00Z",
         keyDescription: "unsupported key algorithm 1.3.101.110 (X25519)",
         pem: """
             -----BEGIN CERTIFICATE-----
-            MIIB9jCCAZygAwIBAgIQXMIkB7IyLDOzAiB09msbojAKBggqhkjOPQQDAjA4MRww
+            MIIB9zCCAZygAwIBAgIQbhqBSbrNBehq9gVn1/uZjDAKBggqhkjOPQQDAjA4MRww
             GgYDVQQKDBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9GaXh0dXJlIFJv
             b3QgQ0EwHhcNMjYwMTAxMDAwMDAwWhcNMjcwMTAxMDAwMDAwWjA3MRwwGgYDVQQK
             DBNGbGVldEF1ZGl0IEZpeHR1cmVzMRcwFQYDVQQDDA5maXh0dXJlLXgyNTUxOTAq
-            MAUGAytlbgMhAJcPsJYTgQKTMW39CM0PQJJDLyDI7pku5vdK2S+cktgao4G3MIG0
+            MAUGAytlbgMhAPD9eJHyS2m9A6h+R+6KlxBhPfWoUGYhfLM0pH7ClU9Yo4G3MIG0
             MAwGA1UdEwEB/wQCMAAwDgYDVR0PAQH/BAQDAgMIMBMGA1UdJQQMMAoGCCsGAQUF
-            BwMCMB0GA1UdDgQWBBSDZeM3y9cem562ubz6oNBgLf0EGzAfBgNVHSMEGDAWgBT9
-            Qk+m+h2KoeXJJcK9JfbvmVeVfzA/BgNVHR8EODA2MDSgMqAwhi5odHRwOi8vY3Js
+            BwMCMB0GA1UdDgQWBBTw/or3iyh91aVLW9gxeQk8dgeqUjAfBgNVHSMEGDAWgBQ5
+            KPCMUpTWOFsEu1CRLHi8DxxnJTA/BgNVHR8EODA2MDSgMqAwhi5odHRwOi8vY3Js
             LmZsZWV0YXVkaXQuZXhhbXBsZS9maXh0dXJlLXJvb3QuY3JsMAoGCCqGSM49BAMC
-            A0gAMEUCIQDbtQ7Ytf5umjQ5LuFFBmpA2Gas4WC6HizDA6m/o7SaCQIgRtt5rDrS
-            BuhqUJNU+OQE5WKKLRtrOa5IYh0CGb25Mk8=
+            A0kAMEYCIQDBOaIaTi5JGrgGkQsy+q1UelPYspDFD4XNKYxKdFauzQIhAIb+foC2
+            TUPzgYhGCDe8FMV+b79jhYum4oSUbxzhRf29
             -----END CERTIFICATE-----
             """)
 
     package static let roca2048 = CertificateFixture(
-        id: "b07a12243da72f5bf7efc5a576e244223953835b77c95485ce16e922f4f8135d",
-        serialHex: "7fe7b414f8b009cae7b06268dea6ce8c",
+        id: "174874c06233b55a40ed56982230deaef9de228b61eb06ff78a5b19274bc7ad8",
+        serialHex: "7987f2609d7469c2d67a54a7dc240404",
         notBefore: "2026-01-01T00:00:00Z",
         notAfter: "2027-01-01T00:00:00Z",
         keyDescription: "RSA-2048",
         pem: """
             -----BEGIN CERTIFICATE-----
-            MIIC8jCCApigAwIBAgIQf+e0FPiwCcrnsGJo3qbOjDAKBggqhkjOPQQDAjA4MRww
+            MIIC8TCCApigAwIBAgIQeYfyYJ10acLWelSn3CQEBDAKBggqhkjOPQQDAjA4MRww
             GgYDVQQKDBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9GaXh0dXJlIFJv
             b3QgQ0EwHhcNMjYwMTAxMDAwMDAwWhcNMjcwMTAxMDAwMDAwWjA5MRwwGgYDVQQK
             DBNGbGVldEF1ZGl0IEZpeHR1cmVzMRkwFwYDVQQDDBBmaXh0dXJlLXJvY2EyMDQ4
-            MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAyY4OTndPHK2h68JY/zn6
-            QdoyInzyYNDerhxmhgZ+vO4D5l6WlNxxNTEXvys9XATQxmhPs/VfWsyBWUq8atFO
-            /Z6rulje3qmuB7U0NIyt1MEqEYERdwx5qtLoj0jVxTyHUYsRuTkZMos9tITVW62z
-            BUNWVFsn1MCZgOEnP9QB7EyodbDZkhmNXcqyWjwkkr1gdQi5sHZZcHf9Ul4v+hOv
-            05Y0v4Ht2R4D7KIEEUXCRGVeyE7kBAHdo6b9qhr1zYsXlZykyZ4oWCqt77q2hsl/
-            rZHN5EglmE7DnzH7TKeJu2poeHCUn9wOWcydbB5cNDrkqmK6TS8KfuNPfDSTG5OW
-            1wIDAQABo4G3MIG0MAwGA1UdEwEB/wQCMAAwDgYDVR0PAQH/BAQDAgWgMBMGA1Ud
-            JQQMMAoGCCsGAQUFBwMCMB0GA1UdDgQWBBSdTUL192oFXUmCfroDMHdozO8CJzAf
-            BgNVHSMEGDAWgBT9Qk+m+h2KoeXJJcK9JfbvmVeVfzA/BgNVHR8EODA2MDSgMqAw
+            MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAqt+Is3CESWPNnpecqya4
+            q1R6e5AiFfRprlvkv2f2FKsI7T3KcdWiOUeOJWOspkVAHQ9EczE75QufrYQSz87e
+            vEnsJu7M1IWfowBX1hy8GydRIL8VlPiTe9MfIov3jPu/Nk8z7OrcQ13BC4sFs3Ys
+            RHyLI8q8ZGAxYuSDO41r7qY1D743rfjXti/FmrbKhHYpomDkETEIBg/JohqL+iez
+            CZ/xOb69AnRNjDtHeQX6UbpqFiJPv6RibaxF+JZYCN9vKtSt9C5aW6uWnzeePKHb
+            dSPcH1uCW8QAUXfkcf3zKgC+s9AFizBwbjOns2B4R7xAeq0x/LCpmsnIq03TIef5
+            MQIDAQABo4G3MIG0MAwGA1UdEwEB/wQCMAAwDgYDVR0PAQH/BAQDAgWgMBMGA1Ud
+            JQQMMAoGCCsGAQUFBwMCMB0GA1UdDgQWBBTReBwU/QcbcliM9gYCe5as6S+NWjAf
+            BgNVHSMEGDAWgBQ5KPCMUpTWOFsEu1CRLHi8DxxnJTA/BgNVHR8EODA2MDSgMqAw
             hi5odHRwOi8vY3JsLmZsZWV0YXVkaXQuZXhhbXBsZS9maXh0dXJlLXJvb3QuY3Js
-            MAoGCCqGSM49BAMCA0gAMEUCIQDAvS/QFs8FhAfjBFIEK2NGYU8381mR+GFIeqkM
-            ozUUMAIgVhGs2MchSr+Ly2EioLfs1lMWf30rQsZFDXz84myUnik=
+            MAoGCCqGSM49BAMCA0cAMEQCIGxAJZX5ETloG0DxIDeGT/iDO2IJyVMMAerue4Nx
+            PtnAAiBElK2MsKaqHVeSkTjv8+CC8JDyyKkvbyx1dmaAw+uhbw==
             -----END CERTIFICATE-----
             """)
 
     package static let expiring = CertificateFixture(
-        id: "1ee4d01f4a37a99f0103563cbda4fe5f0557a09b22788eaad551e1b5582a1b78",
-        serialHex: "654431970b823bf653d6b29f1e2a5648",
+        id: "ba576c6ad848c1a790a96f591ad6a14d6b3e26fbe3adb862fa3041ff1d2cc7e8",
+        serialHex: "47bc89911c2da29dd0deaca1a4f02128",
         notBefore: "2026-06-10T00:00:00Z",
         notAfter: "2026-12-10T00:00:00Z",
         keyDescription: "EC P-256",
         pem: """
             -----BEGIN CERTIFICATE-----
-            MIICJjCCAc2gAwIBAgIQZUQxlwuCO/ZT1rKfHipWSDAKBggqhkjOPQQDAjA4MRww
+            MIICJzCCAc2gAwIBAgIQR7yJkRwtop3Q3qyhpPAhKDAKBggqhkjOPQQDAjA4MRww
             GgYDVQQKDBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9GaXh0dXJlIFJv
             b3QgQ0EwHhcNMjYwNjEwMDAwMDAwWhcNMjYxMjEwMDAwMDAwWjA5MRwwGgYDVQQK
             DBNGbGVldEF1ZGl0IEZpeHR1cmVzMRkwFwYDVQQDDBBmaXh0dXJlLWV4cGlyaW5n
-            MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE8U25iOv+IZmRGFg7dqyOpgedyBg7
-            3AWhQPXc/7nS7gz2iM7t9Ez0GtOcw3brK4Ck+KcEKw3/DRpB1tR6Q1Z4cqOBtzCB
+            MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEAXC6MYPTjYnzyWA2AOA0gUHQlwF8
+            MTHTTzDsp6MusfuIB1S3a6CIQnU1210YK2GDHZje8fcEET/eOMiYDaDQoqOBtzCB
             tDAMBgNVHRMBAf8EAjAAMA4GA1UdDwEB/wQEAwIHgDATBgNVHSUEDDAKBggrBgEF
-            BQcDAjAdBgNVHQ4EFgQUKKDviBlFcfDoThe2ZEdU15nZMsUwHwYDVR0jBBgwFoAU
-            /UJPpvodiqHlySXCvSX275lXlX8wPwYDVR0fBDgwNjA0oDKgMIYuaHR0cDovL2Ny
+            BQcDAjAdBgNVHQ4EFgQUUIE0wHa2qmtSlngmgcOJj37peGowHwYDVR0jBBgwFoAU
+            OSjwjFKU1jhbBLtQkSx4vA8cZyUwPwYDVR0fBDgwNjA0oDKgMIYuaHR0cDovL2Ny
             bC5mbGVldGF1ZGl0LmV4YW1wbGUvZml4dHVyZS1yb290LmNybDAKBggqhkjOPQQD
-            AgNHADBEAiAkyrzzFCi9iYWf+EQxfHz/h+SrJIqDsmhFoc+7dpUkeQIgT0TSVwNi
-            vfwSpQ1PS+d9wvWwqxvmgDo9GJPzpSJL7yY=
+            AgNIADBFAiEA9TK9AKKEXgpeyAtf6pzTiWe/5XQ+sxlvdvCNelKOBugCIDbUto2M
+            QpYursqREdwyyok4KAQIDMzM9BtqhbZG3QtX
             -----END CERTIFICATE-----
             """)
 
     package static let expired = CertificateFixture(
-        id: "15fe8ef066236a00d7a56ed4ef4f4d8b9577d0940a5ebcc33f7378c61e0bbc66",
-        serialHex: "6d3b76ce1a5859a156ee7b6be18448fc",
+        id: "98610eef2557a7a9cd73ef36075a5a14eb71203e854a78362b5bd68c7fa03c3f",
+        serialHex: "6f647183b60b84a2fee1ff56cee06543",
         notBefore: "2025-11-01T00:00:00Z",
         notAfter: "2026-11-01T00:00:00Z",
         keyDescription: "EC P-256",
         pem: """
             -----BEGIN CERTIFICATE-----
-            MIICJjCCAcygAwIBAgIQbTt2zhpYWaFW7ntr4YRI/DAKBggqhkjOPQQDAjA4MRww
+            MIICJjCCAcygAwIBAgIQb2Rxg7YLhKL+4f9WzuBlQzAKBggqhkjOPQQDAjA4MRww
             GgYDVQQKDBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9GaXh0dXJlIFJv
             b3QgQ0EwHhcNMjUxMTAxMDAwMDAwWhcNMjYxMTAxMDAwMDAwWjA4MRwwGgYDVQQK
             DBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9maXh0dXJlLWV4cGlyZWQw
-            WTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAASoFC71Ng577DqDeJ6k+P6fv/dsXUxo
-            t3/jZDWl5svIbwJHw/0cmjPAjH6T/z9Z4IWqppnnD80PDn9shBnnKMMvo4G3MIG0
+            WTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAASzOeRLi+2e17TetHIYfKqjiyaq5zQd
+            2C8K6gwVOqvXZ5cXKuveZqgQtWx+HjETalemo9JuTwyxYRn6qRBcsehCo4G3MIG0
             MAwGA1UdEwEB/wQCMAAwDgYDVR0PAQH/BAQDAgeAMBMGA1UdJQQMMAoGCCsGAQUF
-            BwMCMB0GA1UdDgQWBBRRgnWb98Pqjrn7OvnTlRhU/cXkqDAfBgNVHSMEGDAWgBT9
-            Qk+m+h2KoeXJJcK9JfbvmVeVfzA/BgNVHR8EODA2MDSgMqAwhi5odHRwOi8vY3Js
+            BwMCMB0GA1UdDgQWBBTLaExbh3AYgxwWXxZC0tymmHjHJjAfBgNVHSMEGDAWgBQ5
+            KPCMUpTWOFsEu1CRLHi8DxxnJTA/BgNVHR8EODA2MDSgMqAwhi5odHRwOi8vY3Js
             LmZsZWV0YXVkaXQuZXhhbXBsZS9maXh0dXJlLXJvb3QuY3JsMAoGCCqGSM49BAMC
-            A0gAMEUCIHTLzn1FPHbU8Q6MGgHa3VEm3IjtZrmE4ri3UnLTosbSAiEAu8tus5iA
-            TF4rjnDqMenlZWyOEz/g0zfwPI6OpR2pPuY=
+            A0gAMEUCIFfKbbhVSfQpocADyxfnaWP8bAfdsbrXgvCirX4NklVhAiEAriGAuYA4
+            g6CgKDHQCmrrYOz2QYc9jfeFICxNFmRGovU=
             -----END CERTIFICATE-----
             """)
 
     package static let revoked = CertificateFixture(
-        id: "9ba1fdaeacd449f72c4293c0bf233d784486b8fcffb5d7b03e2bcb779400c153",
-        serialHex: "41edceee9221723ebdca6f579dcfaa3e",
+        id: "41107da107d9294d1b4d06c665bc234cabd9c47e2d9ff5914929ed541bb7a15b",
+        serialHex: "7993116b89db00f72a6032393cc637dc",
         notBefore: "2026-01-01T00:00:00Z",
         notAfter: "2027-01-01T00:00:00Z",
         keyDescription: "EC P-256",
         pem: """
             -----BEGIN CERTIFICATE-----
-            MIICJjCCAcygAwIBAgIQQe3O7pIhcj69ym9Xnc+qPjAKBggqhkjOPQQDAjA4MRww
+            MIICJzCCAcygAwIBAgIQeZMRa4nbAPcqYDI5PMY33DAKBggqhkjOPQQDAjA4MRww
             GgYDVQQKDBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9GaXh0dXJlIFJv
             b3QgQ0EwHhcNMjYwMTAxMDAwMDAwWhcNMjcwMTAxMDAwMDAwWjA4MRwwGgYDVQQK
             DBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9maXh0dXJlLXJldm9rZWQw
-            WTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAR1jF8uy9pDGzaUmUZc0QZXaKG7rRE8
-            VB6uXj44+Tl0bAqqbA/jPsbDsNaS8iFSkdLC0V40gKii6sEnEcgvnOSso4G3MIG0
+            WTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAQZUv63Fi0W6LLbomSgQf7jSpE280bz
+            cqGobAR0t/dBFrJY6cNi1a5DqBzfZpUXQeaRf+FmIkHIDvZcHzrAHhLso4G3MIG0
             MAwGA1UdEwEB/wQCMAAwDgYDVR0PAQH/BAQDAgeAMBMGA1UdJQQMMAoGCCsGAQUF
-            BwMCMB0GA1UdDgQWBBSqS50M+ad7wrzpjo4iMVCTswKpIDAfBgNVHSMEGDAWgBT9
-            Qk+m+h2KoeXJJcK9JfbvmVeVfzA/BgNVHR8EODA2MDSgMqAwhi5odHRwOi8vY3Js
+            BwMCMB0GA1UdDgQWBBQL0pnvwDfSZMdlNZECROm8q6QPuDAfBgNVHSMEGDAWgBQ5
+            KPCMUpTWOFsEu1CRLHi8DxxnJTA/BgNVHR8EODA2MDSgMqAwhi5odHRwOi8vY3Js
             LmZsZWV0YXVkaXQuZXhhbXBsZS9maXh0dXJlLXJvb3QuY3JsMAoGCCqGSM49BAMC
-            A0gAMEUCIQDsTt0SN3KMaf09OzeITwJIPpGNZBusiNX3Bjqj6YbpSQIgLWb3ECOu
-            rBqC9i2fIzKuE7KFGrTi2KLaiO7M5KsSymc=
+            A0kAMEYCIQCYUxn6k+u0pCcwzzMB14q3py/tFp0vzYgdJIvrnJwC5AIhAJmvkERL
+            OUa1SD/Q+vVQHZWSQteNCZ1DlgE+DLmIRogU
             -----END CERTIFICATE-----
             """)
 
     package static let viaIntermediate = CertificateFixture(
-        id: "8a27acde0fbd3074b16cfe0ffa8cac8e958c0dff01e8f632aabaeda87523e99c",
-        serialHex: "686ee60f6941f1486ab068bde961030e",
+        id: "d88d67bb6bd3bb66d6a11611dc25fcc8097e83bcb7fa24089df95be2ba6a3043",
+        serialHex: "715e5ae682450e7ba20a0e4c4485b5d5",
         notBefore: "2026-01-01T00:00:00Z",
         notAfter: "2027-01-01T00:00:00Z",
         keyDescription: "EC P-256",
         pem: """
             -----BEGIN CERTIFICATE-----
-            MIICPjCCAeSgAwIBAgIQaG7mD2lB8UhqsGi96WEDDjAKBggqhkjOPQQDAjBAMRww
+            MIICPTCCAeSgAwIBAgIQcV5a5oJFDnuiCg5MRIW11TAKBggqhkjOPQQDAjBAMRww
             GgYDVQQKDBNGbGVldEF1ZGl0IEZpeHR1cmVzMSAwHgYDVQQDDBdGaXh0dXJlIElu
             dGVybWVkaWF0ZSBDQTAeFw0yNjAxMDEwMDAwMDBaFw0yNzAxMDEwMDAwMDBaMEAx
             HDAaBgNVBAoME0ZsZWV0QXVkaXQgRml4dHVyZXMxIDAeBgNVBAMMF2ZpeHR1cmUt
-            dmlhSW50ZXJtZWRpYXRlMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAECoRnLYGG
-            gKoMoaI4CkqNPa3IwY80gymtPYIpPhe3JPKzFdm8UK6UJiejfDJXt2NdKW1zHlhu
-            kbGOHDbwMet//6OBvzCBvDAMBgNVHRMBAf8EAjAAMA4GA1UdDwEB/wQEAwIHgDAT
-            BgNVHSUEDDAKBggrBgEFBQcDAjAdBgNVHQ4EFgQUWCiNS4RB+FzCDhYnbANSMy4E
-            N7gwHwYDVR0jBBgwFoAU5e/L9pny4O6SINNnNxQxSktF9gUwRwYDVR0fBEAwPjA8
+            dmlhSW50ZXJtZWRpYXRlMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEFIF0Gr/5
+            zEdqq9UNAf2SUKHB3KqRsObhh8u7PstVVQ6n7NMMlKj411Oe9QtrLRl/NvBguOxu
+            w4Qk621qPJ29TKOBvzCBvDAMBgNVHRMBAf8EAjAAMA4GA1UdDwEB/wQEAwIHgDAT
+            BgNVHSUEDDAKBggrBgEFBQcDAjAdBgNVHQ4EFgQUYkAFaQjYOT+vOGZivmrsN3SC
+            j78wHwYDVR0jBBgwFoAUCLpa/lW/fBKMX+Ct/KRMjFmADoQwRwYDVR0fBEAwPjA8
             oDqgOIY2aHR0cDovL2NybC5mbGVldGF1ZGl0LmV4YW1wbGUvZml4dHVyZS1pbnRl
-            cm1lZGlhdGUuY3JsMAoGCCqGSM49BAMCA0gAMEUCIQCJqy+4q+64ovQqAHqDcXf5
-            E1aTDL1TTAEON5fxQIH4SgIgMJxPmenYOqwEPfIMDhZkXr8uz+fTC3Q6OeGAlVTU
-            cfo=
+            cm1lZGlhdGUuY3JsMAoGCCqGSM49BAMCA0cAMEQCIE2NHw4HCyNydVUCj1sGMPXi
+            TVo9FCMCRgAaEB0Lba6wAiBU5k/kMk/4nbfcyC6U9qhVPy3fm7XQfetyDUtaE1vJ
+            kw==
             -----END CERTIFICATE-----
             """)
 
     package static let noCRL = CertificateFixture(
-        id: "63d1a99accf1a9a22a35c2d86d611c5f2deb970df28f35f4862b613bd119279a",
-        serialHex: "51502e03181c491f35e696709c4db923",
+        id: "a7e12c5db991a519e0d107a4980abba94b29fcf046e01bea12c7ffcea367c719",
+        serialHex: "40501e4cbbf4edfd639880c1233e3a72",
         notBefore: "2026-01-01T00:00:00Z",
         notAfter: "2027-01-01T00:00:00Z",
         keyDescription: "EC P-256",
         pem: """
             -----BEGIN CERTIFICATE-----
-            MIIB4DCCAYegAwIBAgIQUVAuAxgcSR815pZwnE25IzAKBggqhkjOPQQDAjA4MRww
+            MIIB4TCCAYegAwIBAgIQQFAeTLv07f1jmIDBIz46cjAKBggqhkjOPQQDAjA4MRww
             GgYDVQQKDBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9GaXh0dXJlIFJv
             b3QgQ0EwHhcNMjYwMTAxMDAwMDAwWhcNMjcwMTAxMDAwMDAwWjA2MRwwGgYDVQQK
             DBNGbGVldEF1ZGl0IEZpeHR1cmVzMRYwFAYDVQQDDA1maXh0dXJlLW5vQ1JMMFkw
-            EwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEOUAwq7M6luL2KmZQYgOfjclX1KmQO7t8
-            bQrTiR8dsCJzz1wUQjg0fEz4M6SqymojUrJ8/PG4LdEQUNsGPKLBVKN1MHMwDAYD
+            EwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE0mV6BXEcxobgpvoPx5nYTBe89VMavJyl
+            bv4qoko0u5SMycbHEvcc4d6SaKcugUEHpYz2x/+HSS5gT6dJeeP+waN1MHMwDAYD
             VR0TAQH/BAIwADAOBgNVHQ8BAf8EBAMCB4AwEwYDVR0lBAwwCgYIKwYBBQUHAwIw
-            HQYDVR0OBBYEFCabrGIsSx4/2zSx3Kygz8dLdk/QMB8GA1UdIwQYMBaAFP1CT6b6
-            HYqh5cklwr0l9u+ZV5V/MAoGCCqGSM49BAMCA0cAMEQCIGO/8YC9lecX1ZF2PHwv
-            bGdj4b9fjnhcJMsup4nry2zQAiBgUorWVaBoqfBQPhoyenQkZkHy6lpJHs64oFP0
-            q8ifEQ==
+            HQYDVR0OBBYEFKuIjJe6Hyd6q0nZ5wbZDjuVds0aMB8GA1UdIwQYMBaAFDko8IxS
+            lNY4WwS7UJEseLwPHGclMAoGCCqGSM49BAMCA0gAMEUCIQDDs9BrZGI6LSHVsK6a
+            q7z/FPwJodlgl/iSoHAHl8EWkgIgKmqXAEjVSlaGniV2tZP8tGHh5tHE47lkboeQ
+            NaQu6qI=
             -----END CERTIFICATE-----
             """)
 
     package static let otherIssued = CertificateFixture(
-        id: "4dff52d7e0f829cd3a0abab1a2d85bdec1789f3e354fa805f6783a9c04e94045",
-        serialHex: "6f3baa847ba51c6cde9cc6cd7751915c",
+        id: "222abdfca29d566b24452a192a41000e0bfdac55b7fa7206b44e298d3dcb37bd",
+        serialHex: "6790125989a67d6b10f4c8a4fd07e1db",
         notBefore: "2026-01-01T00:00:00Z",
         notAfter: "2027-01-01T00:00:00Z",
         keyDescription: "EC P-256",
         pem: """
             -----BEGIN CERTIFICATE-----
-            MIICLDCCAdKgAwIBAgIQbzuqhHulHGzenMbNd1GRXDAKBggqhkjOPQQDAjA5MRww
+            MIICKzCCAdKgAwIBAgIQZ5ASWYmmfWsQ9Mik/Qfh2zAKBggqhkjOPQQDAjA5MRww
             GgYDVQQKDBNGbGVldEF1ZGl0IEZpeHR1cmVzMRkwFwYDVQQDDBBGaXh0dXJlIE90
             aGVyIENBMB4XDTI2MDEwMTAwMDAwMFoXDTI3MDEwMTAwMDAwMFowPDEcMBoGA1UE
             CgwTRmxlZXRBdWRpdCBGaXh0dXJlczEcMBoGA1UEAwwTZml4dHVyZS1vdGhlcklz
-            c3VlZDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABHl156vvjC1MPJUwMKiT/DJu
-            SDxqLcDL2Aicbsx8gGkcpoW5kuNB/wRcooCofX0jqOqEn3ygbFmWE+rJWHqxr76j
+            c3VlZDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABFPhfDIubGlO2Gw4aQyC7WNT
+            KeNmobSaE3sgJyx4bH7qNyQ1JeOItLxZ1swGj8oj1hq8bhw6d1rVBS8Zy+v8tRqj
             gbgwgbUwDAYDVR0TAQH/BAIwADAOBgNVHQ8BAf8EBAMCB4AwEwYDVR0lBAwwCgYI
-            KwYBBQUHAwIwHQYDVR0OBBYEFFuR2Slr6eKy80xd9wNJPdLZBNT/MB8GA1UdIwQY
-            MBaAFGK8A5h+e8s9/8fQ6oKItS3CA1uDMEAGA1UdHwQ5MDcwNaAzoDGGL2h0dHA6
+            KwYBBQUHAwIwHQYDVR0OBBYEFBYJ+qI6BxqxbLMiD2H79HBI9HIpMB8GA1UdIwQY
+            MBaAFC5AGgx4JLD1DgPFfT7UCrhLoRkeMEAGA1UdHwQ5MDcwNaAzoDGGL2h0dHA6
             Ly9jcmwuZmxlZXRhdWRpdC5leGFtcGxlL2ZpeHR1cmUtb3RoZXIuY3JsMAoGCCqG
-            SM49BAMCA0gAMEUCIDD7Wiks0Vzf+b2rIPSJ2gmVnr5ySPHasvG6S5OM6YNwAiEA
-            pd7W1p9RTPFBdV/PzLDrrJwEDSzGCsjIoWSlC5JGwe8=
+            SM49BAMCA0cAMEQCIBf8fgadVe8eavWOkKfZ6sSP3rPW7FXR7a742WvnBGvsAiBF
+            hRsI8OH0Ut4xgKppyoTaPGPEmTa8ao3sEFBWLo+C0g==
             -----END CERTIFICATE-----
             """)
 
     package static let dsaIssued = CertificateFixture(
-        id: "16e1386ee19807d63db259474d44708447d0a59082420e1b70366ff86ae281ec",
-        serialHex: "6dfb34f5222327e532484b42d1007304",
+        id: "9bde97497c95ec52426b5777bfc82157a5ddd128a16c77058a4dc8ccd8775996",
+        serialHex: "414d0d822d36c09377606c1f8005f62d",
         notBefore: "2026-01-01T00:00:00Z",
         notAfter: "2027-01-01T00:00:00Z",
         keyDescription: "EC P-256",
         pem: """
             -----BEGIN CERTIFICATE-----
-            MIICJzCCAc2gAwIBAgIQbfs09SIjJ+UySEtC0QBzBDALBglghkgBZQMEAwIwNzEc
+            MIICJzCCAc2gAwIBAgIQQU0Ngi02wJN3YGwfgAX2LTALBglghkgBZQMEAwIwNzEc
             MBoGA1UECgwTRmxlZXRBdWRpdCBGaXh0dXJlczEXMBUGA1UEAwwORml4dHVyZSBE
             U0EgQ0EwHhcNMjYwMTAxMDAwMDAwWhcNMjcwMTAxMDAwMDAwWjA6MRwwGgYDVQQK
             DBNGbGVldEF1ZGl0IEZpeHR1cmVzMRowGAYDVQQDDBFmaXh0dXJlLWRzYUlzc3Vl
-            ZDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABHiBDKwMT6AJv+ib9MVqzDDjz3nq
-            ToQ6Lv/VumuSsAtButR+pHNMsI6CKmdt4xW12ckCskv1opUEPTa3tO10FUOjgbYw
+            ZDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABCgRsm1K5PJ3csLZzpriL065vP94
+            0Xbz5Mvz1eenfxqPqB2Kefz6wyXcfwYCw1CtlqJFVuUqAdvqsVUezYhuDPGjgbYw
             gbMwDAYDVR0TAQH/BAIwADAOBgNVHQ8BAf8EBAMCB4AwEwYDVR0lBAwwCgYIKwYB
-            BQUHAwIwHQYDVR0OBBYEFKBgoQLh4u3y7k/fWFFF5D7XYKH7MB8GA1UdIwQYMBaA
-            FD7aWcrn8Y8SuAXGDGgvCcJ6bXBrMD4GA1UdHwQ3MDUwM6AxoC+GLWh0dHA6Ly9j
+            BQUHAwIwHQYDVR0OBBYEFCHO6QnnDhOo5kqSii6t32CGdKBiMB8GA1UdIwQYMBaA
+            FDxx7UleDg8T1tjdqMa9aZ2XFDS0MD4GA1UdHwQ3MDUwM6AxoC+GLWh0dHA6Ly9j
             cmwuZmxlZXRhdWRpdC5leGFtcGxlL2ZpeHR1cmUtZHNhLmNybDALBglghkgBZQME
-            AwIDRwAwRAIgRGgwYakyUbRlnDDA0oCTGA0d7eMsgDLKInS+EoYV6VgCIH4i0KTA
-            z+vYWPmIXX0EfxSbPm62SWETcNOqZczQFLeI
+            AwIDRwAwRAIgfOPOXOYnPYDpvQRDGIlx17LkzbOAKBqXAyxfD3l1RtYCIFcLPMax
+            ONRx+plXxTQvQQospXXfKMKeNrvMZrkmmgDZ
             -----END CERTIFICATE-----
             """)
 
@@ -616,28 +616,28 @@ package enum CertificateFixtures {
         -----BEGIN X509 CRL-----
         MIIBMTCB2AIBATAKBggqhkjOPQQDAjA4MRwwGgYDVQQKDBNGbGVldEF1ZGl0IEZp
         eHR1cmVzMRgwFgYDVQQDDA9GaXh0dXJlIFJvb3QgQ0EXDTI2MTEyMDAwMDAwMFoX
-        DTI2MTIyMDAwMDAwMFowPjAhAhBB7c7ukiFyPr3Kb1edz6o+Fw0yNjExMjAwMDAw
-        MDBaMBkCCFBHN0KtfzfyFw0yNjExMjAwMDAwMDBaoC8wLTAKBgNVHRQEAwIBATAf
-        BgNVHSMEGDAWgBT9Qk+m+h2KoeXJJcK9JfbvmVeVfzAKBggqhkjOPQQDAgNIADBF
-        AiAvtoTULcvZay6ZL0QQyVNnJwv8ijlUt2P2nRrFPKejUQIhAPV3sPZjLhFRXW37
-        GXw7clQ1hEsohrK7WeukH795SsOk
+        DTI2MTIyMDAwMDAwMFowPjAhAhB5kxFridsA9ypgMjk8xjfcFw0yNjExMjAwMDAw
+        MDBaMBkCCG5zROw982LRFw0yNjExMjAwMDAwMDBaoC8wLTAKBgNVHRQEAwIBATAf
+        BgNVHSMEGDAWgBQ5KPCMUpTWOFsEu1CRLHi8DxxnJTAKBggqhkjOPQQDAgNIADBF
+        AiEAi1oatsaeXFQqL/YwvsoeIyC90cT5X7WqgZYMYZdKRBoCIDtnAIzMwQYKCum/
+        8nIX23LYBQLWEpEK9MJOFHU0Ymh2
         -----END X509 CRL-----
         """
 
     /// `rootCRL` in DER, base64-encoded (examples are text; tests decode it).
     package static let rootCRLDERBase64 =
-        "MIIBMTCB2AIBATAKBggqhkjOPQQDAjA4MRwwGgYDVQQKDBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9GaXh0dXJlIFJvb3QgQ0EXDTI2MTEyMDAwMDAwMFoXDTI2MTIyMDAwMDAwMFowPjAhAhBB7c7ukiFyPr3Kb1edz6o+Fw0yNjExMjAwMDAwMDBaMBkCCFBHN0KtfzfyFw0yNjExMjAwMDAwMDBaoC8wLTAKBgNVHRQEAwIBATAfBgNVHSMEGDAWgBT9Qk+m+h2KoeXJJcK9JfbvmVeVfzAKBggqhkjOPQQDAgNIADBFAiAvtoTULcvZay6ZL0QQyVNnJwv8ijlUt2P2nRrFPKejUQIhAPV3sPZjLhFRXW37GXw7clQ1hEsohrK7WeukH795SsOk"
+        "MIIBMTCB2AIBATAKBggqhkjOPQQDAjA4MRwwGgYDVQQKDBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9GaXh0dXJlIFJvb3QgQ0EXDTI2MTEyMDAwMDAwMFoXDTI2MTIyMDAwMDAwMFowPjAhAhB5kxFridsA9ypgMjk8xjfcFw0yNjExMjAwMDAwMDBaMBkCCG5zROw982LRFw0yNjExMjAwMDAwMDBaoC8wLTAKBgNVHRQEAwIBATAfBgNVHSMEGDAWgBQ5KPCMUpTWOFsEu1CRLHi8DxxnJTAKBggqhkjOPQQDAgNIADBFAiEAi1oatsaeXFQqL/YwvsoeIyC90cT5X7WqgZYMYZdKRBoCIDtnAIzMwQYKCum/8nIX23LYBQLWEpEK9MJOFHU0Ymh2"
 
     /// `rootCRL` with one bit of its signature flipped.
     package static let rootCRLBadSignature = """
         -----BEGIN X509 CRL-----
         MIIBMTCB2AIBATAKBggqhkjOPQQDAjA4MRwwGgYDVQQKDBNGbGVldEF1ZGl0IEZp
         eHR1cmVzMRgwFgYDVQQDDA9GaXh0dXJlIFJvb3QgQ0EXDTI2MTEyMDAwMDAwMFoX
-        DTI2MTIyMDAwMDAwMFowPjAhAhBB7c7ukiFyPr3Kb1edz6o+Fw0yNjExMjAwMDAw
-        MDBaMBkCCFBHN0KtfzfyFw0yNjExMjAwMDAwMDBaoC8wLTAKBgNVHRQEAwIBATAf
-        BgNVHSMEGDAWgBT9Qk+m+h2KoeXJJcK9JfbvmVeVfzAKBggqhkjOPQQDAgNIADBF
-        AiAvtoTULcvZay6ZL0QQyVNnJwv8ijlUt2P2nRrFPKejUQIhAPV3sPZjLhFRXW37
-        GXw7clQ1hEsohrK7WeukH795SsOl
+        DTI2MTIyMDAwMDAwMFowPjAhAhB5kxFridsA9ypgMjk8xjfcFw0yNjExMjAwMDAw
+        MDBaMBkCCG5zROw982LRFw0yNjExMjAwMDAwMDBaoC8wLTAKBgNVHRQEAwIBATAf
+        BgNVHSMEGDAWgBQ5KPCMUpTWOFsEu1CRLHi8DxxnJTAKBggqhkjOPQQDAgNIADBF
+        AiEAi1oatsaeXFQqL/YwvsoeIyC90cT5X7WqgZYMYZdKRBoCIDtnAIzMwQYKCum/
+        8nIX23LYBQLWEpEK9MJOFHU0Ymh3
         -----END X509 CRL-----
         """
 
@@ -647,78 +647,78 @@ package enum CertificateFixtures {
         MIH5MIGgAgEBMAoGCCqGSM49BAMCMEAxHDAaBgNVBAoME0ZsZWV0QXVkaXQgRml4
         dHVyZXMxIDAeBgNVBAMMF0ZpeHR1cmUgSW50ZXJtZWRpYXRlIENBFw0yNjExMjAw
         MDAwMDBaFw0yNjEyMjAwMDAwMDBaoC8wLTAKBgNVHRQEAwIBATAfBgNVHSMEGDAW
-        gBTl78v2mfLg7pIg02c3FDFKS0X2BTAKBggqhkjOPQQDAgNIADBFAiBvmEtIdKpu
-        qMsvDGZ6bl7C02R6uA+frh19mMcOOB7YFAIhAOePsYRdlGpQ9cFPG8P6NxodsECi
-        +/ajkbGGi2SkzREp
+        gBQIulr+Vb98Eoxf4K38pEyMWYAOhDAKBggqhkjOPQQDAgNIADBFAiEAwFm8gjJA
+        eMc4sVNZdyK03D8cWvYc6zA+vWZCPmecrSQCIAZX80zK5IHknOSO6ZoiM7uTDXNp
+        3S5IXySANmtr5L8x
         -----END X509 CRL-----
         """
 
     /// The other CA's CRL: revokes nothing.
     package static let otherCRL = """
         -----BEGIN X509 CRL-----
-        MIHyMIGZAgEBMAoGCCqGSM49BAMCMDkxHDAaBgNVBAoME0ZsZWV0QXVkaXQgRml4
+        MIHxMIGZAgEBMAoGCCqGSM49BAMCMDkxHDAaBgNVBAoME0ZsZWV0QXVkaXQgRml4
         dHVyZXMxGTAXBgNVBAMMEEZpeHR1cmUgT3RoZXIgQ0EXDTI2MTEyMDAwMDAwMFoX
-        DTI2MTIyMDAwMDAwMFqgLzAtMAoGA1UdFAQDAgEBMB8GA1UdIwQYMBaAFGK8A5h+
-        e8s9/8fQ6oKItS3CA1uDMAoGCCqGSM49BAMCA0gAMEUCIQD653W2GqU7RmZy2xp5
-        cJAbgfH7ymIRkHQ7g6Hx0aAqOgIgUrYtZfR+TgqFIcqIyqkkCDf1rS+f0pZ3LO1n
-        p9XoAbI=
+        DTI2MTIyMDAwMDAwMFqgLzAtMAoGA1UdFAQDAgEBMB8GA1UdIwQYMBaAFC5AGgx4
+        JLD1DgPFfT7UCrhLoRkeMAoGCCqGSM49BAMCA0cAMEQCIGxrAa8whDdMJJ4QBh+F
+        itJfMiU9R3I0oa7PkbHWp3f2AiB4AHE9XRbPKhyrVAvVLyr9yW2VQGIMZJXmuAum
+        nRXaGA==
         -----END X509 CRL-----
         """
 
     /// The DSA CA's CRL (dsa-with-SHA256, which swift-certificates cannot verify): revokes `dsaIssued`.
     package static let dsaCRL = """
         -----BEGIN X509 CRL-----
-        MIIBGDCBvQIBATALBglghkgBZQMEAwIwNzEcMBoGA1UECgwTRmxlZXRBdWRpdCBG
+        MIIBFjCBvQIBATALBglghkgBZQMEAwIwNzEcMBoGA1UECgwTRmxlZXRBdWRpdCBG
         aXh0dXJlczEXMBUGA1UEAwwORml4dHVyZSBEU0EgQ0EXDTI2MTEyMDAwMDAwMFoX
-        DTI2MTIyMDAwMDAwMFowIzAhAhBt+zT1IiMn5TJIS0LRAHMEFw0yNjExMjAwMDAw
-        MDBaoC8wLTAKBgNVHRQEAwIBATAfBgNVHSMEGDAWgBQ+2lnK5/GPErgFxgxoLwnC
-        em1wazALBglghkgBZQMEAwIDSQAwRgIhAKsokEe1odRfN7drGxQggaNXf2ar0b7v
-        qTG7Z+JQ12mdAiEA06RL55HVKynfNk2OKKH6MJYD/a+xhEWW3GyMAhjLcUc=
+        DTI2MTIyMDAwMDAwMFowIzAhAhBBTQ2CLTbAk3dgbB+ABfYtFw0yNjExMjAwMDAw
+        MDBaoC8wLTAKBgNVHRQEAwIBATAfBgNVHSMEGDAWgBQ8ce1JXg4PE9bY3ajGvWmd
+        lxQ0tDALBglghkgBZQMEAwIDRwAwRAIgedCwBwTUD2Ffd824dUardDvDncR8PTnX
+        vPbNSXOySwMCIFEJCkX9gqY7kAULkdyuAndtNO9aNLWf/hxc5yg2tGN6
         -----END X509 CRL-----
         """
 
     /// A PEM that is not a certificate: the public key of `rsa2048`.
     package static let publicKeyPEM = """
         -----BEGIN PUBLIC KEY-----
-        MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAva8clrf1CGxtR10zw9Jj
-        U1aTqKm/s0OQwRZzN2nzLQVB1hyiyvxgbTsdd85cVHjvfzzMHF7nNcsNwLZ+A0L9
-        9Es8ZTJ6DVcMfIW2oKHJ6yZrbrG9rQI3l8a549Asj8ACzDp2Y1XmdeBNw/P63VVs
-        D6//DNKk90predeWlBHKv8jm47govs5m5jP/DpbdJGvaJ0ZYIjWlnKY+XL2jtDEQ
-        LnQgpcQfRkn/AGWIqH0oxeMiICKt2RYxnb4QEr2uDLbXZQzgYoQXt2RAGiDV3+3R
-        Y+N3rnoc2eMIVOMeLjIF91xdzLEYEssNU4N990wkPqU0p01OSn3e5T2rEnMm0Txu
-        8QIDAQAB
+        MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAxL056N/5z3Ig6Eiiiq9U
+        Xm9w2Eue1rQRcRafIH7wzZOoSjDdE+h9vau1W/F/RAnObxVLc7n6bGX3S83W+kLx
+        9jFX+3CMPchOCGFxP+fDVQr7Qr98WcmZWOnWDTxUiHzraeIBNDxyGCRDYgVM6BmX
+        wwuhnenIyPnRycNm5pv495DL0ehkyyJN86bTFj1KL97BCaG4HqRRNKLd+foIMdUJ
+        8YawUqNh6Ao7nsaV8bS1mvVUXNlJXgalM2Eg2vVh+MeStx99fCFhBkZdDFkHBOEa
+        eIWJU8Q4D5v+ZY8n04YCWS4AADo+KrjfTW4g8D8NbjIbFhbkUtFV1lsapN00frt5
+        fwIDAQAB
         -----END PUBLIC KEY-----
         """
 
     /// A CERTIFICATE block holding the first half of `rsa2048`'s DER.
     package static let truncatedCertificatePEM = """
         -----BEGIN CERTIFICATE-----
-        MIIC8DCCApegAwIBAgIQdjS9+rePQMXI0abNLbmrAzAKBggqhkjOPQQDAjA4MRww
+        MIIC8TCCApegAwIBAgIQfIdLIRKk0nM72tE7s3XRlTAKBggqhkjOPQQDAjA4MRww
         GgYDVQQKDBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9GaXh0dXJlIFJv
         b3QgQ0EwHhcNMjYwMTAxMDAwMDAwWhcNMjcwMTAxMDAwMDAwWjA4MRwwGgYDVQQK
         DBNGbGVldEF1ZGl0IEZpeHR1cmVzMRgwFgYDVQQDDA9maXh0dXJlLXJzYTIwNDgw
-        ggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQC9rxyWt/UIbG1HXTPD0mNT
-        VpOoqb+zQ5DBFnM3afMtBUHWHKLK/GBtOx13zlxUeO9/PMwcXuc1yw3Atn4DQv30
-        SzxlMnoNVwx8hbagocnrJmtusb2tAjeXxrnj0CyPwALMOnZjVeZ14E3D8/rdVWwP
-        r/8M0qT3Smt515aUEcq/yObjuCi+zmbmM/8Olt0ka9onRlgiNaWcpj5c
+        ggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQDEvTno3/nPciDoSKKKr1Re
+        b3DYS57WtBFxFp8gfvDNk6hKMN0T6H29q7Vb8X9ECc5vFUtzufpsZfdLzdb6QvH2
+        MVf7cIw9yE4IYXE/58NVCvtCv3xZyZlY6dYNPFSIfOtp4gE0PHIYJENiBUzoGZfD
+        C6Gd6cjI+dHJw2bmm/j3kMvR6GTLIk3zptMWPUov3sEJobgepFE0ot35
         -----END CERTIFICATE-----
         """
 
     /// `blacklist.RSA-1024` in the openssl-blacklist format; lists `rsa1024`.
     package static let debianBlacklistRSA1024 = """
         # Debian openssl-blacklist format, made by generate-certificate-fixtures.py
-        09161ffbe7b3d987125a
-        9e411a1e2372acf1dd32
-        9efd0fa30149bda55f7e
-        d990916a157ba73890eb
+        218820265f8d5524a2de
+        5700f61f2bf761084f6c
+        684272dc103dc678bbb5
+        6b6503c9dc1c5190733e
         """
 
     /// `blacklist.RSA-2048`: lists none of the fixtures.
     package static let debianBlacklistRSA2048 = """
-        0b287eddc2bf8da9cda0
-        b6dff01e67e7fb87f097
+        91bcbccd0d9a894f15a2
+        9f697b41510e083af3e2
         """
 
     /// The openssl-vulnkey fingerprint of `rsa1024`.
-    package static let rsa1024BlacklistEntry = "d990916a157ba73890eb"
+    package static let rsa1024BlacklistEntry = "684272dc103dc678bbb5"
 }

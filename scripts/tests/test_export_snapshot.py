@@ -11,7 +11,7 @@ manifest's ``unavailable`` list with the failing operation named.
 moto is required: without it the test FAILS (``scripts/install-deps.sh --test`` installs it).
 The unit tests at the end need neither moto nor fleet-audit.
 
-Run: python3 -m pytest -q scripts/test_export_snapshot.py
+Run: python3 -m pytest -q scripts/tests/test_export_snapshot.py
 """
 
 import datetime as dt
@@ -26,15 +26,12 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
+from repository import FLEET_AUDIT, ROOT, SCRIPTS
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-EXPORTER = HERE / "export-snapshot.sh"
-VALIDATOR = HERE / "validate-defender-schema.py"
-FLEET_AUDIT = ROOT / ".build" / "debug" / "fleet-audit"
+EXPORTER = SCRIPTS / "export-snapshot.sh"
+VALIDATOR = SCRIPTS / "validate-defender-schema.py"
 
 ACCOUNT = "123456789012"  # moto's default account
 REGION = "us-east-1"
@@ -773,7 +770,7 @@ def test_unreachable_endpoint_writes_nothing(tmp_path):
 
 
 def _module():
-    spec = importlib.util.spec_from_file_location("export_snapshot", HERE / "export_snapshot.py")
+    spec = importlib.util.spec_from_file_location("export_snapshot", SCRIPTS / "export_snapshot.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -928,7 +925,7 @@ def test_connection_log_lines():
 
 
 def test_install_deps_installs_moto_for_tests():
-    script = (HERE / "install-deps.sh").read_text()
+    script = (SCRIPTS / "install-deps.sh").read_text()
     assert "moto[server]" in script
 
 
@@ -936,7 +933,7 @@ def _called_actions():
     """Every AWS action the exporter's source calls, as IAM action names (iot:ListThings, ...)."""
     import boto3
 
-    source = (HERE / "export_snapshot.py").read_text()
+    source = (SCRIPTS / "export_snapshot.py").read_text()
     calls = set(re.findall(r'"(sts|iot|iam|cognito-identity|logs)",\s*"([a-z0-9]+_[a-z0-9_]+)"', source))
     session = boto3.Session(aws_access_key_id="k", aws_secret_access_key="s", region_name=REGION)
     actions = set()

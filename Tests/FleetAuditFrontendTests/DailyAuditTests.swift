@@ -516,7 +516,7 @@ func certificate(_ check: String, _ severity: Severity, _ id: String, _ code: St
         let report = try AuditCommandRunner.run(
             AuditOptions(
                 snapshotPath: workshopSnapshot, outputPath: out.path, taskId: "related", workers: 2,
-                weakKeyBlacklist: repositoryRoot + "/snapshots/workshop-weak-keys"))
+                weakKeyBlacklist: workshopWeakKeys))
         return (out, try #require(report.outcome))
     }
 
@@ -573,13 +573,9 @@ func certificate(_ check: String, _ severity: Severity, _ id: String, _ code: St
         for finding in [intermediate, shared] {
             let (_, text) = try collect(out.path, finding.findingId)
             let file = out.write("related-\(finding.checkName).json", text)
-            let result = try runProgram(
-                "/usr/bin/env",
-                [
-                    "python3", DefenderSchemaTests.validator, "--shape", "ListRelatedResourcesForAuditFindingResponse",
-                    file,
-                ])
-            #expect(result.status == 0, "\(result.stderr)")
+            let result = try DefenderSchemaValidator.validate(
+                file, shape: "ListRelatedResourcesForAuditFindingResponse")
+            #expect(result.status == 0, "\(result.errors)")
         }
     }
 
@@ -629,7 +625,7 @@ func certificate(_ check: String, _ severity: Severity, _ id: String, _ code: St
 
 /// Every row of the exit-status table, through the binary, and the table in every command's help.
 @Suite struct ExitStatusTableTests {
-    static let binary = CommandLineTests.binary
+    static let binary = fleetAuditExecutable
     /// Logging disabled (a LOW finding) and no certificates.json (the expiring check FAILS).
     static let loggingOnly = ["logging-options.json": #"{"roleArn": "r", "logLevel": "DISABLED"}"#]
 

@@ -10,7 +10,8 @@ import re
 import subprocess
 import sys
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from repository import ROOT
+
 
 # The folders and files whose text cites other files.
 CITING = ("Sources/", "Tests/", "docs/", "scripts/", "Benchmarks/", ".ci/", "README.md", "Makefile", "Package.swift")
@@ -39,7 +40,7 @@ def _citing_files():
         path = ROOT / name
         if not name.startswith(CITING) or not path.is_file() or path.suffix not in TEXT_SUFFIXES:
             continue
-        if "/.build" in name or name.startswith("snapshots/") or name == "scripts/" + pathlib.Path(__file__).name:
+        if "/.build" in name or name.startswith("snapshots/") or name == "scripts/tests/" + pathlib.Path(__file__).name:
             continue
         try:
             yield name, path.read_text(encoding="utf-8")

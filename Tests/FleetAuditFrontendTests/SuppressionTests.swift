@@ -195,7 +195,7 @@ import Testing
             let out = TemporaryDirectory()
             var options = AuditOptions(
                 snapshotPath: workshopSnapshot, outputPath: out.path, taskId: "same", workers: workers,
-                weakKeyBlacklist: repositoryRoot + "/snapshots/workshop-weak-keys")
+                weakKeyBlacklist: workshopWeakKeys)
             options.suppressionsPath = path
             let report = try AuditCommandRunner.run(options)
             suppressedCounts.append(

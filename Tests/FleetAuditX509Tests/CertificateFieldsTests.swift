@@ -1,5 +1,6 @@
 import FleetAuditChecks
 import FleetAuditCore
+import FleetAuditTestSupport
 import FleetAuditX509
 import Foundation
 import SwiftASN1
@@ -24,9 +25,7 @@ import X509
         ("otherIssued", Fixtures.otherIssued.pem), ("dsaIssued", Fixtures.dsaIssued.pem),
     ]
 
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
-    static let workshop = repositoryRoot + "/snapshots/workshop"
+    static let workshop = workshopSnapshot
 
     /// The `certificatePem`s of a `{"certificateDescriptions": [...]}` file.
     static func pems(ofDescriptions file: String) throws -> [(String, String)] {
@@ -107,7 +106,7 @@ import X509
 
     /// Key quality reads the walk's key: same ROCA and blacklist answers on the workshop's weak keys.
     @Test func keyQualityFromTheWalk() throws {
-        let blacklist = try WeakKeyBlacklist.load(directory: Self.repositoryRoot + "/snapshots/workshop-weak-keys")
+        let blacklist = try WeakKeyBlacklist.load(directory: workshopWeakKeys)
         var roca = 0
         var listed = 0
         for (name, pem) in try Self.everyPEM() {

@@ -7,11 +7,6 @@ import FleetAuditTestSupport
 import Foundation
 import Testing
 
-/// The repository root, found from this file's path.
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().path
-let workshopSnapshot = repositoryRoot + "/snapshots/workshop"
-
 @Suite struct AuditCommandTests {
     func options(_ snapshot: String, _ out: String, checks: [String]? = nil, now: String? = nil, taskId: String? = "t1")
         -> AuditOptions
@@ -181,12 +176,8 @@ let workshopSnapshot = repositoryRoot + "/snapshots/workshop"
 /// The outputs validated against botocore's IoT model, strictly: unknown
 /// members and wrong enum values fail. Fails, not skips, without botocore.
 @Suite struct DefenderSchemaTests {
-    static let validator = repositoryRoot + "/scripts/validate-defender-schema.py"
-
-    func validate(_ file: String, shape: String, extra: [String] = []) throws -> (Int32, String) {
-        let arguments = [Self.validator, "--shape", shape] + extra.flatMap { ["--allow-extra", $0] } + [file]
-        let result = try runProgram("/usr/bin/env", ["python3"] + arguments)
-        return (result.status, result.stderr)
+    func validate(_ file: String, shape: String, extra: [String] = []) throws -> (status: Int32, errors: String) {
+        try DefenderSchemaValidator.validate(file, shape: shape, extra: extra)
     }
 
     @Test func auditOutputsMatchTheBotocoreModel() throws {
@@ -194,7 +185,7 @@ let workshopSnapshot = repositoryRoot + "/snapshots/workshop"
         let report = try AuditCommandRunner.run(
             AuditOptions(
                 snapshotPath: workshopSnapshot, outputPath: out.path, workers: 1,
-                weakKeyBlacklist: repositoryRoot + "/snapshots/workshop-weak-keys"))
+                weakKeyBlacklist: workshopWeakKeys))
         #expect(report.outcome?.findingsCount ?? 0 > 0)
         // A finding of every resource type the workshop's checks report is validated.
         let types = Set(report.outcome?.checks.flatMap { $0.preview.map(\.nonCompliantResource.resourceType) } ?? [])
@@ -234,9 +225,10 @@ let workshopSnapshot = repositoryRoot + "/snapshots/workshop"
     }
 }
 
-/// The `fleet-audit` binary itself: exit statuses of docs/snapshot-format.md.
+/// The `fleet-audit` binary itself: exit statuses of docs/snapshot-format.md (a real process:
+/// see `fleetAuditExecutable`).
 @Suite struct CommandLineTests {
-    static let binary = repositoryRoot + "/.build/debug/fleet-audit"
+    static let binary = fleetAuditExecutable
 
     @Test func aMissingWeakKeyBlacklistExitsSixtyFour() throws {
         let out = TemporaryDirectory()

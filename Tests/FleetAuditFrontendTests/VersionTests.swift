@@ -10,14 +10,14 @@ import Testing
     static var expectedCommit: String { ProcessInfo.processInfo.environment["FLEET_AUDIT_COMMIT"] ?? "unknown" }
 
     @Test func printsTheVersionAndTheCommit() throws {
-        let result = try runProgram(CommandLineTests.binary, ["--version"])
+        let result = try runProgram(fleetAuditExecutable, ["--version"])
         #expect(result.status == 0)
         #expect(result.stderr == "")
         #expect(result.stdout == "fleet-audit 0.1.0 (commit \(Self.expectedCommit))\n")
     }
 
     @Test func theVersionIsInTheHelp() throws {
-        let result = try runProgram(CommandLineTests.binary, ["--help"])
+        let result = try runProgram(fleetAuditExecutable, ["--help"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("--version"))
     }

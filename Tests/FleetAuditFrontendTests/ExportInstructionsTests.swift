@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func exportCommandPrintsTheInstructions() throws {
-        let result = try runProgram(repositoryRoot + "/.build/debug/fleet-audit", ["export"])
+        let result = try runProgram(fleetAuditExecutable, ["export"])
         #expect(result.status == 0)
         #expect(result.stdout == ExportInstructions.render())
     }

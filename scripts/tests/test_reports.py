@@ -3,7 +3,7 @@ Chromium (Debian's `chromium`, driven over the DevTools pipe, offline), findings
 against botocore's Security Hub model (what `aws securityhub batch-import-findings` validates),
 findings.csv with Python's csv module.
 
-Run: python3 -m pytest -q scripts/test_reports.py  (after `swift build`)
+Run: python3 -m pytest -q scripts/tests/test_reports.py  (after `swift build`)
 """
 
 import base64
@@ -14,28 +14,18 @@ import json
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
 import cdp_pipe
+from repository import FLEET_AUDIT, ROOT, WORKSHOP, require
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-FLEET_AUDIT = ROOT / ".build" / "debug" / "fleet-audit"
-WORKSHOP = ROOT / "snapshots" / "workshop"
 TASK_ID = "reports0000000000000000000000000"
 
 # Policy names that would run script if the report wrote them as markup; the first is the issue's.
 HOSTILE_IMG = "<img src=x onerror=alert(1)>"
 HOSTILE_SCRIPT = '"><script>window.__xss = 1</script>'
 RENAMED = {"TECHCON703_amazon_freertos_policy": HOSTILE_IMG, "BuildingMonitorPolicy": HOSTILE_SCRIPT}
-
-
-def require(condition, what):
-    """Test dependencies are required: their absence fails, never skips."""
-    if not condition:
-        pytest.fail(f"{what} is required; run `swift build` and scripts/install-deps.sh --test", pytrace=False)
 
 
 def audit(snapshot, out, formats):

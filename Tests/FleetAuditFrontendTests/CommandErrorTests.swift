@@ -9,7 +9,7 @@ import Testing
 
 /// Issue 12, ranked point 4: one error format for every command, through the binary.
 @Suite struct CommandErrorTests {
-    static let binary = CommandLineTests.binary
+    static let binary = fleetAuditExecutable
 
     /// An audit of the workshop, pinned, in a fresh directory.
     static func audit(_ out: String) throws {
@@ -217,7 +217,7 @@ import Testing
 
 /// Issue 12: `--output json` of `checks`, `logging` and `test-authorization`.
 @Suite struct JSONOutputTests {
-    static let binary = CommandLineTests.binary
+    static let binary = fleetAuditExecutable
 
     @Test func checksAsJSON() throws {
         let result = try runProgram(Self.binary, ["checks", "--output", "json"])

@@ -4,7 +4,7 @@ Chromium reads commands on fd 3 and writes replies and events on fd 4, each a
 JSON message ended by a NUL byte. A pipe needs no port, no network and no
 websocket library, so the report tests run offline on Debian's `chromium`.
 
-Used by scripts/test_reports.py.
+Used by scripts/tests/test_reports.py.
 """
 
 import fcntl

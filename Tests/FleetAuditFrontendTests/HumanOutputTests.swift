@@ -13,7 +13,7 @@ import Testing
         return try AuditCommandRunner.run(
             AuditOptions(
                 snapshotPath: workshopSnapshot, outputPath: out.path + "/audit", now: "2026-11-26T08:00:00Z",
-                taskId: "t1", workers: 2, weakKeyBlacklist: repositoryRoot + "/snapshots/workshop-weak-keys"))
+                taskId: "t1", workers: 2, weakKeyBlacklist: workshopWeakKeys))
     }
 
     /// Findings come grouped by severity, CRITICAL first, then by check in

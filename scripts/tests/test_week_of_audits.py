@@ -5,7 +5,7 @@ ASFF findings when it is installed), once with boto3 and batches of 10 (so the s
 BatchImportFindings calls is exercised on the workshop's 28 findings). Each day's fact is asserted
 exactly, from the files the audits wrote and from the printed transcript.
 
-Run: python3 -m pytest -q scripts/test_week_of_audits.py  (after `swift build`; needs jq and
+Run: python3 -m pytest -q scripts/tests/test_week_of_audits.py  (after `swift build`; needs jq and
 moto[server], scripts/install-deps.sh --test)
 """
 
@@ -14,25 +14,15 @@ import json
 import os
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
+from repository import FLEET_AUDIT, ROOT, SCRIPTS, WORKSHOP, require
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-SCRIPT = HERE / "week-of-audits.sh"
-FLEET_AUDIT = ROOT / ".build" / "debug" / "fleet-audit"
-WORKSHOP = ROOT / "snapshots" / "workshop"
+SCRIPT = SCRIPTS / "week-of-audits.sh"
 
 EXPIRING_CERT = "3331df5360fde5b1e3c87515f9ac7176feb926d333447ded22dd51f3d4889940"
 REVOKED_CERT = "9def835abe26c8b445ec8ecd39011e86553b2df15d22b6995f09efb2fbae534d"
 FRIDAY_FINDINGS = 28
-
-
-def require(condition, what):
-    """Test dependencies are required: their absence fails, never skips."""
-    if not condition:
-        pytest.fail(f"{what} is required; run `swift build` and scripts/install-deps.sh --test", pytrace=False)
 
 
 def tree_digest(directory):

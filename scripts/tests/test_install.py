@@ -6,12 +6,11 @@ or `make check-install` alone). It is never skipped silently: pytest reports the
 """
 
 import os
-import pathlib
 import subprocess
 
 import pytest
+from repository import ROOT
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.skipif(

@@ -306,11 +306,8 @@ import Testing
 /// The new members (errorCode, scheduledAuditName, isSuppressed, the suppressed
 /// count) and the suppressions file against botocore's IoT model, strictly.
 @Suite struct ConfigurationSchemaTests {
-    func validate(_ file: String, shape: String, extra: [String] = []) throws -> (Int32, String) {
-        let arguments =
-            [DefenderSchemaTests.validator, "--shape", shape] + extra.flatMap { ["--allow-extra", $0] } + [file]
-        let result = try runProgram("/usr/bin/env", ["python3"] + arguments)
-        return (result.status, result.stderr)
+    func validate(_ file: String, shape: String, extra: [String] = []) throws -> (status: Int32, errors: String) {
+        try DefenderSchemaValidator.validate(file, shape: shape, extra: extra)
     }
 
     @Test func aScheduledAuditWithADisabledCheckAndASuppressedFindingMatchesTheModel() throws {

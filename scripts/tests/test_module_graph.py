@@ -7,10 +7,9 @@ above it (an arrow going back up), or when the module table of the same page doe
 these modules.
 """
 
-import pathlib
 import re
 
-ROOT = next(p for p in pathlib.Path(__file__).resolve().parents if (p / "Package.swift").is_file())
+from repository import ROOT
 
 TARGET_START = re.compile(r"\.(target|executableTarget|systemLibrary|testTarget)\(")
 ARROW = "──►"

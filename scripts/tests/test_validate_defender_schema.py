@@ -1,6 +1,6 @@
 """Tests proving validate-defender-schema.py accepts Defender-shaped output and rejects the rest.
 
-Run: python3 -m pytest scripts/test_validate_defender_schema.py -q
+Run: python3 -m pytest scripts/tests/test_validate_defender_schema.py -q
 """
 
 import copy
@@ -8,11 +8,11 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from repository import SCRIPTS
 
-SCRIPT = Path(__file__).with_name("validate-defender-schema.py")
+SCRIPT = SCRIPTS / "validate-defender-schema.py"
 TIME = "2026-11-26T12:00:00.000000+00:00"
 TASK_ID = "0123456789abcdef0123456789abcdef"
 
