@@ -14,7 +14,8 @@ enum CertificateThreshold {
 }
 
 /// A device certificate check whose one setting is a day threshold: it reads `certificates.json`
-/// and takes the threshold from the audit configuration as its facts.
+/// and takes the threshold from the audit configuration as its facts. A check names `ResourceCheck`
+/// beside it, so that its shape shows in its declaration (and the registration test finds it).
 protocol DeviceCertificateThresholdCheck: ResourceCheck where Facts == Int64 {
     static var threshold: CheckConfigurationKey { get }
 }

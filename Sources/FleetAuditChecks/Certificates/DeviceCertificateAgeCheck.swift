@@ -10,7 +10,7 @@ import FleetAuditJSON
 /// (`creationDate`), or its X.509 notBefore with `--cert-age-from not-before`;
 /// `CERTIFICATE_PAST_AGE_THRESHOLD` when age ≥ threshold days (exactly N days
 /// counts, as the Developer Guide's "greater than or equal" says).
-public struct DeviceCertificateAgeCheck: DeviceCertificateThresholdCheck {
+public struct DeviceCertificateAgeCheck: ResourceCheck, DeviceCertificateThresholdCheck {
     public init() {}
 
     public static let configurationKey = "CERT_AGE_THRESHOLD_IN_DAYS"

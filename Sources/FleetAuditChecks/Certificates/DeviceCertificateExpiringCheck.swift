@@ -12,7 +12,7 @@ import FleetAuditX509
 /// valid through its notAfter second), else `CERTIFICATE_APPROACHING_EXPIRATION`
 /// when notAfter ≤ audit time + threshold days (exactly N days away counts).
 /// The finding carries `EXPIRATION_TIME`, notAfter in epoch milliseconds.
-public struct DeviceCertificateExpiringCheck: DeviceCertificateThresholdCheck {
+public struct DeviceCertificateExpiringCheck: ResourceCheck, DeviceCertificateThresholdCheck {
     public init() {}
 
     public static let configurationKey = "CERT_EXPIRATION_THRESHOLD_IN_DAYS"
