@@ -129,46 +129,7 @@ public struct AuditConfiguration: Sendable, Hashable {
         case nil:
             break
         case .object(let entries)?:
-            var seen: [String: String] = [:]
-            for (name, entry) in entries.members {
-                let member = "auditCheckConfigurations.\(name)"
-                guard let check = checks.first(where: { $0.name == name || $0.aliases.contains(name) }) else {
-                    problem(
-                        "\(member): unknown check; valid names: \(checks.map(\.name).joined(separator: ", "))")
-                    continue
-                }
-                if let earlier = seen[check.name] {
-                    problem("\(member): \(check.name) is configured twice (as \(earlier) and \(name))")
-                    continue
-                }
-                seen[check.name] = name
-                guard let settings = entry.objectValue else {
-                    problem("\(member) is \(entry.typeName), not an object")
-                    continue
-                }
-                switch settings["enabled"] {
-                case nil: break  // the API's default: disabled
-                case .bool(let enabled)?: if enabled { configuration.enabledChecks.insert(check.name) }
-                case let other?: problem("\(member).enabled is \(JSONWriter.compact(other)); expected true or false")
-                }
-                guard let values = settings["configuration"] else { continue }
-                guard let values = values.objectValue else {
-                    problem("\(member).configuration is \(values.typeName), not an object")
-                    continue
-                }
-                // Keys the check does not take are left alone (docs/audit-configuration.md).
-                for key in check.configurationKeys {
-                    guard let value = values[key.name] else { continue }
-                    if let number = Self.wholeNumber(value), key.allowedRange.contains(number) {
-                        configuration.values[check.name, default: [:]][key.name] = number
-                    } else {
-                        problem(
-                            "\(member).configuration.\(key.name) is \(JSONWriter.compact(value)); expected a whole "
-                                + "number of \(key.unit) from \(key.allowedRange.lowerBound) to "
-                                + "\(key.allowedRange.upperBound)")
-                    }
-                }
-            }
+            parseCheckConfigurations(entries, checks: checks, into: &configuration, problem: problem)
         case let other?:
             problem("auditCheckConfigurations is \(other.typeName), not an object")
         }
@@ -176,42 +137,101 @@ public struct AuditConfiguration: Sendable, Hashable {
         case nil:
             break
         case .object(let targets)?:
-            for (name, target) in targets.members {
-                let member = "auditNotificationTargetConfigurations.\(name)"
-                guard name == "SNS" else {
-                    problem("\(member): unknown notification target; the only one is SNS")
-                    continue
-                }
-                guard let settings = target.objectValue else {
-                    problem("\(member) is \(target.typeName), not an object")
-                    continue
-                }
-                var enabled = false
-                switch settings["enabled"] {
-                case nil: break
-                case .bool(let flag)?: enabled = flag
-                case let other?: problem("\(member).enabled is \(JSONWriter.compact(other)); expected true or false")
-                }
-                let roleArn = settings["roleArn"]?.stringValue
-                if settings["roleArn"] != nil, roleArn == nil { problem("\(member).roleArn is not a string") }
-                switch settings["targetArn"] {
-                case .string(let arn)? where !arn.isEmpty:
-                    if enabled {
-                        configuration.notificationTarget = AuditNotificationTarget(targetArn: arn, roleArn: roleArn)
-                    }
-                case nil where !enabled:
-                    break
-                case let other:
-                    problem(
-                        "\(member).targetArn is \(other.map(JSONWriter.compact) ?? "missing"); an SNS target needs "
-                            + "the topic's ARN")
-                }
-            }
+            configuration.notificationTarget = parseNotificationTargets(targets, problem: problem)
         case let other?:
             problem("auditNotificationTargetConfigurations is \(other.typeName), not an object")
         }
         guard problems.isEmpty else { throw InputRejected(problems) }
         return configuration
+    }
+
+    /// `auditCheckConfigurations`: which checks are enabled, and their settings, by canonical name.
+    static func parseCheckConfigurations(
+        _ entries: JSONObject, checks: [CheckDescription], into configuration: inout AuditConfiguration,
+        problem: (String) -> Void
+    ) {
+        var seen: [String: String] = [:]
+        for (name, entry) in entries.members {
+            let member = "auditCheckConfigurations.\(name)"
+            guard let check = checks.first(where: { $0.name == name || $0.aliases.contains(name) }) else {
+                problem(
+                    "\(member): unknown check; valid names: \(checks.map(\.name).joined(separator: ", "))")
+                continue
+            }
+            if let earlier = seen[check.name] {
+                problem("\(member): \(check.name) is configured twice (as \(earlier) and \(name))")
+                continue
+            }
+            seen[check.name] = name
+            guard let settings = entry.objectValue else {
+                problem("\(member) is \(entry.typeName), not an object")
+                continue
+            }
+            // Absent is the API's default: disabled.
+            if enabledFlag(settings, member: member, problem: problem) {
+                configuration.enabledChecks.insert(check.name)
+            }
+            guard let values = settings["configuration"] else { continue }
+            guard let values = values.objectValue else {
+                problem("\(member).configuration is \(values.typeName), not an object")
+                continue
+            }
+            // Keys the check does not take are left alone (docs/audit-configuration.md).
+            for key in check.configurationKeys {
+                guard let value = values[key.name] else { continue }
+                if let number = Self.wholeNumber(value), key.allowedRange.contains(number) {
+                    configuration.values[check.name, default: [:]][key.name] = number
+                } else {
+                    problem(
+                        "\(member).configuration.\(key.name) is \(JSONWriter.compact(value)); expected a whole "
+                            + "number of \(key.unit) from \(key.allowedRange.lowerBound) to "
+                            + "\(key.allowedRange.upperBound)")
+                }
+            }
+        }
+    }
+
+    /// `auditNotificationTargetConfigurations`: the SNS target when it is enabled.
+    static func parseNotificationTargets(_ targets: JSONObject, problem: (String) -> Void)
+        -> AuditNotificationTarget?
+    {
+        var notificationTarget: AuditNotificationTarget?
+        for (name, target) in targets.members {
+            let member = "auditNotificationTargetConfigurations.\(name)"
+            guard name == "SNS" else {
+                problem("\(member): unknown notification target; the only one is SNS")
+                continue
+            }
+            guard let settings = target.objectValue else {
+                problem("\(member) is \(target.typeName), not an object")
+                continue
+            }
+            let enabled = enabledFlag(settings, member: member, problem: problem)
+            let roleArn = settings["roleArn"]?.stringValue
+            if settings["roleArn"] != nil, roleArn == nil { problem("\(member).roleArn is not a string") }
+            switch settings["targetArn"] {
+            case .string(let arn)? where !arn.isEmpty:
+                if enabled { notificationTarget = AuditNotificationTarget(targetArn: arn, roleArn: roleArn) }
+            case nil where !enabled:
+                break
+            case let other:
+                problem(
+                    "\(member).targetArn is \(other.map(JSONWriter.compact) ?? "missing"); an SNS target needs "
+                        + "the topic's ARN")
+            }
+        }
+        return notificationTarget
+    }
+
+    /// `<member>.enabled`: true or false, false when absent; anything else is a problem (and false).
+    static func enabledFlag(_ settings: JSONObject, member: String, problem: (String) -> Void) -> Bool {
+        switch settings["enabled"] {
+        case nil: return false
+        case .bool(let enabled)?: return enabled
+        case let other?:
+            problem("\(member).enabled is \(JSONWriter.compact(other)); expected true or false")
+            return false
+        }
     }
 
     /// `"365"` (the API's string form) or `365`; nil for anything else.

@@ -341,23 +341,14 @@ public enum AuditCommandRunner {
         } catch {
             return AuditReport(exitStatus: exitNothingAudited, errorLines: [error.terminalLine], outcome: nil)
         }
-        // The configuration and the suppressions are refused whole, before anything is written:
-        // a half-applied suppression would let `mitigate` act on a finding the user suppressed.
-        let descriptions = CheckRegistry.descriptions
         let configuration: AuditConfiguration
-        var suppressions: AuditSuppressions
+        let suppressions: AuditSuppressions
         do {
-            configuration = try AuditConfiguration.load(snapshot, checks: descriptions)
-            suppressions = try AuditSuppressions.load(snapshot, checks: descriptions)
-            if let path = options.suppressionsPath.map(Self.filePath) {
-                suppressions.entries += try AuditSuppressions.load(path: path, checks: descriptions).entries
-                // The user gave the suppressions: they are known, whatever the export could list.
-                suppressions.unknown = nil
-            }
+            (configuration, suppressions) = try loadConfigurationAndSuppressions(
+                snapshot, suppressionsPath: options.suppressionsPath)
         } catch {
             return AuditReport(
-                exitStatus: exitNothingAudited, errorLines: error.problems.map(\.terminalLine),
-                outcome: nil)
+                exitStatus: exitNothingAudited, errorLines: error.problems.map(\.terminalLine), outcome: nil)
         }
         let selection: CheckSelection
         switch CheckSelection.select(validated.checks, configuration: configuration) {
@@ -370,19 +361,9 @@ public enum AuditCommandRunner {
         for name in snapshot.unknownEntries {
             logger.info("ignoring \(TerminalText.escape(name)): not a snapshot file")
         }
-        let onTerminal = isatty(STDERR_FILENO) == 1
-        let showProgress =
-            options.progressMode == .always || (options.progressMode == .auto && onTerminal)
-        let progressSink: (@Sendable (String) -> Void)? = showProgress ? writeToStandardError : nil
-        var plan = AuditPlan(
-            checks: selection.checks, taskId: options.taskId ?? FindingIdentity.randomTaskId(),
-            auditTime: validated.now ?? snapshot.manifest.exportedAt, workers: options.workers,
-            settings: validated.settings, memoryBudget: validated.memoryBudget, progress: progressSink,
-            progressStyle: onTerminal ? .terminal : .lines)
-        plan.spillDirectory = options.spillDirectory
+        var plan = plan(options, validated, snapshot: snapshot, checks: selection.checks)
         plan.configuration = configuration
         plan.suppressions = suppressions
-        plan.scheduledAuditName = options.scheduledAuditName
         let outcome: AuditOutcome
         do {
             try OutputDirectory.prepare(options.outputPath, force: options.force)
@@ -396,6 +377,54 @@ public enum AuditCommandRunner {
                 + "\(seconds(wall)) s (\(seconds(cpu)) s CPU) beside the checks"
             logger.info("\(note)")
         }
+        return report(
+            outcome, validated, snapshot: snapshot, selection: selection, unknownSuppressions: suppressions.unknown,
+            outputPath: options.outputPath)
+    }
+
+    /// The snapshot's audit configuration and suppressions, with those of `--suppressions` added.
+    /// Both are refused whole, before anything is written: a half-applied suppression would let
+    /// `mitigate` act on a finding the user suppressed.
+    static func loadConfigurationAndSuppressions(
+        _ snapshot: Snapshot, suppressionsPath: String?
+    ) throws(InputRejected) -> (AuditConfiguration, AuditSuppressions) {
+        let descriptions = CheckRegistry.descriptions
+        let configuration = try AuditConfiguration.load(snapshot, checks: descriptions)
+        var suppressions = try AuditSuppressions.load(snapshot, checks: descriptions)
+        if let path = suppressionsPath.map(Self.filePath) {
+            suppressions.entries += try AuditSuppressions.load(path: path, checks: descriptions).entries
+            // The user gave the suppressions: they are known, whatever the export could list.
+            suppressions.unknown = nil
+        }
+        return (configuration, suppressions)
+    }
+
+    /// What the executor runs: the selected checks with the command's task id, time, workers,
+    /// settings, memory and where progress goes (stderr, when `--progress` or a terminal asks for it).
+    static func plan(
+        _ options: AuditOptions, _ validated: AuditOptions.Validated, snapshot: Snapshot,
+        checks: [any AuditCheck.Type]
+    ) -> AuditPlan {
+        let onTerminal = isatty(STDERR_FILENO) == 1
+        let showProgress =
+            options.progressMode == .always || (options.progressMode == .auto && onTerminal)
+        let progressSink: (@Sendable (String) -> Void)? = showProgress ? writeToStandardError : nil
+        var plan = AuditPlan(
+            checks: checks, taskId: options.taskId ?? FindingIdentity.randomTaskId(),
+            auditTime: validated.now ?? snapshot.manifest.exportedAt, workers: options.workers,
+            settings: validated.settings, memoryBudget: validated.memoryBudget, progress: progressSink,
+            progressStyle: onTerminal ? .terminal : .lines)
+        plan.spillDirectory = options.spillDirectory
+        plan.scheduledAuditName = options.scheduledAuditName
+        return plan
+    }
+
+    /// The summary, the report files of `--format`, the `--fail-on` gate and the exit status of a
+    /// finished audit.
+    static func report(
+        _ outcome: AuditOutcome, _ validated: AuditOptions.Validated, snapshot: Snapshot, selection: CheckSelection,
+        unknownSuppressions: SnapshotProblem?, outputPath: String
+    ) -> AuditReport {
         // Checks that read the same input report the same problem; say it once.
         var errorLines: [String] = []
         var seen: Set<String> = []
@@ -406,14 +435,14 @@ public enum AuditCommandRunner {
         // A resource that could not be evaluated leaves the audit incomplete, as a FAILED check does.
         var incomplete = outcome.task.failedChecks > 0 || outcome.checks.contains { $0.notEvaluableCount > 0 }
         // Findings the owner may have suppressed are reported unsuppressed: say so, and do not call it complete.
-        if let unknown = suppressions.unknown {
+        if let unknown = unknownSuppressions {
             errorLines.append(unknown.terminalLine)
             incomplete = true
         }
         var lines = AuditSummary.lines(outcome, snapshot: snapshot, selection: selection.note)
         // Reports are rendered from the findings.json just written; one that cannot be
         // written leaves the audit's own outputs in place and the run incomplete.
-        switch AuditReportFiles.write(validated.formats, auditDirectory: options.outputPath) {
+        switch AuditReportFiles.write(validated.formats, auditDirectory: outputPath) {
         case .success(let paths):
             if !paths.isEmpty {
                 lines.append(StyledLine("Reports: " + paths.joined(separator: ", ")))

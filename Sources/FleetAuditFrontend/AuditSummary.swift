@@ -18,7 +18,14 @@ public enum AuditSummary {
 
     /// `selection`: the line that says which checks ran and why (`CheckSelection.note`).
     public static func lines(_ outcome: AuditOutcome, snapshot: Snapshot, selection: String? = nil) -> [StyledLine] {
-        let manifest = snapshot.manifest
+        var totals: [Severity: Int] = [:]
+        for check in outcome.checks { totals[check.severity, default: 0] += check.findingsCount }
+        return header(outcome, manifest: snapshot.manifest, selection: selection) + statusTable(outcome)
+            + findingsBySeverity(outcome, totals: totals) + footer(outcome, totals: totals)
+    }
+
+    /// The task, the account and region, the audit time, and which checks ran.
+    static func header(_ outcome: AuditOutcome, manifest: SnapshotManifest, selection: String?) -> [StyledLine] {
         let escaped = TerminalText.escape
         var lines: [StyledLine] = []
         lines.append(
@@ -27,13 +34,19 @@ public enum AuditSummary {
                     + "\(escaped(manifest.region, 64)), audit time \(outcome.task.taskStartTime.iso8601)"))
         if let name = outcome.task.scheduledAuditName { lines.append(StyledLine("Scheduled audit \(name)")) }
         if let selection { lines.append(StyledLine(escaped(selection, 2 * TerminalText.defaultLimit))) }
-        lines.append(StyledLine())
+        return lines
+    }
+
+    /// A blank line, then one row per check: status, counts, name, and its message under it.
+    static func statusTable(_ outcome: AuditOutcome) -> [StyledLine] {
         // The check's name comes last: names reach 60 characters, and a line cut to
         // the terminal's width should lose the end of a name, not the counts.
-        lines.append(
+        var lines: [StyledLine] = [
+            StyledLine(),
             StyledLine(
                 pad("STATUS", 23) + "  " + leftPad("RESOURCES", 9) + "  " + leftPad("NON-COMPLIANT", 13) + "  "
-                    + leftPad("NOT EVALUABLE", 13) + "  CHECK", style: .bold))
+                    + leftPad("NOT EVALUABLE", 13) + "  CHECK", style: .bold),
+        ]
         for check in outcome.checks {
             let details = check.details
             lines.append(
@@ -45,12 +58,16 @@ public enum AuditSummary {
                 let failed = details.checkRunStatus == .failed
                 lines.append(
                     StyledLine("    ") + (failed ? "failed" : "note", failed ? .bad : nil)
-                        + (": " + escaped(message, TerminalText.defaultLimit)))
+                        + (": " + TerminalText.escape(message, limit: TerminalText.defaultLimit)))
             }
         }
+        return lines
+    }
 
-        var totals: [Severity: Int] = [:]
-        for check in outcome.checks { totals[check.severity, default: 0] += check.findingsCount }
+    /// Per severity with findings (CRITICAL first): its total, then each check's preview of findings.
+    static func findingsBySeverity(_ outcome: AuditOutcome, totals: [Severity: Int]) -> [StyledLine] {
+        let escaped = TerminalText.escape
+        var lines: [StyledLine] = []
         for severity in Severity.allCases {
             let withFindings = outcome.checks.filter { $0.severity == severity && $0.findingsCount > 0 }
             guard !withFindings.isEmpty else { continue }
@@ -73,9 +90,14 @@ public enum AuditSummary {
                 }
             }
         }
+        return lines
+    }
 
+    /// A blank line, the totals per severity and per check status, what was suppressed or not
+    /// evaluable, and the files written.
+    static func footer(_ outcome: AuditOutcome, totals: [Severity: Int]) -> [StyledLine] {
         let task = outcome.task
-        lines.append(StyledLine())
+        var lines: [StyledLine] = [StyledLine()]
         var totalLine = StyledLine("Totals: ")
         for (position, severity) in Severity.allCases.enumerated() {
             let count = totals[severity] ?? 0

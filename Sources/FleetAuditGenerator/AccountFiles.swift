@@ -159,13 +159,17 @@ enum AccountFiles {
         return "{\n    \"identityPoolRoles\": [\n" + elements.joined(separator: ",\n") + "\n    ]\n}\n"
     }
 
+    /// A role of iam.json: its name, the service that assumes it and how, its inline policies
+    /// (name, statements) and the names of the managed policies it attaches.
+    typealias IAMRoleRow = (String, (String, String), [(String, String)], [String])
+
     /// get-account-authorization-details: the roles above (and one unrelated role), one managed policy.
     static func iam(account: String, region: String) -> String {
         let iot = "arn:aws:iot:\(region):\(account)"
         let sub = "${cognito-identity.amazonaws.com:sub}"
         let credentials = ("credentials.iot.amazonaws.com", "sts:AssumeRole")
         let cognito = ("cognito-identity.amazonaws.com", "sts:AssumeRoleWithWebIdentity")
-        let roles: [(String, (String, String), [(String, String)], [String])] = [
+        let roles: [IAMRoleRow] = [
             (
                 "FleetFirmwareRole", credentials,
                 [
@@ -253,61 +257,71 @@ enum AccountFiles {
                 ], []
             ),
         ]
-        let roleElements = roles.enumerated().map { position, role -> String in
-            let inline = role.2.map { policy in
-                "                {\n                    \"PolicyName\": \"\(policy.0)\",\n                    \"PolicyDocument\": {\"Version\": \"2012-10-17\", \"Statement\": \(policy.1)}\n                }"
-            }
-            let attached = role.3.map { name in
-                "                {\n                    \"PolicyName\": \"\(name)\",\n                    \"PolicyArn\": \"arn:aws:iam::\(account):policy/\(name)\"\n                }"
-            }
-            var id: [UInt8] = Array("AROA".utf8)
-            Text.digits(position + 1, width: 17, into: &id)
-            return """
-                        {
-                            "Path": "/",
-                            "RoleName": "\(role.0)",
-                            "RoleId": "\(String(decoding: id, as: UTF8.self))",
-                            "Arn": "arn:aws:iam::\(account):role/\(role.0)",
-                            "CreateDate": "2025-01-15T10:00:00Z",
-                            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "\(role.1.0)"}, "Action": "\(role.1.1)"}]},
-                            "InstanceProfileList": [],
-                            "RolePolicyList": [\(inline.isEmpty ? "" : "\n" + inline.joined(separator: ",\n") + "\n            ")],
-                            "AttachedManagedPolicies": [\(attached.isEmpty ? "" : "\n" + attached.joined(separator: ",\n") + "\n            ")],
-                            "Tags": []
-                        }
-                """
+        let roleElements = roles.enumerated().map { position, role in
+            iamRoleElement(position: position, role, account: account)
         }
-        let managed = """
+        return "{\n    \"UserDetailList\": [],\n    \"GroupDetailList\": [],\n    \"RoleDetailList\": [\n"
+            + roleElements.joined(separator: ",\n") + "\n    ],\n    \"Policies\": [\n"
+            + iamManagedPolicy(account: account)
+            + "\n    ],\n    \"IsTruncated\": false\n}\n"
+    }
+
+    /// One RoleDetailList element: the role's trust policy, inline policies and attached policy ARNs.
+    static func iamRoleElement(position: Int, _ role: IAMRoleRow, account: String) -> String {
+        let inline = role.2.map { policy in
+            "                {\n                    \"PolicyName\": \"\(policy.0)\",\n                    \"PolicyDocument\": {\"Version\": \"2012-10-17\", \"Statement\": \(policy.1)}\n                }"
+        }
+        let attached = role.3.map { name in
+            "                {\n                    \"PolicyName\": \"\(name)\",\n                    \"PolicyArn\": \"arn:aws:iam::\(account):policy/\(name)\"\n                }"
+        }
+        var id: [UInt8] = Array("AROA".utf8)
+        Text.digits(position + 1, width: 17, into: &id)
+        return """
                     {
-                        "PolicyName": "FleetReportingAccess",
-                        "PolicyId": "ANPA00000000000000001",
-                        "Arn": "arn:aws:iam::\(account):policy/FleetReportingAccess",
                         "Path": "/",
-                        "DefaultVersionId": "v2",
-                        "AttachmentCount": 1,
-                        "PermissionsBoundaryUsageCount": 0,
-                        "IsAttachable": true,
-                        "CreateDate": "2025-03-01T12:00:00Z",
-                        "UpdateDate": "2025-09-01T12:00:00Z",
-                        "PolicyVersionList": [
-                            {
-                                "Document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::fleet-reports-\(account)/*"}]},
-                                "VersionId": "v1",
-                                "IsDefaultVersion": false,
-                                "CreateDate": "2025-03-01T12:00:00Z"
-                            },
-                            {
-                                "Document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]},
-                                "VersionId": "v2",
-                                "IsDefaultVersion": true,
-                                "CreateDate": "2025-09-01T12:00:00Z"
-                            }
-                        ]
+                        "RoleName": "\(role.0)",
+                        "RoleId": "\(String(decoding: id, as: UTF8.self))",
+                        "Arn": "arn:aws:iam::\(account):role/\(role.0)",
+                        "CreateDate": "2025-01-15T10:00:00Z",
+                        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "\(role.1.0)"}, "Action": "\(role.1.1)"}]},
+                        "InstanceProfileList": [],
+                        "RolePolicyList": [\(inline.isEmpty ? "" : "\n" + inline.joined(separator: ",\n") + "\n            ")],
+                        "AttachedManagedPolicies": [\(attached.isEmpty ? "" : "\n" + attached.joined(separator: ",\n") + "\n            ")],
+                        "Tags": []
                     }
             """
-        return "{\n    \"UserDetailList\": [],\n    \"GroupDetailList\": [],\n    \"RoleDetailList\": [\n"
-            + roleElements.joined(separator: ",\n") + "\n    ],\n    \"Policies\": [\n" + managed
-            + "\n    ],\n    \"IsTruncated\": false\n}\n"
+    }
+
+    /// The one managed policy (FleetReportingAccess): its default version allows s3:*.
+    static func iamManagedPolicy(account: String) -> String {
+        """
+                {
+                    "PolicyName": "FleetReportingAccess",
+                    "PolicyId": "ANPA00000000000000001",
+                    "Arn": "arn:aws:iam::\(account):policy/FleetReportingAccess",
+                    "Path": "/",
+                    "DefaultVersionId": "v2",
+                    "AttachmentCount": 1,
+                    "PermissionsBoundaryUsageCount": 0,
+                    "IsAttachable": true,
+                    "CreateDate": "2025-03-01T12:00:00Z",
+                    "UpdateDate": "2025-09-01T12:00:00Z",
+                    "PolicyVersionList": [
+                        {
+                            "Document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::fleet-reports-\(account)/*"}]},
+                            "VersionId": "v1",
+                            "IsDefaultVersion": false,
+                            "CreateDate": "2025-03-01T12:00:00Z"
+                        },
+                        {
+                            "Document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]},
+                            "VersionId": "v2",
+                            "IsDefaultVersion": true,
+                            "CreateDate": "2025-09-01T12:00:00Z"
+                        }
+                    ]
+                }
+        """
     }
 
     /// generate-/get-service-last-accessed-details for the aliased roles and the Cognito pools'

@@ -191,154 +191,95 @@ extension FleetPlan {
     func renderDevice(_ index: Int, into output: inout ChunkOutput) -> String? {
         var random = SeededRandom(seed: seed, stream: Stream.device, index: UInt64(index))
         let name = Self.deviceName(index)
-        let site = index % Self.sites
+        renderThing(index, name: name, random: &random, into: &output)
+        guard !random.chance(perMillion: Share.withoutCertificate) else { return nil }
+
+        let certificate = DeviceCertificate(index, plan: self, random: &random)
+        let issuer = authorities.all[certificate.issuerIndex]
+        var der: [UInt8] = []
+        if let key = issuer.signingKey {
+            der = Signer.certificate(
+                serial: certificate.serial, issuer: issuer.name,
+                subject: DER.name(country: nil, organization: Signer.organization, commonName: name),
+                notBefore: certificate.notBefore / 1000, notAfter: certificate.notAfter / 1000,
+                subjectPublicKeyInfo: certificate.keyInfo, extensions: [deviceExtensions[certificate.issuerIndex]],
+                key: key)
+        }
+        let id = Text.hex(SHA256.hash(data: der))
+        let arn = "\(arnPrefix):cert/\(id)"
+        let listed = revoke(certificate, random: &random, into: &output)
+        output.certificates += certificateElement(certificate, arn: arn, id: id, der: der, random: &random)
+        output.principals.add(
+            ",\n        {\n            \"principal\": \"\(arn)\",\n            \"things\": [\n                \"\(name)\"\n"
+                + "            ]\n        }")
+        output.tally.count(certificate, listed: listed, auditMilliseconds: auditMilliseconds)
+        if certificate.status == "ACTIVE" {
+            renderSessions(index, name: name, certificateId: id, into: &output)
+        }
+        return arn
+    }
+
+    /// The device's thing (list-things element): its type and firmware are the first draws of its stream.
+    func renderThing(_ index: Int, name: String, random: inout SeededRandom, into output: inout ChunkOutput) {
         let type = Self.thingTypes[random.below(Self.thingTypes.count)]
         let firmware = Self.firmware[random.below(Self.firmware.count)]
         var thing: [UInt8] = []
         thing.add(",\n        {\n            \"thingName\": \"\(name)\",\n            \"thingTypeName\": \"\(type)\",")
         thing.add("\n            \"thingArn\": \"\(arnPrefix):thing/\(name)\",\n            \"attributes\": {")
         thing.add("\n                \"site\": \"site-")
-        Text.digits(site, width: 2, into: &thing)
+        Text.digits(index % Self.sites, width: 2, into: &thing)
         thing.add(
             "\",\n                \"firmware\": \"\(firmware)\"\n            },\n            \"version\": 1\n        }")
         output.things += thing
         output.tally.things += 1
+    }
 
-        guard !random.chance(perMillion: Share.withoutCertificate) else { return nil }
-
-        // Status.
-        let status: String
-        var roll = random.below(1_000_000)
-        if roll < Share.revoked {
-            status = "REVOKED"
-        } else if roll < Share.revoked + Share.inactive {
-            status = "INACTIVE"
-        } else if roll < Share.revoked + Share.inactive + Share.pendingTransfer {
-            status = "PENDING_TRANSFER"
-        } else {
-            status = "ACTIVE"
-        }
-        let inScope = status == "ACTIVE" || status == "PENDING_TRANSFER"
-
-        // Issuer.
-        roll = random.below(1_000_000)
-        var issuerIndex = AuthoritySet.issuing1
-        for (authority, share) in AuthoritySet.deviceIssuers {
-            if roll < share {
-                issuerIndex = authority
-                break
-            }
-            roll -= share
-        }
-        let issuer = authorities.all[issuerIndex]
-
-        // Key.
-        roll = random.below(1_000_000)
-        let kind: KeyKind =
-            roll < Share.rocaKey
-            ? .roca2048
-            : roll < Share.rocaKey + Share.rsa1024Key
-                ? .rsa1024 : roll < Share.rocaKey + Share.rsa1024Key + Share.p256Key ? .p256 : .rsa2048
-        let pool = keys[kind.rawValue].infos
-        let keyInfo = pool[random.below(pool.count)]
-
-        // Validity and registration.
-        let day: Int64 = 86_400_000
-        let audit = auditMilliseconds
-        let notBefore: Int64
-        let notAfter: Int64
-        let created: Int64
-        roll = random.below(1_000_000)
-        if roll < Share.expired {
-            notAfter = (audit - day - random.below(400 * day)) / 1000 * 1000
-            notBefore = notAfter - 365 * day
-            created = notBefore + 60_000 + random.below(3_600_000)
-        } else if roll < Share.expired + Share.expiring {
-            notAfter = (audit + 3_600_000 + random.below(29 * day)) / 1000 * 1000
-            notBefore = notAfter - 2 * 365 * day
-            created = notBefore + 60_000 + random.below(3_600_000)
-        } else {
-            created = audit - day - random.below(3 * 365 * day)
-            notBefore = (created - random.below(3_600_000)) / 1000 * 1000
-            notAfter = notBefore + 10 * 365 * day
-        }
-
-        // Serial: the device index makes it unique; the random rest makes it look issued.
-        var serial = random.bytes(16)
-        serial[0] = serial[0] & 0x3F | 0x40
-        serial[1] = UInt8(truncatingIfNeeded: index >> 24)
-        serial[2] = UInt8(truncatingIfNeeded: index >> 16)
-        serial[3] = UInt8(truncatingIfNeeded: index >> 8)
-        serial[4] = UInt8(truncatingIfNeeded: index)
-
-        var der: [UInt8] = []
-        if let key = issuer.signingKey {
-            der = Signer.certificate(
-                serial: serial, issuer: issuer.name,
-                subject: DER.name(country: nil, organization: Signer.organization, commonName: name),
-                notBefore: notBefore / 1000, notAfter: notAfter / 1000, subjectPublicKeyInfo: keyInfo,
-                extensions: [deviceExtensions[issuerIndex]], key: key)
-        }
-        let id = Text.hex(SHA256.hash(data: der))
-        let arn = "\(arnPrefix):cert/\(id)"
-
-        // Revocation by the issuer.
+    /// Whether the issuer's CRL lists the certificate (more likely the more it was meant to be
+    /// revoked); a listed one is added to the issuer's revocations.
+    func revoke(_ certificate: DeviceCertificate, random: inout SeededRandom, into output: inout ChunkOutput) -> Bool {
         let listed: Bool
-        switch status {
+        switch certificate.status {
         case "REVOKED": listed = random.chance(perMillion: Share.revokedInCRL)
         case "INACTIVE": listed = random.chance(perMillion: Share.inactiveInCRL)
         default: listed = random.chance(perMillion: Share.activeInCRL)
         }
         if listed {
-            let when = max(notBefore, audit - day - random.below(200 * day)) / 1000
+            let day = DeviceCertificate.day
+            let when = max(certificate.notBefore, auditMilliseconds - day - random.below(200 * day)) / 1000
             // keyCompromise (1), cessationOfOperation (5), superseded (4).
             let reasons: [UInt8] = [1, 5, 4]
-            output.revocations[issuerIndex].append(
-                Revocation(serial: serial, time: when, reason: reasons[random.below(reasons.count)]))
+            output.revocations[certificate.issuerIndex].append(
+                Revocation(serial: certificate.serial, time: when, reason: reasons[random.below(reasons.count)]))
         }
+        return listed
+    }
 
-        // The element, in describe-certificate's member order.
+    /// The certificate's element, in describe-certificate's member order.
+    func certificateElement(
+        _ certificate: DeviceCertificate, arn: String, id: String, der: [UInt8], random: inout SeededRandom
+    ) -> [UInt8] {
+        let issuer = authorities.all[certificate.issuerIndex]
         var element: [UInt8] = []
         element.add(
             ",\n        {\n            \"certificateArn\": \"\(arn)\",\n            \"certificateId\": \"\(id)\",")
         if issuer.isRegistered {
             element.add("\n            \"caCertificateId\": \"\(issuer.fingerprint)\",")
         }
-        element.add("\n            \"status\": \"\(status)\",\n            \"certificatePem\": \"")
+        element.add("\n            \"status\": \"\(certificate.status)\",\n            \"certificatePem\": \"")
         Text.pem("CERTIFICATE", der, newline: Array("\\n".utf8), into: &element)
         element.add("\",\n            \"ownedBy\": \"\(account)\",\n            \"creationDate\": \"")
-        Text.iso(milliseconds: created, fraction: true, into: &element)
+        Text.iso(milliseconds: certificate.created, fraction: true, into: &element)
         element.add("\",\n            \"lastModifiedDate\": \"")
-        Text.iso(milliseconds: created, fraction: true, into: &element)
+        Text.iso(milliseconds: certificate.created, fraction: true, into: &element)
         element.add("\",\n            \"customerVersion\": 1,\n            \"transferData\": {},")
         element.add("\n            \"generationId\": \"")
         Text.uuid(&random, into: &element)
         element.add("\",\n            \"validity\": {\n                \"notBefore\": \"")
-        Text.iso(milliseconds: notBefore, fraction: false, into: &element)
+        Text.iso(milliseconds: certificate.notBefore, fraction: false, into: &element)
         element.add("\",\n                \"notAfter\": \"")
-        Text.iso(milliseconds: notAfter, fraction: false, into: &element)
+        Text.iso(milliseconds: certificate.notAfter, fraction: false, into: &element)
         element.add("\"\n            },\n            \"certificateMode\": \"DEFAULT\"\n        }")
-        output.certificates += element
-
-        output.principals.add(
-            ",\n        {\n            \"principal\": \"\(arn)\",\n            \"things\": [\n                \"\(name)\"\n"
-                + "            ]\n        }")
-
-        var tally = output.tally
-        tally.certificates += 1
-        if inScope {
-            tally.inScope += 1
-            if notAfter <= audit + 30 * day { tally.expiring += 1 }
-            if created <= audit - 365 * day { tally.aged += 1 }
-            if kind == .roca2048 { tally.roca += 1 }
-            if listed { tally.revokedInScope += 1 }
-            if issuerIndex == AuthoritySet.field { tally.fieldInScope += 1 }
-        }
-        output.tally = tally
-        if status == "ACTIVE" {
-            renderSessions(index, name: name, certificateId: id, into: &output)
-        }
-        return arn
+        return element
     }
 
     /// A day of Connect/Disconnect entries of one active device, with the planted
@@ -346,53 +287,19 @@ extension FleetPlan {
     func renderSessions(_ index: Int, name: String, certificateId: String, into output: inout ChunkOutput) {
         var random = SeededRandom(seed: seed, stream: Stream.logs, index: UInt64(index))
         guard !random.chance(perMillion: Share.offline) else { return }
-        let roll = random.below(10)
-        let count = roll == 0 ? 2 : roll == 1 ? 4 : 3
-        let slot: Int64 = 86_400_000 / Int64(count)
+        let device = DeviceSessions(index, logDayStart: logDayStart, random: &random)
         let address = "10.\((index >> 16) & 255).\((index >> 8) & 255).\(index & 255)"
-        var sessions: [(start: Int64, end: Int64, port: Int)] = []
-        for position in 0..<count {
-            let slotStart = logDayStart + Int64(position) * slot
-            let start = slotStart + random.below(slot / 2)
-            let end = start + 60_000 + random.below(slot / 2 - 60_000)
-            sessions.append((start, end, 1024 + random.below(60_000)))
-        }
-        let stillConnected = random.chance(perMillion: Share.stillConnected)
-        var plant = random.below(1_000_000)
-        let sharedPlant = plant < Share.sharedCertificate
-        plant -= Share.sharedCertificate
-        let addressPlant = !sharedPlant && plant >= 0 && plant < Share.duplicateFromAnotherAddress
-        plant -= Share.duplicateFromAnotherAddress
-        let principalPlant = !sharedPlant && !addressPlant && plant >= 0 && plant < Share.duplicateFromAnotherPrincipal
-        let displaced = addressPlant || principalPlant
-
-        for (position, session) in sessions.enumerated() {
+        let connection = (client: name, principal: certificateId, address: address)
+        for (position, session) in device.sessions.enumerated() {
             logLine(
                 connect: true, time: session.start, client: name, principal: certificateId, address: address,
                 port: session.port, reason: nil, random: &random, into: &output)
-            if position == 0 && displaced {
-                // Another connection takes the client ID halfway; the broker drops this one.
-                let takeover = session.start + (session.end - session.start) / 2
-                logLine(
-                    connect: false, time: takeover, client: name, principal: certificateId, address: address,
-                    port: session.port, reason: "DUPLICATE_CLIENTID", random: &random, into: &output)
-                var principal = certificateId
-                if principalPlant {
-                    var text: [UInt8] = Array("\(region):".utf8)
-                    Text.uuid(&random, into: &text)
-                    principal = String(decoding: text, as: UTF8.self)
-                }
-                let other = "203.0.113.\(1 + random.below(254))"
-                let port = 1024 + random.below(60_000)
-                logLine(
-                    connect: true, time: takeover, client: name, principal: principal, address: other, port: port,
-                    reason: nil, random: &random, into: &output)
-                logLine(
-                    connect: false, time: session.end, client: name, principal: principal, address: other,
-                    port: port, reason: "CLIENT_INITIATED_DISCONNECT", random: &random, into: &output)
+            if position == 0 && device.displaced {
+                logTakeover(
+                    of: session, connection, anotherPrincipal: device.principalPlant, random: &random, into: &output)
                 continue
             }
-            if position == count - 1 && stillConnected { continue }
+            if position == device.sessions.count - 1 && device.stillConnected { continue }
             let reasons = [
                 "CLIENT_INITIATED_DISCONNECT", "CLIENT_INITIATED_DISCONNECT", "CLIENT_INITIATED_DISCONNECT",
                 "CONNECTION_LOST", "MQTT_KEEP_ALIVE_TIMEOUT", "CLIENT_ERROR",
@@ -401,42 +308,84 @@ extension FleetPlan {
                 connect: false, time: session.end, client: name, principal: certificateId, address: address,
                 port: session.port, reason: reasons[random.below(reasons.count)], random: &random, into: &output)
         }
-        if sharedPlant {
-            // A clone with another client ID connects with this certificate during its first session.
-            let first = sessions[0]
-            let third = (first.end - first.start) / 3
-            let clone = "198.51.100.\(1 + random.below(254))"
-            let port = 1024 + random.below(60_000)
-            logLine(
-                connect: true, time: first.start + third, client: name + "-2", principal: certificateId,
-                address: clone, port: port, reason: nil, random: &random, into: &output)
-            logLine(
-                connect: false, time: first.start + 2 * third, client: name + "-2", principal: certificateId,
-                address: clone, port: port, reason: "CLIENT_INITIATED_DISCONNECT", random: &random, into: &output)
-            output.tally.clientIds += 1
-            output.tally.shared += 1
+        if device.sharedPlant {
+            logClone(during: device.sessions[0], connection, random: &random, into: &output)
         }
         if random.chance(perMillion: Share.failedConnect) {
-            // A refused connection: logged, opens no session.
-            var line: [UInt8] = []
-            line.add("{\"timestamp\":\"")
-            let time = logDayStart + random.below(86_400_000)
-            Text.logTimestamp(milliseconds: time, into: &line)
-            line.add("\",\"logLevel\":\"ERROR\",\"traceId\":\"")
-            Text.uuid(&random, into: &line)
-            line.add(
-                "\",\"accountId\":\"\(account)\",\"status\":\"Failure\",\"eventType\":\"Connect\",\"protocol\":\"MQTT\","
-                    + "\"clientId\":\"\(name)\",\"principalId\":\"\(certificateId)\",\"sourceIp\":\"\(address)\","
-                    + "\"sourcePort\":\(1024 + random.below(60_000)),\"reason\":\"AUTHORIZATION_FAILURE\","
-                    + "\"details\":\"Authorization Failure\"}\n")
-            output.logs[Int((time - logDayStart) / 3_600_000)] += line
-            output.tally.logLines += 1
+            logRefusedConnect(connection, random: &random, into: &output)
         }
         output.tally.clientIds += 1
         output.tally.certificatesWithSessions += 1
-        if displaced { output.tally.conflicting += 1 }
+        if device.displaced { output.tally.conflicting += 1 }
         // A takeover with the device's own certificate is two connections with it at once.
-        if addressPlant { output.tally.shared += 1 }
+        if device.addressPlant { output.tally.shared += 1 }
+    }
+
+    /// Another connection takes the client ID halfway through `session`; the broker drops the
+    /// device's, logged as DUPLICATE_CLIENTID. The other comes from another address, with the
+    /// device's certificate or, when `anotherPrincipal`, another principal.
+    func logTakeover(
+        of session: DeviceSessions.Session, _ connection: (client: String, principal: String, address: String),
+        anotherPrincipal: Bool, random: inout SeededRandom, into output: inout ChunkOutput
+    ) {
+        let takeover = session.start + (session.end - session.start) / 2
+        logLine(
+            connect: false, time: takeover, client: connection.client, principal: connection.principal,
+            address: connection.address, port: session.port, reason: "DUPLICATE_CLIENTID", random: &random,
+            into: &output)
+        var principal = connection.principal
+        if anotherPrincipal {
+            var text: [UInt8] = Array("\(region):".utf8)
+            Text.uuid(&random, into: &text)
+            principal = String(decoding: text, as: UTF8.self)
+        }
+        let other = "203.0.113.\(1 + random.below(254))"
+        let port = 1024 + random.below(60_000)
+        logLine(
+            connect: true, time: takeover, client: connection.client, principal: principal, address: other, port: port,
+            reason: nil, random: &random, into: &output)
+        logLine(
+            connect: false, time: session.end, client: connection.client, principal: principal, address: other,
+            port: port, reason: "CLIENT_INITIATED_DISCONNECT", random: &random, into: &output)
+    }
+
+    /// A clone with another client ID connects with the device's certificate during `session`.
+    func logClone(
+        during session: DeviceSessions.Session, _ connection: (client: String, principal: String, address: String),
+        random: inout SeededRandom, into output: inout ChunkOutput
+    ) {
+        let third = (session.end - session.start) / 3
+        let clone = "198.51.100.\(1 + random.below(254))"
+        let port = 1024 + random.below(60_000)
+        logLine(
+            connect: true, time: session.start + third, client: connection.client + "-2",
+            principal: connection.principal, address: clone, port: port, reason: nil, random: &random, into: &output)
+        logLine(
+            connect: false, time: session.start + 2 * third, client: connection.client + "-2",
+            principal: connection.principal, address: clone, port: port, reason: "CLIENT_INITIATED_DISCONNECT",
+            random: &random, into: &output)
+        output.tally.clientIds += 1
+        output.tally.shared += 1
+    }
+
+    /// A refused connection: logged, opens no session.
+    func logRefusedConnect(
+        _ connection: (client: String, principal: String, address: String), random: inout SeededRandom,
+        into output: inout ChunkOutput
+    ) {
+        var line: [UInt8] = []
+        line.add("{\"timestamp\":\"")
+        let time = logDayStart + random.below(86_400_000)
+        Text.logTimestamp(milliseconds: time, into: &line)
+        line.add("\",\"logLevel\":\"ERROR\",\"traceId\":\"")
+        Text.uuid(&random, into: &line)
+        line.add(
+            "\",\"accountId\":\"\(account)\",\"status\":\"Failure\",\"eventType\":\"Connect\",\"protocol\":\"MQTT\","
+                + "\"clientId\":\"\(connection.client)\",\"principalId\":\"\(connection.principal)\","
+                + "\"sourceIp\":\"\(connection.address)\",\"sourcePort\":\(1024 + random.below(60_000)),"
+                + "\"reason\":\"AUTHORIZATION_FAILURE\",\"details\":\"Authorization Failure\"}\n")
+        output.logs[Int((time - logDayStart) / 3_600_000)] += line
+        output.tally.logLines += 1
     }
 
     func logLine(
@@ -521,5 +470,134 @@ extension FleetPlan {
         }
         element.add(targets.isEmpty ? "]\n        }" : "\n            ]\n        }")
         output.targets += element
+    }
+}
+
+/// What a device's certificate is to be, drawn from the device's stream in this order: status,
+/// issuer, key, validity and registration, serial.
+struct DeviceCertificate {
+    static let day: Int64 = 86_400_000
+
+    var status: String
+    var issuerIndex: Int
+    var kind: FleetPlan.KeyKind
+    var keyInfo: [UInt8]
+    var notBefore: Int64
+    var notAfter: Int64
+    var created: Int64
+    var serial: [UInt8]
+
+    var inScope: Bool { status == "ACTIVE" || status == "PENDING_TRANSFER" }
+
+    init(_ index: Int, plan: FleetPlan, random: inout SeededRandom) {
+        var roll = random.below(1_000_000)
+        if roll < Share.revoked {
+            status = "REVOKED"
+        } else if roll < Share.revoked + Share.inactive {
+            status = "INACTIVE"
+        } else if roll < Share.revoked + Share.inactive + Share.pendingTransfer {
+            status = "PENDING_TRANSFER"
+        } else {
+            status = "ACTIVE"
+        }
+
+        roll = random.below(1_000_000)
+        issuerIndex = AuthoritySet.issuing1
+        for (authority, share) in AuthoritySet.deviceIssuers {
+            if roll < share {
+                issuerIndex = authority
+                break
+            }
+            roll -= share
+        }
+
+        roll = random.below(1_000_000)
+        kind =
+            roll < Share.rocaKey
+            ? .roca2048
+            : roll < Share.rocaKey + Share.rsa1024Key
+                ? .rsa1024 : roll < Share.rocaKey + Share.rsa1024Key + Share.p256Key ? .p256 : .rsa2048
+        let pool = plan.keys[kind.rawValue].infos
+        keyInfo = pool[random.below(pool.count)]
+
+        let day = Self.day
+        let audit = plan.auditMilliseconds
+        roll = random.below(1_000_000)
+        if roll < Share.expired {
+            notAfter = (audit - day - random.below(400 * day)) / 1000 * 1000
+            notBefore = notAfter - 365 * day
+            created = notBefore + 60_000 + random.below(3_600_000)
+        } else if roll < Share.expired + Share.expiring {
+            notAfter = (audit + 3_600_000 + random.below(29 * day)) / 1000 * 1000
+            notBefore = notAfter - 2 * 365 * day
+            created = notBefore + 60_000 + random.below(3_600_000)
+        } else {
+            created = audit - day - random.below(3 * 365 * day)
+            notBefore = (created - random.below(3_600_000)) / 1000 * 1000
+            notAfter = notBefore + 10 * 365 * day
+        }
+
+        // The device index makes the serial unique; the random rest makes it look issued.
+        serial = random.bytes(16)
+        serial[0] = serial[0] & 0x3F | 0x40
+        serial[1] = UInt8(truncatingIfNeeded: index >> 24)
+        serial[2] = UInt8(truncatingIfNeeded: index >> 16)
+        serial[3] = UInt8(truncatingIfNeeded: index >> 8)
+        serial[4] = UInt8(truncatingIfNeeded: index)
+    }
+}
+
+extension Tally {
+    /// One more device certificate, and the violations it plants when it is in scope.
+    mutating func count(_ certificate: DeviceCertificate, listed: Bool, auditMilliseconds audit: Int64) {
+        let day = DeviceCertificate.day
+        certificates += 1
+        guard certificate.inScope else { return }
+        inScope += 1
+        if certificate.notAfter <= audit + 30 * day { expiring += 1 }
+        if certificate.created <= audit - 365 * day { aged += 1 }
+        if certificate.kind == .roca2048 { roca += 1 }
+        if listed { revokedInScope += 1 }
+        if certificate.issuerIndex == AuthoritySet.field { fieldInScope += 1 }
+    }
+}
+
+/// An active device's day of sessions, and which violation it plants, drawn from its log stream.
+struct DeviceSessions {
+    struct Session {
+        var start: Int64
+        var end: Int64
+        var port: Int
+    }
+
+    var sessions: [Session] = []
+    /// The last session has no Disconnect.
+    var stillConnected: Bool
+    /// A clone shares the device's certificate (DEVICE_CERTIFICATE_SHARED_CHECK).
+    var sharedPlant: Bool
+    /// Another address takes the client ID with the device's certificate.
+    var addressPlant: Bool
+    /// Another principal takes the client ID.
+    var principalPlant: Bool
+    /// The first session is dropped by a takeover (CONFLICTING_CLIENT_IDS_CHECK).
+    var displaced: Bool { addressPlant || principalPlant }
+
+    init(_ index: Int, logDayStart: Int64, random: inout SeededRandom) {
+        let roll = random.below(10)
+        let count = roll == 0 ? 2 : roll == 1 ? 4 : 3
+        let slot: Int64 = 86_400_000 / Int64(count)
+        for position in 0..<count {
+            let slotStart = logDayStart + Int64(position) * slot
+            let start = slotStart + random.below(slot / 2)
+            let end = start + 60_000 + random.below(slot / 2 - 60_000)
+            sessions.append(Session(start: start, end: end, port: 1024 + random.below(60_000)))
+        }
+        stillConnected = random.chance(perMillion: Share.stillConnected)
+        var plant = random.below(1_000_000)
+        sharedPlant = plant < Share.sharedCertificate
+        plant -= Share.sharedCertificate
+        addressPlant = !sharedPlant && plant >= 0 && plant < Share.duplicateFromAnotherAddress
+        plant -= Share.duplicateFromAnotherAddress
+        principalPlant = !sharedPlant && !addressPlant && plant >= 0 && plant < Share.duplicateFromAnotherPrincipal
     }
 }

@@ -10,7 +10,7 @@ import FleetAuditJSON
 /// (`creationDate`), or its X.509 notBefore with `--cert-age-from not-before`;
 /// `CERTIFICATE_PAST_AGE_THRESHOLD` when age ≥ threshold days (exactly N days
 /// counts, as the Developer Guide's "greater than or equal" says).
-public struct DeviceCertificateAgeCheck: ResourceCheck {
+public struct DeviceCertificateAgeCheck: ResourceCheck, DeviceCertificateThresholdCheck {
     public init() {}
 
     public static let configurationKey = "CERT_AGE_THRESHOLD_IN_DAYS"
@@ -27,13 +27,6 @@ public struct DeviceCertificateAgeCheck: ResourceCheck {
         summary: "An active device certificate is CERT_AGE_THRESHOLD_IN_DAYS (default 365) days old or older.",
         configurationKeys: [threshold],
         examples: DeviceCertificateAgeCheck.examples)
-
-    public static let resourceFile = SnapshotFile.certificates
-    public static let resourceMembers: [String]? = CertificateElement.members
-
-    public func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> Int64 {
-        try context.configuration.value(Self.threshold, for: Self.description)
-    }
 
     public func evaluate(_ resource: JSONValue, facts thresholdDays: Int64, context: AuditContext) -> ResourceVerdict {
         CertificateElement.evaluateInScope(resource) { element, certificate in

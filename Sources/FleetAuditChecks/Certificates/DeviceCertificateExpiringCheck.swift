@@ -12,7 +12,7 @@ import FleetAuditX509
 /// valid through its notAfter second), else `CERTIFICATE_APPROACHING_EXPIRATION`
 /// when notAfter ≤ audit time + threshold days (exactly N days away counts).
 /// The finding carries `EXPIRATION_TIME`, notAfter in epoch milliseconds.
-public struct DeviceCertificateExpiringCheck: ResourceCheck {
+public struct DeviceCertificateExpiringCheck: ResourceCheck, DeviceCertificateThresholdCheck {
     public init() {}
 
     public static let configurationKey = "CERT_EXPIRATION_THRESHOLD_IN_DAYS"
@@ -29,13 +29,6 @@ public struct DeviceCertificateExpiringCheck: ResourceCheck {
             + "(default 30) days.",
         configurationKeys: [threshold],
         examples: DeviceCertificateExpiringCheck.examples)
-
-    public static let resourceFile = SnapshotFile.certificates
-    public static let resourceMembers: [String]? = CertificateElement.members
-
-    public func gatherFacts(_ context: AuditContext) throws(SnapshotProblem) -> Int64 {
-        try context.configuration.value(Self.threshold, for: Self.description)
-    }
 
     public func evaluate(_ resource: JSONValue, facts thresholdDays: Int64, context: AuditContext) -> ResourceVerdict {
         CertificateElement.evaluateInScope(resource) { element, certificate in
@@ -57,23 +50,20 @@ enum CertificateExpiry {
         let notAfter = certificate.notAfter
         var resource = resource
         resource.additionalInfo = [("EXPIRATION_TIME", String(notAfter.millisecondsSinceEpoch))]
+        func finding(_ reasonCode: String, _ reason: String) -> ResourceVerdict {
+            .nonCompliant([FindingDraft(resource: resource, reasonCode: reasonCode, reason: reason)])
+        }
         if notAfter < auditTime {
-            let days = notAfter.days(until: auditTime)
-            return .nonCompliant([
-                FindingDraft(
-                    resource: resource, reasonCode: past,
-                    reason: "Certificate is past its expiration: it expired on \(notAfter.iso8601), "
-                        + "\(days) day(s) before the audit.")
-            ])
+            return finding(
+                past,
+                "Certificate is past its expiration: it expired on \(notAfter.iso8601), "
+                    + "\(notAfter.days(until: auditTime)) day(s) before the audit.")
         }
         if notAfter <= auditTime.adding(days: thresholdDays) {
-            let days = auditTime.days(until: notAfter)
-            return .nonCompliant([
-                FindingDraft(
-                    resource: resource, reasonCode: approaching,
-                    reason: "Certificate is approaching its expiration: it expires on \(notAfter.iso8601), "
-                        + "in \(days) day(s) (threshold \(thresholdDays) days).")
-            ])
+            return finding(
+                approaching,
+                "Certificate is approaching its expiration: it expires on \(notAfter.iso8601), "
+                    + "in \(auditTime.days(until: notAfter)) day(s) (threshold \(thresholdDays) days).")
         }
         return .compliant
     }

@@ -67,114 +67,10 @@ public struct RoleFacts: Sendable {
     static func readRoles(_ snapshot: Snapshot, roleArns: Set<String>) throws(SnapshotProblem)
         -> [String: Result<RolePolicy, ResourceDecodeError>]
     {
-        let located = try snapshot.locate(.iam).get()
-        var inline: [String: [(String, JSONValue)]] = [:]
-        var attached: [String: [String]] = [:]
-        var managed: [String: (name: String, document: JSONValue?)] = [:]
-        // Roles named by a resource but malformed, and RoleDetailList elements
-        // whose Arn cannot be read: a role missing from the list is then
-        // reported with the real parse error, not as absent.
-        var malformed: [String: String] = [:]
-        var unreadable: [SnapshotProblem] = []
-        var unreadableCount = 0
-        do {
-            let stream = try JSONElementStream(path: located.path, form: located.form)
-            while let event = try stream.next() {
-                guard case .element(let raw) = event else { continue }
-                switch raw.key {
-                case "RoleDetailList", nil:
-                    let location = SnapshotProblem(
-                        file: located.name, elementIndex: raw.index, byteOffset: raw.byteOffset, reason: "")
-                    let role: JSONValue
-                    switch raw.parse() {
-                    case .success(let parsed): role = parsed
-                    case .failure(let error):
-                        unreadableCount += 1
-                        if unreadable.isEmpty { unreadable.append(SnapshotProblem(file: located.name, error)) }
-                        continue
-                    }
-                    guard let arn = role["Arn"]?.stringValue else {
-                        unreadableCount += 1
-                        var problem = location
-                        problem.reason =
-                            role.objectValue == nil
-                            ? "RoleDetailList element is \(role.typeName); expected an object"
-                            : "role has no Arn string"
-                        if unreadable.isEmpty { unreadable.append(problem) }
-                        continue
-                    }
-                    guard roleArns.contains(arn) else { continue }
-                    switch Self.policyReferences(role) {
-                    case .success(let references):
-                        inline[arn] = references.inline
-                        attached[arn] = references.attached
-                    case .failure(let error):
-                        malformed[arn] = "role \(arn) (\(location.location)): \(error.reason)"
-                    }
-                case "Policies":
-                    guard case .success(let policy) = raw.parse(), let arn = policy["Arn"]?.stringValue else {
-                        continue
-                    }
-                    let defaultId = policy["DefaultVersionId"]?.stringValue
-                    let version = policy["PolicyVersionList"]?.arrayValue?.first {
-                        $0["IsDefaultVersion"]?.boolValue == true || $0["VersionId"]?.stringValue == defaultId
-                    }
-                    managed[arn] = (policy["PolicyName"]?.stringValue ?? arn, version?["Document"])
-                default:
-                    continue
-                }
-            }
-        } catch {
-            throw SnapshotProblem(file: located.name, error)
-        }
+        let references = try IAMPolicyReferences.read(snapshot, roleArns: roleArns)
         var result: [String: Result<RolePolicy, ResourceDecodeError>] = [:]
         for arn in roleArns {
-            if let reason = malformed[arn] {
-                result[arn] = .failure(ResourceDecodeError(reason))
-                continue
-            }
-            guard let inlinePolicies = inline[arn] else {
-                if let first = unreadable.first {
-                    let more = unreadableCount > 1 ? " (and \(unreadableCount - 1) more)" : ""
-                    result[arn] = .failure(
-                        ResourceDecodeError(
-                            "role \(arn) is not among the readable roles of iam.json's RoleDetailList; "
-                                + "unreadable: \(first.description)\(more)"))
-                }
-                continue
-            }
-            var statements: [PolicyStatement] = []
-            var origins: [(String, Int)] = []
-            var failure: ResourceDecodeError? = nil
-            var sources = inlinePolicies
-            for policyArn in attached[arn] ?? [] {
-                guard let entry = managed[policyArn], let document = entry.document else {
-                    failure = ResourceDecodeError(
-                        "role \(arn) attaches \(policyArn), whose default version is not in iam.json's Policies")
-                    break
-                }
-                sources.append((entry.name, document))
-            }
-            if failure == nil {
-                for (name, json) in sources {
-                    do {
-                        let document = try PolicyDocument(json: json)
-                        for statement in document.statements {
-                            origins.append((name, statement.index))
-                            statements.append(statement.reindexed(statements.count))
-                        }
-                    } catch {
-                        failure = ResourceDecodeError("role \(arn) policy \(name): \(error.reason)")
-                        break
-                    }
-                }
-            }
-            if let failure {
-                result[arn] = .failure(failure)
-            } else {
-                let document = PolicyDocument(statements: statements, significantCharacters: 0)
-                result[arn] = .success(RolePolicy(document: document, origins: origins))
-            }
+            result[arn] = references.effectivePolicy(of: arn)
         }
         return result
     }
@@ -231,5 +127,118 @@ public struct RoleFacts: Sendable {
     /// The role's policy, or the not-evaluable verdict saying why there is none.
     func policy(of roleArn: String) -> Result<RolePolicy, ResourceDecodeError> {
         roles[roleArn] ?? .failure(ResourceDecodeError("role \(roleArn) is not in iam.json's RoleDetailList"))
+    }
+}
+
+/// What `iam.json` says about the roles the checks name: their inline policies and attached
+/// policy ARNs, and the default version of every managed policy, before any policy is parsed.
+struct IAMPolicyReferences {
+    var inline: [String: [(String, JSONValue)]] = [:]
+    var attached: [String: [String]] = [:]
+    var managed: [String: (name: String, document: JSONValue?)] = [:]
+    // Roles named by a resource but malformed, and RoleDetailList elements
+    // whose Arn cannot be read: a role missing from the list is then
+    // reported with the real parse error, not as absent.
+    var malformed: [String: String] = [:]
+    var unreadable: [SnapshotProblem] = []
+    var unreadableCount = 0
+
+    /// Streams `iam.json` once, keeping the roles in `roleArns` and every managed policy.
+    static func read(_ snapshot: Snapshot, roleArns: Set<String>) throws(SnapshotProblem) -> IAMPolicyReferences {
+        let located = try snapshot.locate(.iam).get()
+        var references = IAMPolicyReferences()
+        do {
+            let stream = try JSONElementStream(path: located.path, form: located.form)
+            while let event = try stream.next() {
+                guard case .element(let raw) = event else { continue }
+                switch raw.key {
+                case "RoleDetailList", nil: references.addRole(raw, file: located.name, roleArns: roleArns)
+                case "Policies": references.addManagedPolicy(raw)
+                default: continue
+                }
+            }
+        } catch {
+            throw SnapshotProblem(file: located.name, error)
+        }
+        return references
+    }
+
+    /// A `RoleDetailList` element: its policy references when `roleArns` names it.
+    mutating func addRole(_ raw: RawElement, file: String, roleArns: Set<String>) {
+        let location = SnapshotProblem(file: file, elementIndex: raw.index, byteOffset: raw.byteOffset, reason: "")
+        let role: JSONValue
+        switch raw.parse() {
+        case .success(let parsed): role = parsed
+        case .failure(let error):
+            unreadableCount += 1
+            if unreadable.isEmpty { unreadable.append(SnapshotProblem(file: file, error)) }
+            return
+        }
+        guard let arn = role["Arn"]?.stringValue else {
+            unreadableCount += 1
+            var problem = location
+            problem.reason =
+                role.objectValue == nil
+                ? "RoleDetailList element is \(role.typeName); expected an object"
+                : "role has no Arn string"
+            if unreadable.isEmpty { unreadable.append(problem) }
+            return
+        }
+        guard roleArns.contains(arn) else { return }
+        switch RoleFacts.policyReferences(role) {
+        case .success(let references):
+            inline[arn] = references.inline
+            attached[arn] = references.attached
+        case .failure(let error):
+            malformed[arn] = "role \(arn) (\(location.location)): \(error.reason)"
+        }
+    }
+
+    /// A `Policies` element: the managed policy's name and default version's document.
+    mutating func addManagedPolicy(_ raw: RawElement) {
+        guard case .success(let policy) = raw.parse(), let arn = policy["Arn"]?.stringValue else { return }
+        let defaultId = policy["DefaultVersionId"]?.stringValue
+        let version = policy["PolicyVersionList"]?.arrayValue?.first {
+            $0["IsDefaultVersion"]?.boolValue == true || $0["VersionId"]?.stringValue == defaultId
+        }
+        managed[arn] = (policy["PolicyName"]?.stringValue ?? arn, version?["Document"])
+    }
+
+    /// The role's inline and attached policies as one document, or why it cannot be evaluated;
+    /// nil when the role is not in the file and every element could be read (the role is absent).
+    func effectivePolicy(of arn: String) -> Result<RolePolicy, ResourceDecodeError>? {
+        if let reason = malformed[arn] { return .failure(ResourceDecodeError(reason)) }
+        guard let inlinePolicies = inline[arn] else {
+            guard let first = unreadable.first else { return nil }
+            let more = unreadableCount > 1 ? " (and \(unreadableCount - 1) more)" : ""
+            return .failure(
+                ResourceDecodeError(
+                    "role \(arn) is not among the readable roles of iam.json's RoleDetailList; "
+                        + "unreadable: \(first.description)\(more)"))
+        }
+        var sources = inlinePolicies
+        for policyArn in attached[arn] ?? [] {
+            guard let entry = managed[policyArn], let document = entry.document else {
+                return .failure(
+                    ResourceDecodeError(
+                        "role \(arn) attaches \(policyArn), whose default version is not in iam.json's Policies"))
+            }
+            sources.append((entry.name, document))
+        }
+        var statements: [PolicyStatement] = []
+        var origins: [(String, Int)] = []
+        for (name, json) in sources {
+            do {
+                let document = try PolicyDocument(json: json)
+                for statement in document.statements {
+                    origins.append((name, statement.index))
+                    statements.append(statement.reindexed(statements.count))
+                }
+            } catch {
+                return .failure(ResourceDecodeError("role \(arn) policy \(name): \(error.reason)"))
+            }
+        }
+        let document = PolicyDocument(statements: statements, significantCharacters: 0)
+        return .success(RolePolicy(document: document, origins: origins))
     }
 }
