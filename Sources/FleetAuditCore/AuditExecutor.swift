@@ -184,7 +184,7 @@ public enum AuditExecutor {
         _ snapshot: Snapshot, checks: [any AuditCheck.Type], group: DispatchGroup
     ) -> AccumulatorBox<(SnapshotDigest, seconds: Double, cpuSeconds: Double)?> {
         let digest = AccumulatorBox<(SnapshotDigest, seconds: Double, cpuSeconds: Double)?>(nil)
-        DispatchQueue.global().async(group: group) {
+        Parallel.start(threads: 1, group: group) {
             let (wall, cpu) = (Self.clock(CLOCK_MONOTONIC), Self.clock(CLOCK_THREAD_CPUTIME_ID))
             let computed = SnapshotDigest.compute(snapshot, checks: checks)
             digest.value = (computed, Self.clock(CLOCK_MONOTONIC) - wall, Self.clock(CLOCK_THREAD_CPUTIME_ID) - cpu)

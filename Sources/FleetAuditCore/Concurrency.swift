@@ -32,8 +32,8 @@ public final class Lock: @unchecked Sendable {
 }
 
 /// Fixed slots that parallel workers fill, each index written by exactly one
-/// worker and read only after `concurrentPerform` returns, which orders the
-/// writes before the reads. That discipline is why `@unchecked Sendable` is sound.
+/// worker and read only after the workers' group has been waited for, which
+/// orders the writes before the reads. That discipline is why `@unchecked Sendable` is sound.
 final class ResultSlots<Value>: @unchecked Sendable {
     private let buffer: UnsafeMutableBufferPointer<Value?>
 
@@ -75,16 +75,41 @@ final class WorkCounter: @unchecked Sendable {
 }
 
 public enum Parallel {
+    /// Starts `body` on `threads` threads of their own and returns at once; `group`
+    /// is left when every one has returned.
+    ///
+    /// Not `DispatchQueue.concurrentPerform` nor the global queue: both run on
+    /// libdispatch's pool of one thread per core, and a job that waits inside that
+    /// pool (a facts job whose log pass is itself parallel, a wave queued while the
+    /// snapshot digest holds a pool thread) left its nested work queued behind the
+    /// busy threads, so it ran on one core while the other idled. A serial queue of
+    /// its own is served by libdispatch's overcommit pool, which gives it a thread
+    /// whenever it has work; the kernel then shares the cores among the threads
+    /// that are ready (docs/benchmarks.md, "Third round").
+    public static func start(threads: Int, group: DispatchGroup, _ body: @escaping @Sendable () -> Void) {
+        for index in 0..<threads {
+            DispatchQueue(label: "fleet-audit.worker-\(index)").async(group: group, execute: body)
+        }
+    }
+
     /// `transform` applied to every index in `0..<count` on up to `workers`
-    /// threads; results in index order. Items are handed out one at a time.
+    /// threads (the calling thread is one of them); results in index order.
+    /// Items are handed out one at a time.
     public static func map<Value: Sendable>(
         count: Int, workers: Int, _ transform: @Sendable (Int) -> Value
     ) -> [Value] {
         if workers <= 1 || count < 2 { return (0..<count).map(transform) }
         let slots = ResultSlots<Value>(count: count)
         let counter = WorkCounter(count: count)
-        DispatchQueue.concurrentPerform(iterations: min(workers, count)) { _ in
-            while let index = counter.take() { slots.store(transform(index), at: index) }
+        // The helpers are waited for before this returns, so `transform` does not outlive the call.
+        withoutActuallyEscaping(transform) { transform in
+            let work: @Sendable () -> Void = {
+                while let index = counter.take() { slots.store(transform(index), at: index) }
+            }
+            let group = DispatchGroup()
+            start(threads: min(workers, count) - 1, group: group, work)
+            work()
+            group.wait()
         }
         return (0..<count).compactMap { slots.take($0) }
     }

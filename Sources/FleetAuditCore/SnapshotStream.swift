@@ -158,13 +158,11 @@ public struct SnapshotStream: Sendable {
             let slots = ResultSlots<Value>(count: elements.count)
             let group = DispatchGroup()
             let threads = min(max(1, workers), elements.count)
-            DispatchQueue.global().async(group: group) {
-                let counter = WorkCounter(count: (elements.count + 15) / 16)
-                DispatchQueue.concurrentPerform(iterations: threads) { _ in
-                    while let block = counter.take() {
-                        for position in block * 16..<min(elements.count, block * 16 + 16) {
-                            slots.store(transform(stream.streamed(elements[position], members: members)), at: position)
-                        }
+            let counter = WorkCounter(count: (elements.count + 15) / 16)
+            Parallel.start(threads: threads, group: group) {
+                while let block = counter.take() {
+                    for position in block * 16..<min(elements.count, block * 16 + 16) {
+                        slots.store(transform(stream.streamed(elements[position], members: members)), at: position)
                     }
                 }
             }
