@@ -239,24 +239,9 @@ struct JSONValueBuilder {
         let start = position + 1
         var index = start
         var escaped = false
-        let quotes: UInt64 = 0x2222_2222_2222_2222
-        let backslashes: UInt64 = 0x5C5C_5C5C_5C5C_5C5C
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
         search: while true {
             // Eight bytes at a time up to the next quote or backslash.
-            while index + 8 <= count {
-                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-                let quote = word ^ quotes
-                let backslash = word ^ backslashes
-                let flagged = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & highs
-                if flagged == 0 {
-                    index += 8
-                } else {
-                    index += flagged.trailingZeroBitCount >> 3
-                    break
-                }
-            }
+            index = StringByteScan.skipOrdinary(base, from: index, count: count, strict: false)
             guard index < count else { break search }
             switch base[index] {
             case UInt8(ascii: "\""): break search

@@ -106,10 +106,7 @@ struct JSONValidatingScanner {
                 guard position < count else { return .invalid }
                 switch base[position] {
                 case UInt8(ascii: "{"):
-                    position += 1
-                    skipWhitespace()
-                    if position < count && base[position] == UInt8(ascii: "}") {
-                        position += 1
+                    if skipEmptyContainer(closedBy: UInt8(ascii: "}")) {
                         valueEnd = position
                         step = .afterValue
                     } else {
@@ -118,10 +115,7 @@ struct JSONValidatingScanner {
                         step = .key
                     }
                 case UInt8(ascii: "["):
-                    position += 1
-                    skipWhitespace()
-                    if position < count && base[position] == UInt8(ascii: "]") {
-                        position += 1
+                    if skipEmptyContainer(closedBy: UInt8(ascii: "]")) {
                         valueEnd = position
                         step = .afterValue
                     } else {
@@ -192,6 +186,17 @@ struct JSONValidatingScanner {
 
     // MARK: - Tokens
 
+    /// Steps past the opening bracket at `position` and the white space after it;
+    /// when `close` follows, past that too, and the container was empty.
+    @inline(__always)
+    mutating func skipEmptyContainer(closedBy close: UInt8) -> Bool {
+        position += 1
+        skipWhitespace()
+        guard position < count && base[position] == close else { return false }
+        position += 1
+        return true
+    }
+
     @inline(__always)
     mutating func skipWhitespace() {
         while position < count {
@@ -214,31 +219,10 @@ struct JSONValidatingScanner {
     mutating func scanString() -> Bool? {
         var index = position + 1
         var escaped = false
-        let quotes: UInt64 = 0x2222_2222_2222_2222
-        let backslashes: UInt64 = 0x5C5C_5C5C_5C5C_5C5C
-        let controls: UInt64 = 0x2020_2020_2020_2020
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
         while true {
             // Eight bytes at a time while none of them is a quote, a backslash,
-            // a control byte or a non-ASCII byte. The lowest flagged byte of each
-            // test is exact (borrows only propagate upwards from a true hit).
-            while index + 8 <= count {
-                let word = UInt64(
-                    littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-                let quote = word ^ quotes
-                let backslash = word ^ backslashes
-                let special =
-                    ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- controls) & ~word)
-                    | word
-                let flagged = special & highs
-                if flagged == 0 {
-                    index += 8
-                } else {
-                    index += flagged.trailingZeroBitCount >> 3
-                    break
-                }
-            }
+            // a control byte or a non-ASCII byte.
+            index = StringByteScan.skipOrdinary(base, from: index, count: count, strict: true)
             guard index < count else { return nil }
             let byte = base[index]
             if byte == UInt8(ascii: "\"") {
