@@ -513,22 +513,22 @@ extension AuditExecutor.StreamConsumer {
 /// evaluated it, so the coordinating thread only copies bytes.
 struct RenderedVerdict: Sendable {
     var verdict: ResourceVerdict
-    /// The findings' text, each preceded by its separator, and how many.
-    var text: String
+    /// The findings' text (UTF-8), each preceded by its separator, and how many.
+    var text: [UInt8]
     var count: Int
     /// How many of the findings are suppressed.
     var suppressedCount: Int
 
     init(verdict: ResourceVerdict, renderer: FindingRenderer) {
         self.verdict = verdict
-        var text = ""
+        var text: [UInt8] = []
         var count = 0
         var suppressedCount = 0
         for draft in verdict.findingDrafts {
             let finding = renderer.finding(from: draft)
-            text +=
-                (count > 0 ? ",\n        " : "\n        ")
-                + FindingText.pretty(finding, level: 2, auditTimeText: renderer.auditTimeText)
+            if count > 0 { text.append(UInt8(ascii: ",")) }
+            FindingText.newline(2, into: &text)
+            FindingText.pretty(finding, level: 2, auditTimeText: renderer.auditTimeText, into: &text)
             count += 1
             if finding.isSuppressed { suppressedCount += 1 }
         }
@@ -707,9 +707,11 @@ final class CheckRun: @unchecked Sendable {
             guard rendered.count > 0 else { return }
             nonCompliantResources += 1
             if rendered.suppressedCount == rendered.count { suppressedNonCompliantResources += 1 }
-            var text = findingsCount > 0 ? "," + rendered.text : rendered.text
+            if let spool {
+                if findingsCount > 0 { fputc(Int32(UInt8(ascii: ",")), spool) }
+                _ = rendered.text.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, spool) }
+            }
             findingsCount += rendered.count
-            if let spool { _ = text.withUTF8 { fwrite($0.baseAddress, 1, $0.count, spool) } }
             for draft in rendered.verdict.findingDrafts where preview.count < previewLimit {
                 preview.append(renderer.finding(from: draft))
             }

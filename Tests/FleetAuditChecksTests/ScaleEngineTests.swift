@@ -171,7 +171,8 @@ import Testing
                 findingTime: AuditTime(millisecondsSinceEpoch: 1), severity: .high,
                 nonCompliantResource: AuditResource(
                     .deviceCertificate, identifier, additionalInfo: position % 2 == 0 ? [] : [("K", "v\n")]),
-                relatedResources: related, reasonForNonCompliance: "why\t", reasonForNonComplianceCode: "CODE",
+                relatedResources: related, reasonForNonCompliance: "why\t\r\u{8}\u{c}\u{1f}\u{7f}😀",
+                reasonForNonComplianceCode: "CODE",
                 isSuppressed: position % 4 == 0)
             #expect(FindingText.pretty(finding, level: 2) == JSONWriter.pretty(finding.json, level: 2))
         }
