@@ -275,6 +275,14 @@ public final class JSONElementStream {
                 guard try more() else { throw truncated() }
                 // Scan the bytes already in the window without re-checking the fill.
                 while cursor < windowCount {
+                    if inString && !escaped, let base = window.baseAddress {
+                        // Most of a snapshot's bytes are inside strings (PEMs, ids, documents):
+                        // eight at a time up to the next quote or backslash.
+                        cursor = StringByteScan.skipOrdinary(
+                            UnsafePointer(base.assumingMemoryBound(to: UInt8.self)), from: cursor, count: windowCount,
+                            strict: false)
+                        guard cursor < windowCount else { break }
+                    }
                     let value = byte(at: cursor)
                     cursor += 1
                     if inString {
