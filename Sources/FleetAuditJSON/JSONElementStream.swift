@@ -297,6 +297,12 @@ public final class JSONElementStream {
                         continue
                     }
                     switch value {
+                    case 0x0A:
+                        if let base = window.baseAddress {
+                            cursor = StringByteScan.skipSpaces(
+                                UnsafePointer(base.assumingMemoryBound(to: UInt8.self)), from: cursor,
+                                count: windowCount)
+                        }
                     case UInt8(ascii: "\""): inString = true
                     case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
                     case UInt8(ascii: "}"), UInt8(ascii: "]"):

@@ -201,7 +201,10 @@ struct JSONValidatingScanner {
     mutating func skipWhitespace() {
         while position < count {
             switch base[position] {
-            case 0x20, 0x0A, 0x0D, 0x09: position += 1
+            case 0x0A:
+                // A newline in pretty-printed JSON is followed by its indentation.
+                position = StringByteScan.skipSpaces(base, from: position + 1, count: count)
+            case 0x20, 0x0D, 0x09: position += 1
             default: return
             }
         }

@@ -1,6 +1,7 @@
-/// The inner loop of every JSON string scan: eight bytes at a time past the bytes that
-/// need no attention, shared by the validating scanner and the projection so that the
-/// two agree on where a string's next special byte is.
+/// The inner loops of the scanners: eight bytes at a time past the bytes that need no
+/// attention (a string's ordinary bytes, an indentation's spaces), shared by the boundary
+/// scan, the validating scanner and the projection so that they agree on where the next
+/// byte that matters is.
 enum StringByteScan {
     private static let quotes: UInt64 = 0x2222_2222_2222_2222
     private static let backslashes: UInt64 = 0x5C5C_5C5C_5C5C_5C5C
@@ -25,6 +26,23 @@ enum StringByteScan {
             if flagged != 0 { return index + flagged.trailingZeroBitCount >> 3 }
             index += 8
         }
+        return index
+    }
+
+    private static let spaces: UInt64 = 0x2020_2020_2020_2020
+
+    /// The index of the first byte at or after `index` that is not a space, eight at a
+    /// time while eight spaces follow (the indentation of pretty-printed JSON), then one
+    /// at a time.
+    @inline(__always)
+    static func skipSpaces(_ base: UnsafePointer<UInt8>, from index: Int, count: Int) -> Int {
+        var index = index
+        while index + 8 <= count,
+            UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) == spaces
+        {
+            index += 8
+        }
+        while index < count && base[index] == 0x20 { index += 1 }
         return index
     }
 }
