@@ -133,7 +133,7 @@ def test_valid_findings_with_logging_disabled_finding_passes(tmp_path):
     assert run(tmp_path, FINDINGS, "ListAuditFindingsResponse")[:2] == (0, [])
 
 
-CERTIFICATE_ID = "2657e6c4dba3c015c0aa86591e5ce5608d43eb0c3ac6945df6b11c0fcbd65ec3"
+CERTIFICATE_ID = "a892ff90b4f35fe8a467f923427c8376cddf097625a72a4f5466c284b9bc3ea7"
 
 # One finding of each resource type the certificate and connection checks report, shaped as
 # fleet-audit writes them.
