@@ -46,8 +46,8 @@ SCHEDULE=(--scheduled-audit-name DailyAudit --weak-key-blacklist snapshots/works
 # The team's own suppressions, kept in a file of its own (applied from Tuesday on).
 SUPPRESSIONS=$OUT/team-suppressions.json
 # The certificates of the story (certificates.json of snapshots/workshop).
-EXPIRING_CERT=3331df5360fde5b1e3c87515f9ac7176feb926d333447ded22dd51f3d4889940 # expires 2026-12-05
-REVOKED_CERT=9def835abe26c8b445ec8ecd39011e86553b2df15d22b6995f09efb2fbae534d  # revoked by its CA
+EXPIRING_CERT=4de85632f6f4878c20d6e184c467a8694ea6b84908e500781285e60c920b463a # expires 2026-12-05
+REVOKED_CERT=08b07ba8c208f2cd584fef4ccee1831a4dcf3dfebfcb248874eae7667c28d0d2  # revoked by its CA
 
 # Prints a command as typed (quoting what needs it), then runs it.
 show() {

@@ -544,14 +544,14 @@ func certificate(_ check: String, _ severity: Severity, _ id: String, _ code: St
                             "resourceType": "DEVICE_CERTIFICATE",
                             "resourceIdentifier": {
                                 "deviceCertificateArn": "arn:aws:iot:us-east-1:123456789012:cert/\
-                680967d828cbb3f514eb29057cee48d462ef75ddd186a69d524ad06f8c9b5b20"
+                859ba6eeea77217cdd7e1548cf63e0ee08b4dc7f90b3cf65617864cfcdbe1945"
                             }
                         },
                         {
                             "resourceType": "DEVICE_CERTIFICATE",
                             "resourceIdentifier": {
                                 "deviceCertificateArn": "arn:aws:iot:us-east-1:123456789012:cert/\
-                958cc75d300f22933e4e6a30dcb875a864e17b7e6ccbc6900b5d09c9516a4ab6"
+                8ebd2667fe614bc790db526ea35e8ad75d1d46c3ec16a295a90610bc5b4ae7a1"
                             }
                         }
                     ]

@@ -133,7 +133,7 @@ def test_valid_findings_with_logging_disabled_finding_passes(tmp_path):
     assert run(tmp_path, FINDINGS, "ListAuditFindingsResponse")[:2] == (0, [])
 
 
-CERTIFICATE_ID = "2657e6c4dba3c015c0aa86591e5ce5608d43eb0c3ac6945df6b11c0fcbd65ec3"
+CERTIFICATE_ID = "a892ff90b4f35fe8a467f923427c8376cddf097625a72a4f5466c284b9bc3ea7"
 
 # One finding of each resource type the certificate and connection checks report, shaped as
 # fleet-audit writes them.
@@ -148,7 +148,7 @@ CERTIFICATE_FINDINGS = {
     "INTERMEDIATE_CA_REVOKED_FOR_ACTIVE_DEVICE_CERTIFICATES_CHECK": (
         {"resourceType": "ISSUER_CERTIFICATE", "resourceIdentifier": {"issuerCertificateIdentifier": {
             "issuerCertificateSubject": "CN=FleetAudit Workshop Field CA,O=FleetAudit Workshop",
-            "issuerId": CERTIFICATE_ID, "issuerCertificateSerialNumber": "5bfcb097bad55400"}}},
+            "issuerId": CERTIFICATE_ID, "issuerCertificateSerialNumber": "5fa1f29796089b84"}}},
         [{"resourceType": "DEVICE_CERTIFICATE", "resourceIdentifier": {
             "deviceCertificateArn": f"arn:aws:iot:us-east-1:123456789012:cert/{CERTIFICATE_ID}"}}],
         "INTERMEDIATE_CA_REVOKED_BY_ISSUER"),
@@ -178,7 +178,7 @@ def test_an_issuer_serial_over_20_characters_fails(tmp_path):
     resource, related, code = CERTIFICATE_FINDINGS["INTERMEDIATE_CA_REVOKED_FOR_ACTIVE_DEVICE_CERTIFICATES_CHECK"]
     resource = copy.deepcopy(resource)
     identifier = resource["resourceIdentifier"]["issuerCertificateIdentifier"]
-    identifier["issuerCertificateSerialNumber"] = "0f8c97c6a1311573748a56ab5458a74131ac800b"
+    identifier["issuerCertificateSerialNumber"] = "6be740b73039d842015dc3996061b9b29a9b1ca6"
     finding = dict(FINDING, nonCompliantResource=resource, relatedResources=related)
     code, errors, path = run(tmp_path, {"findings": [finding]}, "ListAuditFindingsResponse")
     assert code == 1

@@ -20,8 +20,8 @@ from repository import FLEET_AUDIT, ROOT, SCRIPTS, WORKSHOP, require
 
 SCRIPT = SCRIPTS / "week-of-audits.sh"
 
-EXPIRING_CERT = "3331df5360fde5b1e3c87515f9ac7176feb926d333447ded22dd51f3d4889940"
-REVOKED_CERT = "9def835abe26c8b445ec8ecd39011e86553b2df15d22b6995f09efb2fbae534d"
+EXPIRING_CERT = "4de85632f6f4878c20d6e184c467a8694ea6b84908e500781285e60c920b463a"
+REVOKED_CERT = "08b07ba8c208f2cd584fef4ccee1831a4dcf3dfebfcb248874eae7667c28d0d2"
 FRIDAY_FINDINGS = 28
 
 
@@ -133,7 +133,7 @@ def test_tuesday_suppresses_exactly_the_expiring_certificate(week):
     details = read_json(out / "audit-tue" / "audit-task.json")["auditDetails"]["DEVICE_CERTIFICATE_EXPIRING_CHECK"]
     assert details == {
         "checkRunStatus": "COMPLETED_NON_COMPLIANT",
-        "checkCompliant": False,  # fdd2e341... is past its expiration and not suppressed
+        "checkCompliant": False,  # cc7b259d... is past its expiration and not suppressed
         "totalResourcesCount": 12,
         "nonCompliantResourcesCount": 2,
         "suppressedNonCompliantResourcesCount": 1,
