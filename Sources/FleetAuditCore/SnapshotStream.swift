@@ -121,6 +121,7 @@ public struct SnapshotStream: Sendable {
             }
         }
         let waveLimit = workers * Self.elementsPerWorker
+        let workerQueues = Parallel.WorkerQueues(count: workers)
         var wave: [RawElement] = []
         var waveBytes = 0
         var pending: (elements: [RawElement], group: DispatchGroup, slots: ResultSlots<Value>)?
@@ -159,7 +160,7 @@ public struct SnapshotStream: Sendable {
             let group = DispatchGroup()
             let threads = min(max(1, workers), elements.count)
             let counter = WorkCounter(count: (elements.count + 15) / 16)
-            Parallel.start(threads: threads, group: group) {
+            workerQueues.start(threads: threads, group: group) {
                 while let block = counter.take() {
                     for position in block * 16..<min(elements.count, block * 16 + 16) {
                         slots.store(transform(stream.streamed(elements[position], members: members)), at: position)
