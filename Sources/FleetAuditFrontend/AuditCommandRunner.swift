@@ -184,14 +184,26 @@ public struct AuditOptions: CommandOptions, Sendable {
     }
 }
 
+/// What a command that ends with a summary reports back to the terminal: error lines for
+/// stderr, the summary for stdout, the exit status.
+public protocol SummaryReport: Sendable {
+    var exitStatus: Int32 { get }
+    /// The human summary, to be rendered for the terminal.
+    var lines: [StyledLine] { get }
+    /// One line each, for stderr.
+    var errorLines: [String] { get }
+}
+
+extension SummaryReport {
+    /// The human summary for stdout, plain (no colour, no width).
+    public var summary: String { TerminalStyle.plain.render(lines) }
+}
+
 /// What `fleet-audit audit` reports back to the terminal.
-public struct AuditReport: Sendable {
+public struct AuditReport: SummaryReport {
     /// `ExitStatus`: 0 every check completed; 1 a check FAILED or a resource was not
     /// evaluable (outputs written); 2 nothing could be audited; 3 `--fail-on` tripped.
     public var exitStatus: Int32
-    /// The human summary for stdout, plain (no colour, no width).
-    public var summary: String { TerminalStyle.plain.render(lines) }
-    /// The human summary, to be rendered for the terminal.
     public var lines: [StyledLine] = []
     /// One line each, `fleet-audit: <file>: element <i> (byte <offset>): <reason>`, for stderr.
     public var errorLines: [String]

@@ -73,11 +73,9 @@ public struct MitigateOptions: CommandOptions, Sendable {
     }
 }
 
-public struct MitigateReport: Sendable {
+public struct MitigateReport: SummaryReport {
     /// 0: task COMPLETED; 1: task FAILED (records written); 2: nothing could be mitigated.
     public var exitStatus: Int32
-    /// The human summary, plain (no colour, no width).
-    public var summary: String { TerminalStyle.plain.render(lines) }
     public var lines: [StyledLine] = []
     public var errorLines: [String]
     public var outcome: MitigationOutcome?

@@ -62,10 +62,7 @@ struct Audit: ParsableCommand {
     func run() throws {
         let logger = CommandLogHandler.logger(command: "audit", verbose: options.verbose)
         AuditCommandRunner.installInterruptCleanup()
-        let report = try AuditCommandRunner.run(options, logger: logger)
-        try finish(
-            errorLines: report.errorLines, lines: report.lines, style: options.colorOption.style,
-            exitStatus: report.exitStatus)
+        try finish(AuditCommandRunner.run(options, logger: logger), style: options.colorOption.style)
     }
 }
 
@@ -157,10 +154,7 @@ struct Mitigate: ParsableCommand {
 
     func run() throws {
         MitigateCommandRunner.installInterruptCleanup()
-        let report = try MitigateCommandRunner.run(options)
-        try finish(
-            errorLines: report.errorLines, lines: report.lines, style: options.colorOption.style,
-            exitStatus: report.exitStatus)
+        try finish(MitigateCommandRunner.run(options), style: options.colorOption.style)
     }
 }
 
@@ -355,10 +349,10 @@ struct Generate: ParsableCommand {
 /// The output contract of every command: error lines on stderr, the summary
 /// on stdout (rendered for the terminal: escaped, cut to its width, coloured
 /// when asked), then the exit status.
-func finish(errorLines: [String], lines: [StyledLine], style: TerminalStyle, exitStatus: Int32) throws {
-    printToStandardError(errorLines)
-    print(style.render(lines), terminator: "")
-    if exitStatus != 0 { throw ExitCode(exitStatus) }
+func finish(_ report: some SummaryReport, style: TerminalStyle) throws {
+    printToStandardError(report.errorLines)
+    print(style.render(report.lines), terminator: "")
+    if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
 }
 
 /// `finish` for a summary that is plain text (values escaped where they were

@@ -31,26 +31,18 @@ public struct UnauthenticatedCognitoRoleOverlyPermissiveCheck: ResourceCheck {
     public func evaluate(_ resource: JSONValue, facts: CognitoPoolFacts, context: AuditContext) -> ResourceVerdict {
         CognitoPoolResource.evaluate(resource, kind: "unauthenticated", facts: facts) { poolId, roleArn, policy in
             let analysis = PolicyAnalysis(policy.document, scope: facts.roles.scope)
-            let make = CognitoPoolResource.finding(poolId: poolId, roleArn: roleArn)
-            var drafts: [FindingDraft] = []
-            let admin = analysis.grants(
-                of: IoTActions.thingAdminWrite + IoTActions.thingAdminRead + IoTActions.nonThingAdmin)
-            if !admin.isEmpty {
-                drafts.append(
-                    make(
-                        "ALLOWS_ACCESS_TO_IOT_ADMIN_ACTIONS",
-                        "Role allows access to IoT admin actions: \(PolicyWording.actionList(admin)).",
-                        PolicyWording.additionalInfo(admin, describe: policy.describe)))
-            }
-            let dataPlane = analysis.broadDataPlaneGrants()
-            if !dataPlane.isEmpty {
-                drafts.append(
-                    make(
+            let admin = IoTActions.thingAdminWrite + IoTActions.thingAdminRead + IoTActions.nonThingAdmin
+            return RoleWording.grantFindings(
+                [
+                    (
+                        "ALLOWS_ACCESS_TO_IOT_ADMIN_ACTIONS", "Role allows access to IoT admin actions",
+                        analysis.grants(of: admin)
+                    ),
+                    (
                         "ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS",
-                        "Role allows broad access to IoT data plane actions: \(PolicyWording.actionList(dataPlane)).",
-                        PolicyWording.additionalInfo(dataPlane, describe: policy.describe)))
-            }
-            return drafts
+                        "Role allows broad access to IoT data plane actions", analysis.broadDataPlaneGrants()
+                    ),
+                ], policy: policy, make: CognitoPoolResource.finding(poolId: poolId, roleArn: roleArn))
         }
     }
 }
