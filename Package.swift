@@ -15,6 +15,13 @@ let buildCommit: String = {
     return isCommit ? value : "unknown"
 }()
 
+/// jemalloc, fleet-audit's allocator on Linux: the shared library by default. `make install` builds a
+/// self-contained binary and links jemalloc in as one object instead (scripts/install.sh), with
+/// FLEET_AUDIT_JEMALLOC=object in the environment so that `-ljemalloc` is not linked as well.
+let jemallocLinkage: [LinkerSetting] =
+    Context.environment["FLEET_AUDIT_JEMALLOC"] == "object"
+    ? [] : [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
+
 let package = Package(
     name: "FleetAudit",
     platforms: [.macOS(.v14)],
@@ -145,7 +152,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strictSwift
+            swiftSettings: strictSwift,
+            // jemalloc replaces glibc's malloc for the whole process (Debian: libjemalloc-dev). The
+            // workers allocate what the coordinating thread frees (verdicts, log records); glibc
+            // takes the owning arena's lock for each such free, and a two-worker audit spent its
+            // time in futex waits (65,000 context switches at 200k devices; docs/benchmarks.md,
+            // "Fourth round").
+            linkerSettings: jemallocLinkage
         ),
         // Temporary snapshots and the example runner, shared by the test targets.
         .target(

@@ -60,7 +60,10 @@ let package = Package(
             dependencies: [
                 "CJanssonWholeFile", "ToolOutput",
                 .product(name: "FleetAuditJSON", package: "FleetAudit"),
-            ]
+            ],
+            // The allocator fleet-audit links (Package.swift), so the floor and the audit it is
+            // compared with allocate alike.
+            linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
         ),
         .executableTarget(
             name: "ReaderBenchmarks",

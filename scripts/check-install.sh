@@ -2,7 +2,7 @@
 # `make check-install`: installs into a temporary PREFIX (scripts/install.sh) and checks that the
 # binary can be handed over:
 # 1. ldd lists neither the Swift runtime (libswift*, Foundation, Dispatch, BlocksRuntime) nor
-#    libjansson, nothing is "not found", and no RPATH/RUNPATH points into the toolchain;
+#    libjansson nor jemalloc, nothing is "not found", and no RPATH/RUNPATH points into the toolchain;
 # 2. `fleet-audit --version` names the commit of this checkout;
 # 3. run from another directory with an empty environment, it audits the bundled workshop snapshot
 #    (every check: JSON streaming, X.509, CRLs, connection logs, dates) and every check completes.
@@ -21,9 +21,11 @@ binary=$work/prefix/bin/fleet-audit
 echo "check-install: ldd $binary" >&2
 libraries=$(ldd "$binary")
 echo "$libraries" | sed 's/^/    /' >&2
-if grep -Ei 'libswift|foundation|libdispatch|blocksruntime|libjansson' <<<"$libraries"; then
-    fail "the binary links the Swift runtime or libjansson dynamically"
+if grep -Ei 'libswift|foundation|libdispatch|blocksruntime|libjansson|libjemalloc' <<<"$libraries"; then
+    fail "the binary links the Swift runtime, libjansson or jemalloc dynamically"
 fi
+# The static jemalloc must be the process's malloc, not glibc's: its symbols are in the binary.
+nm -D --defined-only "$binary" | grep -qw 'malloc' || fail "the binary does not define malloc: jemalloc is not linked in"
 if grep -F 'not found' <<<"$libraries"; then fail "a library the binary needs is missing"; fi
 # SwiftPM links every executable with RUNPATH $ORIGIN (its own folder), which is harmless.
 if readelf -d "$binary" | grep -E 'R(UN)?PATH' | grep -vF '[$ORIGIN]'; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks for building, running and testing FleetAudit:
-# libjansson-dev + pkg-config (the JSON engine) and, with --test, Debian's chromium (report.html
+# libjansson-dev + pkg-config (the JSON engine), libjemalloc-dev (fleet-audit's allocator) and, with --test, Debian's chromium (report.html
 # is tested in it, headless, scripts/tests/test_reports.py), jq, python3's botocore (the schema tests),
 # pytest and moto[server] 5.2.1 (the exporter's end-to-end test runs against moto's server; it
 # brings boto3 and cryptography). Installs nothing that is already there.
@@ -16,6 +16,7 @@ as_root() {
 
 missing=()
 pkg-config --exists jansson 2>/dev/null || missing+=(libjansson-dev)
+pkg-config --exists jemalloc 2>/dev/null || missing+=(libjemalloc-dev)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 if [ $want_test = 1 ]; then
     command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing+=(chromium)

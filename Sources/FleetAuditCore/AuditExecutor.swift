@@ -140,7 +140,9 @@ public enum AuditExecutor {
         evaluateAccountSettings(checks.accountSettings, context: context)
         // Stage 2: facts, one check per job.
         progress?.begin("gathering facts")
-        let consumers = gatherFacts(checks.streamed, workers: plan.workers, context: context)
+        // Sized on the unlogged snapshot: sizing a file is not the checks consulting it.
+        let factBytes = checks.streamed.map { bytesOf($0.factInputs.files, $0.factInputs.directories, in: snapshot) }
+        let consumers = gatherFacts(checks.streamed, factBytes: factBytes, workers: plan.workers, context: context)
         try abortIfNeeded(resources)
         // Stage 3: each file once, for every check that reads it.
         try streamFiles(zip(checks.streamed, consumers), context: context, progress: progress)
@@ -210,6 +212,8 @@ public enum AuditExecutor {
     struct StreamedCheck: Sendable {
         let run: CheckRun
         let file: SnapshotFile
+        /// The files and folders its facts come from (its declared inputs but `file`).
+        let factInputs: (files: [SnapshotFile], directories: [SnapshotDirectory])
         let prepare: @Sendable (AuditContext) throws(SnapshotProblem) -> StreamConsumer
     }
 
@@ -241,13 +245,19 @@ public enum AuditExecutor {
             case .resource(let type):
                 let check = type.init()
                 checks.streamed.append(
-                    StreamedCheck(run: run, file: type.resourceFile) { context throws(SnapshotProblem) in
+                    StreamedCheck(
+                        run: run, file: type.resourceFile, factInputs: factInputs(checkType, type.resourceFile)
+                    ) {
+                        context throws(SnapshotProblem) in
                         try prepare(check, run: run, context: context)
                     })
             case .reducing(let type):
                 let check = type.init()
                 checks.streamed.append(
-                    StreamedCheck(run: run, file: type.resourceFile) { context throws(SnapshotProblem) in
+                    StreamedCheck(
+                        run: run, file: type.resourceFile, factInputs: factInputs(checkType, type.resourceFile)
+                    ) {
+                        context throws(SnapshotProblem) in
                         try prepare(check, run: run, context: context)
                     })
             case .aggregating(let type):
@@ -272,9 +282,14 @@ public enum AuditExecutor {
 
     /// Stage 2: every streamed check gathers its facts, in parallel; nil where that failed the check.
     private static func gatherFacts(
-        _ streamed: [StreamedCheck], workers: Int, context: AuditContext
+        _ streamed: [StreamedCheck], factBytes bytes: [Int64], workers: Int, context: AuditContext
     ) -> [StreamConsumer?] {
-        Parallel.map(count: streamed.count, workers: workers) { index in
+        // The largest jobs first (longest-processing-time order, by the bytes their facts
+        // come from), so the connection-log partitions do not start after the small jobs
+        // and end the stage alone.
+        let order = streamed.indices.sorted { bytes[$0] > bytes[$1] || (bytes[$0] == bytes[$1] && $0 < $1) }
+        let consumers = Parallel.map(count: streamed.count, workers: workers) { position -> StreamConsumer? in
+            let index = order[position]
             let check = streamed[index]
             do throws(SnapshotProblem) {
                 return try check.prepare(context)
@@ -283,6 +298,16 @@ public enum AuditExecutor {
                 return nil
             }
         }
+        var byCheck = [StreamConsumer?](repeating: nil, count: streamed.count)
+        for (position, index) in order.enumerated() { byCheck[index] = consumers[position] }
+        return byCheck
+    }
+
+    /// The declared inputs of a streamed check but the file it streams.
+    private static func factInputs(
+        _ check: any AuditCheck.Type, _ streamedFile: SnapshotFile
+    ) -> (files: [SnapshotFile], directories: [SnapshotDirectory]) {
+        (check.description.inputs.filter { $0 != streamedFile }, check.description.inputDirectories)
     }
 
     /// Stage 3: each file is read once, in file order, for every check that reads it.
@@ -340,6 +365,13 @@ public enum AuditExecutor {
             files.formUnion(check.description.inputs)
             directories.formUnion(check.description.inputDirectories)
         }
+        return bytesOf(files, directories, in: snapshot)
+    }
+
+    /// The bytes of these snapshot files and of every file in these folders (absent ones: 0).
+    static func bytesOf(
+        _ files: some Sequence<SnapshotFile>, _ directories: some Sequence<SnapshotDirectory>, in snapshot: Snapshot
+    ) -> Int64 {
         var total: Int64 = 0
         for file in files {
             if case .success(let located) = snapshot.locate(file) { total += FileSystem.size(located.path) ?? 0 }

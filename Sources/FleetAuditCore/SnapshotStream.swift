@@ -106,8 +106,9 @@ public struct SnapshotStream: Sendable {
 
     /// Parses and transforms elements on `workers` threads (`members`: only
     /// these top-level members are built, the rest validated), and calls `consume` on the calling
-    /// thread with each result in element order. Reading the next wave overlaps
-    /// the work on the current one.
+    /// thread with each result in element order. The calling thread is one of
+    /// the workers: it reads the next wave, then works on the wave before it
+    /// beside the other workers, then consumes that wave's results.
     public func forEachParallel<Value: Sendable>(
         workers: Int, members: JSONMemberSelection? = nil, _ transform: @escaping @Sendable (StreamedElement) -> Value,
         consume: (Value, SnapshotProblem) throws(SnapshotProblem) -> Void
@@ -120,17 +121,22 @@ public struct SnapshotStream: Sendable {
                 try consume(transform(element), element.location)
             }
         }
-        let waveLimit = workers * Self.elementsPerWorker
-        let workerQueues = Parallel.WorkerQueues(count: workers)
+        // `workers - 1` helper threads and this one: as many threads as workers. A
+        // reading thread of its own beside `workers` helpers kept one thread more busy
+        // than there are workers, and the kernel switched between them some 60,000
+        // times in a 200k-device audit (docs/benchmarks.md, "Fourth round").
+        let helpers = Parallel.WorkerQueues(count: workers - 1)
+        let stream = self
         var wave: [RawElement] = []
         var waveBytes = 0
-        var pending: (elements: [RawElement], group: DispatchGroup, slots: ResultSlots<Value>)?
-        let stream = self
+        var pending: ParallelWave<Value>?
         // Work still in flight when reading fails must not outlive this call.
         defer { pending?.group.wait() }
 
-        typealias Wave = (elements: [RawElement], group: DispatchGroup, slots: ResultSlots<Value>)
-        func consumeWave(_ finished: Wave) throws(SnapshotProblem) {
+        /// Works on the wave beside the helpers until its blocks run out, waits for
+        /// the helpers' last blocks, and consumes its results in element order.
+        func finish(_ finished: ParallelWave<Value>) throws(SnapshotProblem) {
+            finished.work()
             finished.group.wait()
             for (position, element) in finished.elements.enumerated() {
                 guard let value = finished.slots.take(position) else { continue }
@@ -140,47 +146,63 @@ public struct SnapshotStream: Sendable {
                 )
             }
         }
-        func finishPending() throws(SnapshotProblem) {
-            guard let finished = pending else { return }
-            pending = nil
-            try consumeWave(finished)
-        }
-        /// Starts the wave just read at once, then consumes the one before it
-        /// while the workers are busy with the new one. The new wave is queued
-        /// before the previous one has finished, so a worker that runs out of
-        /// blocks of the old wave moves on to the new one instead of idling
-        /// through the old wave's last block; at most two waves are in flight.
+        /// Starts the wave just read on the helpers, then finishes the one before
+        /// it. The new wave is queued before the previous one has finished, so a
+        /// helper that runs out of blocks of the old wave moves on to the new one
+        /// instead of idling while this thread consumes; at most two waves are in flight.
         func launch() throws(SnapshotProblem) {
             guard !wave.isEmpty else { return }
-            let elements = wave
+            let started = ParallelWave<Value>(elements: wave) { element in
+                transform(stream.streamed(element, members: members))
+            }
             wave = []
             waveBytes = 0
+            helpers.start(threads: workers - 1, group: started.group) { started.work() }
             let previous = pending
-            let slots = ResultSlots<Value>(count: elements.count)
-            let group = DispatchGroup()
-            let threads = min(max(1, workers), elements.count)
-            let counter = WorkCounter(count: (elements.count + 15) / 16)
-            workerQueues.start(threads: threads, group: group) {
-                while let block = counter.take() {
-                    for position in block * 16..<min(elements.count, block * 16 + 16) {
-                        slots.store(transform(stream.streamed(elements[position], members: members)), at: position)
-                    }
-                }
-            }
-            pending = (elements, group, slots)
-            if let previous { try consumeWave(previous) }
+            pending = started
+            if let previous { try finish(previous) }
         }
 
         try forEachRaw { raw throws(SnapshotProblem) in
             wave.append(raw)
             waveBytes += raw.bytes.count
-            if wave.count >= waveLimit || waveBytes >= Self.waveByteBudget { try launch() }
+            if wave.count >= workers * Self.elementsPerWorker || waveBytes >= Self.waveByteBudget { try launch() }
         }
         try launch()
-        try finishPending()
+        if let last = pending {
+            pending = nil
+            try finish(last)
+        }
     }
 
     static func article(_ typeName: String) -> String {
         typeName.first.map { "aeiou".contains($0) } == true ? "an \(typeName)" : "a \(typeName)"
+    }
+}
+
+/// One wave of a parallel stream: its elements, handed out to whichever thread
+/// asks next in blocks of 16, and a slot for each result.
+final class ParallelWave<Value: Sendable>: Sendable {
+    let elements: [RawElement]
+    let slots: ResultSlots<Value>
+    let group = DispatchGroup()
+    private let blocks: WorkCounter
+    private let transform: @Sendable (RawElement) -> Value
+    static var blockSize: Int { 16 }
+
+    init(elements: [RawElement], transform: @escaping @Sendable (RawElement) -> Value) {
+        self.elements = elements
+        slots = ResultSlots(count: elements.count)
+        blocks = WorkCounter(count: (elements.count + Self.blockSize - 1) / Self.blockSize)
+        self.transform = transform
+    }
+
+    /// Transforms blocks until none is left; any number of threads may call it at once.
+    func work() {
+        while let block = blocks.take() {
+            for position in block * Self.blockSize..<min(elements.count, (block + 1) * Self.blockSize) {
+                slots.store(transform(elements[position]), at: position)
+            }
+        }
     }
 }

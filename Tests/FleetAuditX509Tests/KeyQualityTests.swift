@@ -2,9 +2,10 @@ import BigInt
 import Crypto
 import FleetAuditChecks
 import FleetAuditTestSupport
-import FleetAuditX509
 import Testing
 import _CryptoExtras
+
+@testable import FleetAuditX509
 
 /// The two weak-key tests on keys the tests build themselves.
 @Suite struct KeyQualityTests {
@@ -73,6 +74,28 @@ import _CryptoExtras
             random[255] |= 1
             #expect(!ROCAFingerprint.matches(modulus: random))
         }
+    }
+
+    /// The detector reads a modulus four bytes at a time modulo products of its
+    /// primes; every residue must equal the one taken a byte at a time, whatever
+    /// the length (the leading `count % 4` bytes go one by one).
+    @Test func residuesByPrimeProductEqualResiduesByteByByte() {
+        var generator = SystemRandomNumberGenerator()
+        for length in [1, 2, 3, 4, 5, 7, 8, 63, 64, 65, 127, 128, 129, 255, 256, 257, 384, 513] {
+            for _ in 0..<20 {
+                let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                for (product, members) in ROCAFingerprint.primeProducts {
+                    let grouped = bytes.withUnsafeBufferPointer { ROCAFingerprint.residue($0, modulo: product) }
+                    for prime in ROCAFingerprint.primes[members] {
+                        let byteByByte = bytes.reduce(0) { ($0 << 8 | Int($1)) % prime }
+                        #expect(Int(grouped % UInt64(prime)) == byteByByte, "length \(length), prime \(prime)")
+                    }
+                }
+            }
+        }
+        // Every prime is in exactly one product, each product below 2^32.
+        #expect(ROCAFingerprint.primeProducts.flatMap { Array($0.members) } == Array(ROCAFingerprint.primes.indices))
+        #expect(ROCAFingerprint.primeProducts.allSatisfy { $0.product < 1 << 32 })
     }
 
     @Test func aBlacklistMadeFromGeneratedKeys() throws {

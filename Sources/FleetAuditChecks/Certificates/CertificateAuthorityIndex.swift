@@ -203,21 +203,27 @@ struct CertificateAuthorityIndex: Sendable {
     /// Unknown: the issuer's CRLs are all unusable, or the certificate names a
     /// distribution point whose CRL is not in `crls/`.
     func revocation(of certificate: CertificateFields) -> Revocation {
-        let candidates = lists.filter { list in
-            guard list.issuerBytes.elementsEqual(certificate.issuerBytes) else { return false }
-            guard let listKeyId = list.authorityKeyIdentifier, let keyId = certificate.authorityKeyIdentifier else {
-                return true
+        // One pass by position, without filtered copies of the lists: this runs for every
+        // device certificate of the fleet, and each copied list retained its sets and names.
+        var firstCandidate: Int?
+        var sawUsable = false
+        var serial: [UInt8]?
+        for position in lists.indices {
+            guard lists[position].issuerBytes.elementsEqual(certificate.issuerBytes) else { continue }
+            if let listKeyId = lists[position].authorityKeyIdentifier, let keyId = certificate.authorityKeyIdentifier,
+                !listKeyId.elementsEqual(keyId)
+            {
+                continue
             }
-            return listKeyId.elementsEqual(keyId)
+            if firstCandidate == nil { firstCandidate = position }
+            guard lists[position].problem == nil else { continue }
+            sawUsable = true
+            if serial == nil { serial = certificate.serialNumber }
+            if let serial, lists[position].revoked.contains(serial) { return .revoked(list: lists[position].source) }
         }
-        let usable = candidates.filter { $0.problem == nil }
-        if !usable.isEmpty {
-            let serial = certificate.serialNumber
-            if let list = usable.first(where: { $0.revoked.contains(serial) }) { return .revoked(list: list.source) }
-            return .notRevoked
-        }
-        if let unusable = candidates.first, let problem = unusable.problem {
-            return .unknown("the CRL of its issuer (\(unusable.source)) is not usable: \(problem)")
+        if sawUsable { return .notRevoked }
+        if let firstCandidate, let problem = lists[firstCandidate].problem {
+            return .unknown("the CRL of its issuer (\(lists[firstCandidate].source)) is not usable: \(problem)")
         }
         if certificate.hasCRLDistributionPoints {
             let points = certificate.crlDistributionPoints.joined(separator: ", ")

@@ -55,11 +55,14 @@ public struct IntermediateCARevokedForActiveDeviceCertificatesCheck: ReducingChe
 
         /// The revoked intermediates in the chain of a certificate with this issuer.
         func revokedAbove(_ certificate: CertificateFields) -> [Int] {
+            // By position, not `for authority in`: binding each `Authority` copied it (a retain
+            // for every slice of its certificate) for every device certificate of the fleet.
             var found: Set<Int> = []
-            for (position, authority) in index.authorities.enumerated()
-            where authority.certificate.digest != certificate.digest
+            for position in index.authorities.indices
+            where index.authorities[position].certificate.digest != certificate.digest
                 && CertificateAuthorityIndex.matches(
-                    certificate.issuerBytes, certificate.authorityKeyIdentifier, authority.certificate)
+                    certificate.issuerBytes, certificate.authorityKeyIdentifier,
+                    index.authorities[position].certificate)
             {
                 found.formUnion(chainFromAuthority[position])
             }
