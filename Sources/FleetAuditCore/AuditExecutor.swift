@@ -82,8 +82,11 @@ public struct AuditOutcome: Sendable {
     public var findingsPath: String
     /// What the audit read, as recorded in `audit-task.json`.
     public var snapshotDigest: SnapshotDigest?
-    /// What hashing it cost, on its own thread: wall and CPU seconds (`--verbose` notes them).
+    /// What hashing it cost: wall and CPU seconds (`--verbose` notes them).
     public var digestSeconds: (wall: Double, cpu: Double)?
+    /// Whether it was hashed on a thread of its own beside the stages (more than one
+    /// worker) or after them (`--workers 1`).
+    public var digestBesideStages = true
     /// Bytes the partitioned stages wrote to spill files (0: everything fit the budget).
     public var spilledBytes: Int64 = 0
     /// `sns-outbox.jsonl` when the configuration's SNS target is enabled.
@@ -117,8 +120,13 @@ public enum AuditExecutor {
         try createWorkDirectories(
             spool: spoolDirectory, scratch: scratchDirectory, plan: plan, outputDirectory: outputDirectory,
             cleanupTokens: &cleanupTokens)
+        // With more than one worker the digest is hashed on a thread of its own beside the
+        // stages; `--workers 1` is one thread, so there it is hashed after them.
         let digestDone = DispatchGroup()
-        let digest = startDigest(snapshot, checks: plan.checks, group: digestDone)
+        let digest = AccumulatorBox<(SnapshotDigest, seconds: Double, cpuSeconds: Double)?>(nil)
+        if plan.workers > 1 {
+            Parallel.start(threads: 1, group: digestDone) { digest.value = computeDigest(snapshot, plan.checks) }
+        }
         defer { digestDone.wait() }
         let progress = plan.progress.map { sink in
             AuditProgress(totalBytes: streamedBytes(snapshot, plan.checks), style: plan.progressStyle, sink: sink)
@@ -153,9 +161,11 @@ public enum AuditExecutor {
         progress?.finish()
 
         digestDone.wait()
+        if plan.workers == 1 { digest.value = computeDigest(snapshot, plan.checks) }
         var outcome = try writeOutputs(
             runs: runs, plan: plan, snapshot: snapshot, digest: digest.value?.0, outputDirectory: outputDirectory)
         outcome.digestSeconds = digest.value.map { ($0.seconds, $0.cpuSeconds) }
+        outcome.digestBesideStages = plan.workers > 1
         outcome.spilledBytes = resources.spilledBytes
         return outcome
     }
@@ -178,20 +188,16 @@ public enum AuditExecutor {
         }
     }
 
-    /// The snapshot digest (audit-task.json's snapshotDigest), hashed on its own
-    /// thread while the stages run: the files are the ones the stages read, so
-    /// the second read mostly comes from the page cache (docs/benchmarks.md).
-    /// The box is filled when `group` is done.
-    private static func startDigest(
-        _ snapshot: Snapshot, checks: [any AuditCheck.Type], group: DispatchGroup
-    ) -> AccumulatorBox<(SnapshotDigest, seconds: Double, cpuSeconds: Double)?> {
-        let digest = AccumulatorBox<(SnapshotDigest, seconds: Double, cpuSeconds: Double)?>(nil)
-        Parallel.start(threads: 1, group: group) {
-            let (wall, cpu) = (Self.clock(CLOCK_MONOTONIC), Self.clock(CLOCK_THREAD_CPUTIME_ID))
-            let computed = SnapshotDigest.compute(snapshot, checks: checks)
-            digest.value = (computed, Self.clock(CLOCK_MONOTONIC) - wall, Self.clock(CLOCK_THREAD_CPUTIME_ID) - cpu)
-        }
-        return digest
+    /// The snapshot digest (audit-task.json's snapshotDigest) and what hashing it
+    /// cost on its thread, wall and CPU seconds. Hashed beside the stages, the files
+    /// are the ones the stages read, so the second read mostly comes from the page
+    /// cache (docs/benchmarks.md).
+    private static func computeDigest(
+        _ snapshot: Snapshot, _ checks: [any AuditCheck.Type]
+    ) -> (SnapshotDigest, seconds: Double, cpuSeconds: Double) {
+        let (wall, cpu) = (Self.clock(CLOCK_MONOTONIC), Self.clock(CLOCK_THREAD_CPUTIME_ID))
+        let computed = SnapshotDigest.compute(snapshot, checks: checks)
+        return (computed, Self.clock(CLOCK_MONOTONIC) - wall, Self.clock(CLOCK_THREAD_CPUTIME_ID) - cpu)
     }
 
     /// One `CheckRun` per planned check, in plan order, each with its spool file.

@@ -1,5 +1,9 @@
 import Dispatch
 
+#if os(Linux)
+    import Synchronization
+#endif
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -57,20 +61,32 @@ final class ResultSlots<Value>: @unchecked Sendable {
 }
 
 /// A shared counter that hands out indices to workers one at a time, so a slow
-/// item never leaves the other workers idle (a fixed stride would).
+/// item never leaves the other workers idle (a fixed stride would). On Linux an
+/// atomic add: with a mutex, two workers taking small items (a log bucket, a block
+/// of log lines) waited on each other in the kernel (docs/benchmarks.md, "Fourth round").
 final class WorkCounter: @unchecked Sendable {
-    private let lock = Lock()
-    private var nextIndex = 0
     private let count: Int
+    #if os(Linux)
+        private let nextIndex = Atomic<Int>(0)
+    #else
+        private let lock = Lock()
+        private var nextIndex = 0
+    #endif
 
     init(count: Int) { self.count = count }
 
     func take() -> Int? {
-        lock.withLock {
-            guard nextIndex < count else { return nil }
-            defer { nextIndex += 1 }
-            return nextIndex
-        }
+        #if os(Linux)
+            // Past the end it keeps counting, harmlessly: every caller then gets nil.
+            let index = nextIndex.wrappingAdd(1, ordering: .relaxed).oldValue
+            return index < count ? index : nil
+        #else
+            lock.withLock {
+                guard nextIndex < count else { return nil }
+                defer { nextIndex += 1 }
+                return nextIndex
+            }
+        #endif
     }
 }
 

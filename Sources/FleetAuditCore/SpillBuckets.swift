@@ -71,17 +71,30 @@ public final class SpillBuckets: @unchecked Sendable {
     /// Appends `SpillRecordWriter`'s encoding of `prefix` followed by `record` as one
     /// record, without building the joined bytes first (once per log line).
     public func append(_ record: [UInt8], prefixedBy prefix: Int64?, hash: UInt64) {
+        lock.withLock { appendLocked(record, prefixedBy: prefix, hash: hash) }
+    }
+
+    /// Appends several records under one lock: for workers that each produce a run
+    /// of records (the sessions of one client bucket), which appended one by one from
+    /// two workers waited on each other for the lock.
+    public func append(contentsOf records: [(record: [UInt8], hash: UInt64)]) {
+        guard !records.isEmpty else { return }
+        lock.withLock {
+            for (record, hash) in records { appendLocked(record, prefixedBy: nil, hash: hash) }
+        }
+    }
+
+    /// One record (lock held).
+    private func appendLocked(_ record: [UInt8], prefixedBy prefix: Int64?, hash: UInt64) {
+        guard !failed else { return }
         let index = bucket(ofHash: hash)
         let zigzag = prefix.map { UInt64(bitPattern: ($0 << 1) ^ ($0 >> 63)) }
         let prefixCount = zigzag.map(Self.varintCount) ?? 0
-        lock.withLock {
-            guard !failed else { return }
-            Self.appendVarint(UInt64(prefixCount + record.count), to: &buffers[index])
-            if let zigzag { Self.appendVarint(zigzag, to: &buffers[index]) }
-            buffers[index].append(contentsOf: record)
-            bufferedBytes += prefixCount + record.count + 2
-            if bufferedBytes > bufferBudget { spillAll() }
-        }
+        Self.appendVarint(UInt64(prefixCount + record.count), to: &buffers[index])
+        if let zigzag { Self.appendVarint(zigzag, to: &buffers[index]) }
+        buffers[index].append(contentsOf: record)
+        bufferedBytes += prefixCount + record.count + 2
+        if bufferedBytes > bufferBudget { spillAll() }
     }
 
     static func varintCount(_ value: UInt64) -> Int {

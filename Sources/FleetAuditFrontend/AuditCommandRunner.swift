@@ -386,7 +386,8 @@ public enum AuditCommandRunner {
         if let digest = outcome.snapshotDigest, let (wall, cpu) = outcome.digestSeconds {
             let note =
                 "snapshot digest (audit-task.json): SHA-256 of \(digest.fileCount) file(s), \(digest.byteCount) bytes, in "
-                + "\(seconds(wall)) s (\(seconds(cpu)) s CPU) beside the checks"
+                + "\(seconds(wall)) s (\(seconds(cpu)) s CPU) "
+                + (outcome.digestBesideStages ? "beside the checks" : "after the checks (one worker)")
             logger.info("\(note)")
         }
         return report(

@@ -198,6 +198,25 @@ import Testing
         #expect(records.map { SpillRecordReader($0).readIntForTest() } == orders)
     }
 
+    /// A batch appended under one lock leaves every bucket as appending its records one by one does.
+    @Test func batchedRecordsEqualOneByOne() throws {
+        let resources = AuditRunResources(workers: 1, memoryBudget: 16 << 20, scratchDirectory: "/nonexistent")
+        let batched = SpillBuckets(name: "batched", expectedBytes: 1, resources: resources)
+        let single = SpillBuckets(name: "single", expectedBytes: 1, resources: resources)
+        let records: [(record: [UInt8], hash: UInt64)] = (0..<300).map { position in
+            (
+                [UInt8](repeating: UInt8(position % 256), count: position % 50),
+                stableHash(Array("client-\(position)".utf8))
+            )
+        }
+        batched.append(contentsOf: records)
+        for (record, hash) in records { single.append(record, hash: hash) }
+        for bucket in 0..<batched.count {
+            #expect(batched.records(bucket) == single.records(bucket), "bucket \(bucket)")
+        }
+        #expect((0..<batched.count).map { batched.records($0)?.count ?? 0 }.reduce(0, +) == records.count)
+    }
+
     /// Partition order is output order: the hash must not change between runs or releases.
     @Test func stableHashIsPinned() {
         #expect(stableHash("device-1".utf8) == 0xa315_4bf3_3f61_de4e)

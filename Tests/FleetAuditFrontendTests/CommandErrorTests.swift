@@ -149,6 +149,21 @@ import Testing
         #expect(digest.hasSuffix(" s CPU) beside the checks"))
     }
 
+    /// `--workers 1` is one thread: the digest is hashed after the checks, not beside them.
+    @Test func oneWorkerHashesTheDigestAfterTheChecks() throws {
+        let snapshot = TemporarySnapshot(["logging-options.json": #"{"roleArn": "r", "logLevel": "DISABLED"}"#])
+        let out = TemporaryDirectory()
+        let result = try runProgram(
+            Self.binary,
+            [
+                "audit", snapshot.path, "--out", out.path, "--checks", "LOGGING_DISABLED_CHECK", "--verbose", "--quiet",
+                "--workers", "1",
+            ])
+        let digest = try #require(result.stderr.split(separator: "\n").last.map(String.init))
+        #expect(digest.hasPrefix("fleet-audit: audit: note: snapshot digest (audit-task.json): SHA-256 of 2 file(s), "))
+        #expect(digest.hasSuffix(" s CPU) after the checks (one worker)"))
+    }
+
     @Test func anUnknownPrincipalGetsAWarning() throws {
         let authInfos = #"[{"actionType": "CONNECT", "resources": ["arn:aws:iot:us-east-1:123456789012:client/c"]}]"#
         let unknown = String(repeating: "ab", count: 32)

@@ -91,7 +91,7 @@ struct ConnectionLogPartitions: Sendable {
         let counts = Parallel.map(count: byClient.count, workers: resources.workers) { bucket -> Int in
             guard let records = byClient.records(bucket) else { return 0 }
             let log = ConnectionLog.decode(records, windowStart: windowStart, windowEnd: windowEnd)
-            var written = 0
+            var sessionRecords: [(record: [UInt8], hash: UInt64)] = []
             let sessions = log.sessions()
             let displacers = log.displacers(of: sessions)
             for (index, session) in sessions.enumerated() {
@@ -103,10 +103,10 @@ struct ConnectionLogPartitions: Sendable {
                 let record = CertificateSession(
                     certificate: key, client: log.string(session.client), start: session.start, end: session.end,
                     takenOverWithSameCertificate: takenOver ?? false)
-                byCertificate.append(record.encoded(), hash: key.stableHash)
-                written += 1
+                sessionRecords.append((record.encoded(), key.stableHash))
             }
-            return written
+            byCertificate.append(contentsOf: sessionRecords)
+            return sessionRecords.count
         }
         byCertificate.finishWriting()
         if let problem = resources.abortProblem { throw problem }
