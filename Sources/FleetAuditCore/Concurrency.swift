@@ -147,19 +147,66 @@ public enum Parallel {
     }
 
     /// Runs `transform` over `0..<count` in parallel and hands each result to
-    /// `consume` in index order, holding at most about `window` results at once
-    /// (the ordered merge of bucketed work whose results must not all be held).
+    /// `consume` in index order, holding at most about two windows of results at
+    /// once (the ordered merge of bucketed work whose results must not all be held).
+    ///
+    /// Pipelined as a stream's waves are: the next window is handed to the helper
+    /// threads before the calling thread works on the current one and consumes it, so
+    /// the helpers do not wait at every window's end while the results are consumed.
     public static func orderedForEach<Value: Sendable>(
         count: Int, workers: Int, window: Int, _ transform: @Sendable (Int) -> Value, consume: (Int, Value) -> Void
     ) {
         let step = max(1, window)
-        var start = 0
-        while start < count {
-            let base = start
-            let end = min(count, base + step)
-            let results = map(count: end - base, workers: workers) { transform(base + $0) }
-            for (offset, value) in results.enumerated() { consume(base + offset, value) }
-            start = end
+        guard workers > 1 else {
+            for index in 0..<count { consume(index, transform(index)) }
+            return
         }
+        // Every window started is finished before this returns, so `transform` does not outlive the call.
+        withoutActuallyEscaping(transform) { transform in
+            let helpers = WorkerQueues(count: workers - 1)
+            var pending: IndexWindow<Value>? = nil
+            var start = 0
+            while start < count || pending != nil {
+                var started: IndexWindow<Value>? = nil
+                if start < count {
+                    let window = IndexWindow(start..<min(count, start + step), transform)
+                    helpers.start(threads: workers - 1, group: window.group) { window.work() }
+                    started = window
+                    start = window.indices.upperBound
+                }
+                if let finished = pending {
+                    finished.work()
+                    finished.group.wait()
+                    for index in finished.indices {
+                        if let value = finished.slots.take(index - finished.indices.lowerBound) {
+                            consume(index, value)
+                        }
+                    }
+                }
+                pending = started
+            }
+        }
+    }
+}
+
+/// A range of indices whose transforms any number of threads may share, one index
+/// at a time, with a slot for each result (a window of `Parallel.orderedForEach`).
+final class IndexWindow<Value: Sendable>: Sendable {
+    let indices: Range<Int>
+    let slots: ResultSlots<Value>
+    let group = DispatchGroup()
+    private let next: WorkCounter
+    private let transform: @Sendable (Int) -> Value
+
+    init(_ indices: Range<Int>, _ transform: @escaping @Sendable (Int) -> Value) {
+        self.indices = indices
+        slots = ResultSlots(count: indices.count)
+        next = WorkCounter(count: indices.count)
+        self.transform = transform
+    }
+
+    /// Transforms indices until none is left.
+    func work() {
+        while let offset = next.take() { slots.store(transform(indices.lowerBound + offset), at: offset) }
     }
 }

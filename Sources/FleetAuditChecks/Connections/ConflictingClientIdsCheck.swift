@@ -37,7 +37,7 @@ public struct ConflictingClientIdsCheck: AggregatingCheck {
         reporter.remarks(partitions.remarks)
         let resources = context.resources
         Parallel.orderedForEach(
-            count: partitions.byClient.count, workers: resources.workers, window: resources.workers * 2
+            count: partitions.byClient.count, workers: resources.workers, window: resources.workers * 8
         ) { bucket -> [ResourceVerdict] in
             guard let log = partitions.clientLog(bucket) else { return [] }
             var byClient: [Int32: [ConnectionLog.Session]] = [:]

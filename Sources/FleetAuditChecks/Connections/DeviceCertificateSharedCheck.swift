@@ -71,7 +71,7 @@ public struct DeviceCertificateSharedCheck: ReducingCheck {
         reporter.remarks(partitions.remarks)
         let resources = context.resources
         Parallel.orderedForEach(
-            count: partitions.byCertificate.count, workers: resources.workers, window: resources.workers * 2
+            count: partitions.byCertificate.count, workers: resources.workers, window: resources.workers * 8
         ) { bucket -> [ResourceVerdict] in
             guard let sessionRecords = partitions.byCertificate.records(bucket),
                 let keyRecords = inScope.records(bucket)
