@@ -51,6 +51,8 @@ let package = Package(
             pkgConfig: "jansson",
             providers: [.apt(["libjansson-dev"])]
         ),
+        // jemalloc's options for fleet-audit: one C global that jemalloc reads at start-up.
+        .target(name: "CFleetAuditAllocator"),
         // The commit the binary was built from, for `fleet-audit --version` (one C function).
         .target(
             name: "CFleetAuditBuildInfo",
@@ -148,7 +150,7 @@ let package = Package(
         .executableTarget(
             name: "fleet-audit",
             dependencies: [
-                "FleetAuditFrontend", "FleetAuditGenerator", "FleetAuditJSON",
+                "CFleetAuditAllocator", "FleetAuditFrontend", "FleetAuditGenerator", "FleetAuditJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
