@@ -131,19 +131,14 @@ public enum Parallel {
         count: Int, workers: Int, _ transform: @Sendable (Int) -> Value
     ) -> [Value] {
         if workers <= 1 || count < 2 { return (0..<count).map(transform) }
-        let slots = ResultSlots<Value>(count: count)
-        let counter = WorkCounter(count: count)
         // The helpers are waited for before this returns, so `transform` does not outlive the call.
-        withoutActuallyEscaping(transform) { transform in
-            let work: @Sendable () -> Void = {
-                while let index = counter.take() { slots.store(transform(index), at: index) }
-            }
-            let group = DispatchGroup()
-            start(threads: min(workers, count) - 1, group: group, work)
-            work()
-            group.wait()
+        return withoutActuallyEscaping(transform) { transform in
+            let window = IndexWindow(0..<count, transform)
+            start(threads: min(workers, count) - 1, group: window.group) { window.work() }
+            window.work()
+            window.group.wait()
+            return (0..<count).compactMap { window.take($0) }
         }
-        return (0..<count).compactMap { slots.take($0) }
     }
 
     /// Runs `transform` over `0..<count` in parallel and hands each result to
@@ -178,9 +173,7 @@ public enum Parallel {
                     finished.work()
                     finished.group.wait()
                     for index in finished.indices {
-                        if let value = finished.slots.take(index - finished.indices.lowerBound) {
-                            consume(index, value)
-                        }
+                        if let value = finished.take(index) { consume(index, value) }
                     }
                 }
                 pending = started
@@ -189,24 +182,34 @@ public enum Parallel {
     }
 }
 
-/// A range of indices whose transforms any number of threads may share, one index
-/// at a time, with a slot for each result (a window of `Parallel.orderedForEach`).
+/// A range of indices whose transforms any number of threads may share, handed
+/// out a block at a time, with a slot for each result: a window of
+/// `Parallel.orderedForEach`, a wave of `SnapshotStream.forEachParallel`.
 final class IndexWindow<Value: Sendable>: Sendable {
     let indices: Range<Int>
     let slots: ResultSlots<Value>
     let group = DispatchGroup()
-    private let next: WorkCounter
+    private let blockSize: Int
+    private let blocks: WorkCounter
     private let transform: @Sendable (Int) -> Value
 
-    init(_ indices: Range<Int>, _ transform: @escaping @Sendable (Int) -> Value) {
+    init(_ indices: Range<Int>, blockSize: Int = 1, _ transform: @escaping @Sendable (Int) -> Value) {
         self.indices = indices
+        self.blockSize = max(1, blockSize)
         slots = ResultSlots(count: indices.count)
-        next = WorkCounter(count: indices.count)
+        blocks = WorkCounter(count: (indices.count + self.blockSize - 1) / self.blockSize)
         self.transform = transform
     }
 
-    /// Transforms indices until none is left.
+    /// Transforms blocks until none is left; any number of threads may call it at once.
     func work() {
-        while let offset = next.take() { slots.store(transform(indices.lowerBound + offset), at: offset) }
+        while let block = blocks.take() {
+            for offset in block * blockSize..<min(indices.count, (block + 1) * blockSize) {
+                slots.store(transform(indices.lowerBound + offset), at: offset)
+            }
+        }
     }
+
+    /// The result of `index`, moved out (nil when taken already).
+    func take(_ index: Int) -> Value? { slots.take(index - indices.lowerBound) }
 }

@@ -129,17 +129,17 @@ public struct SnapshotStream: Sendable {
         let stream = self
         var wave: [RawElement] = []
         var waveBytes = 0
-        var pending: ParallelWave<Value>?
+        var pending: (elements: [RawElement], window: IndexWindow<Value>)?
         // Work still in flight when reading fails must not outlive this call.
-        defer { pending?.group.wait() }
+        defer { pending?.window.group.wait() }
 
         /// Works on the wave beside the helpers until its blocks run out, waits for
         /// the helpers' last blocks, and consumes its results in element order.
-        func finish(_ finished: ParallelWave<Value>) throws(SnapshotProblem) {
-            finished.work()
-            finished.group.wait()
+        func finish(_ finished: (elements: [RawElement], window: IndexWindow<Value>)) throws(SnapshotProblem) {
+            finished.window.work()
+            finished.window.group.wait()
             for (position, element) in finished.elements.enumerated() {
-                guard let value = finished.slots.take(position) else { continue }
+                guard let value = finished.window.take(position) else { continue }
                 try consume(
                     value,
                     SnapshotProblem(file: name, elementIndex: element.index, byteOffset: element.byteOffset, reason: "")
@@ -152,14 +152,16 @@ public struct SnapshotStream: Sendable {
         /// instead of idling while this thread consumes; at most two waves are in flight.
         func launch() throws(SnapshotProblem) {
             guard !wave.isEmpty else { return }
-            let started = ParallelWave<Value>(elements: wave) { element in
-                transform(stream.streamed(element, members: members))
+            let elements = wave
+            // Blocks of 16 elements: a log line takes a few microseconds, too little to take one at a time.
+            let window = IndexWindow(elements.indices, blockSize: 16) { position in
+                transform(stream.streamed(elements[position], members: members))
             }
             wave = []
             waveBytes = 0
-            helpers.start(threads: workers - 1, group: started.group) { started.work() }
+            helpers.start(threads: workers - 1, group: window.group) { window.work() }
             let previous = pending
-            pending = started
+            pending = (elements, window)
             if let previous { try finish(previous) }
         }
 
@@ -177,32 +179,5 @@ public struct SnapshotStream: Sendable {
 
     static func article(_ typeName: String) -> String {
         typeName.first.map { "aeiou".contains($0) } == true ? "an \(typeName)" : "a \(typeName)"
-    }
-}
-
-/// One wave of a parallel stream: its elements, handed out to whichever thread
-/// asks next in blocks of 16, and a slot for each result.
-final class ParallelWave<Value: Sendable>: Sendable {
-    let elements: [RawElement]
-    let slots: ResultSlots<Value>
-    let group = DispatchGroup()
-    private let blocks: WorkCounter
-    private let transform: @Sendable (RawElement) -> Value
-    static var blockSize: Int { 16 }
-
-    init(elements: [RawElement], transform: @escaping @Sendable (RawElement) -> Value) {
-        self.elements = elements
-        slots = ResultSlots(count: elements.count)
-        blocks = WorkCounter(count: (elements.count + Self.blockSize - 1) / Self.blockSize)
-        self.transform = transform
-    }
-
-    /// Transforms blocks until none is left; any number of threads may call it at once.
-    func work() {
-        while let block = blocks.take() {
-            for position in block * Self.blockSize..<min(elements.count, (block + 1) * Self.blockSize) {
-                slots.store(transform(elements[position]), at: position)
-            }
-        }
     }
 }
