@@ -162,33 +162,44 @@ public final class SpillBuckets: @unchecked Sendable {
     /// checks may read it; spill files go with the run's scratch directory).
     /// Returns nil when the spill file could not be read (the run is aborted).
     public func records(_ index: Int) -> [[UInt8]]? {
+        var records: [[UInt8]] = []
+        let read = forEachRecord(index) { records.append(Array($0)) }
+        return read ? records : nil
+    }
+
+    /// Calls `body` with each record of one bucket, in append order, as bytes that
+    /// are valid only during the call: no array a record, for readers that decode
+    /// the records at once (a client bucket's log events). False when the spill file
+    /// could not be read (the run is aborted).
+    public func forEachRecord(_ index: Int, _ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
         let (path, buffered) = lock.withLock { (paths[index], buffers[index]) }
         var bytes: [UInt8] = []
         if let path {
             guard let stored = FileSystem.readFile(path) else {
                 resources.abort(SnapshotProblem(file: path, reason: "cannot read spill file: \(FileSystem.lastError)"))
-                return nil
+                return false
             }
             bytes = stored
         }
         bytes += buffered
-        var records: [[UInt8]] = []
-        var position = 0
-        while position < bytes.count {
-            var length = 0
-            var shiftBits = 0
-            while position < bytes.count {
-                let byte = bytes[position]
-                position += 1
-                length |= Int(byte & 0x7F) << shiftBits
-                shiftBits += 7
-                if byte & 0x80 == 0 { break }
+        bytes.withUnsafeBytes { raw in
+            var position = 0
+            while position < raw.count {
+                var length = 0
+                var shiftBits = 0
+                while position < raw.count {
+                    let byte = raw[position]
+                    position += 1
+                    length |= Int(byte & 0x7F) << shiftBits
+                    shiftBits += 7
+                    if byte & 0x80 == 0 { break }
+                }
+                let end = min(raw.count, position + length)
+                body(UnsafeRawBufferPointer(rebasing: raw[position..<end]))
+                position = end
             }
-            let end = min(bytes.count, position + length)
-            records.append(Array(bytes[position..<end]))
-            position = end
         }
-        return records
+        return true
     }
 }
 
@@ -197,16 +208,12 @@ public func stableHash(_ bytes: some Sequence<UInt8>) -> UInt64 {
     // Called once or twice per log line from other modules, where the generic
     // loop would go through the witness table a byte at a time (3% of an audit's
     // CPU): contiguous bytes (native strings, arrays) take the specialised loop.
-    if let hash = bytes.withContiguousStorageIfAvailable({ stableHash(contiguous: $0) }) { return hash }
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in bytes {
-        hash ^= UInt64(byte)
-        hash = hash &* 0x100_0000_01b3
-    }
-    return stableHashAvalanche(hash)
+    if let hash = bytes.withContiguousStorageIfAvailable({ stableHash(UnsafeRawBufferPointer($0)) }) { return hash }
+    return Array(bytes).withUnsafeBytes { stableHash($0) }
 }
 
-private func stableHash(contiguous bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+/// The same hash of bytes in memory (a record being decoded, a native string's UTF-8).
+public func stableHash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     for byte in bytes {
         hash ^= UInt64(byte)
@@ -256,6 +263,36 @@ public struct SpillRecordReader {
 
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
 
+    public mutating func readInt() -> Int64 { read { $0.readInt() } }
+
+    public mutating func readString() -> String { read { String(decoding: $0.readStringBytes(), as: UTF8.self) } }
+
+    public mutating func readBool() -> Bool { read { $0.readBool() } }
+
+    /// One read through a cursor over the bytes, from where the last one ended.
+    private mutating func read<Value>(_ body: (inout SpillRecordCursor) -> Value) -> Value {
+        let bytes = self.bytes
+        return bytes.withUnsafeBytes { raw in
+            var cursor = SpillRecordCursor(raw, position: position)
+            defer { position = cursor.position }
+            return body(&cursor)
+        }
+    }
+}
+
+/// Reads what `SpillRecordWriter` wrote from bytes it does not own (a record of
+/// `SpillBuckets.forEachRecord`), handing strings back as bytes, so a reader that
+/// interns them builds a `String` only for the first occurrence.
+public struct SpillRecordCursor {
+    private let bytes: UnsafeRawBufferPointer
+    /// Where the next read starts.
+    public private(set) var position: Int
+
+    public init(_ bytes: UnsafeRawBufferPointer, position: Int = 0) {
+        self.bytes = bytes
+        self.position = position
+    }
+
     public mutating func readInt() -> Int64 {
         var value: UInt64 = 0
         var shiftBits: UInt64 = 0
@@ -269,11 +306,12 @@ public struct SpillRecordReader {
         return Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1)
     }
 
-    public mutating func readString() -> String {
+    /// A string's UTF-8 bytes, valid as long as the record is.
+    public mutating func readStringBytes() -> UnsafeRawBufferPointer {
         let length = Int(clamping: max(0, readInt()))
         let end = min(bytes.count, position + length)
         defer { position = end }
-        return String(decoding: bytes[position..<end], as: UTF8.self)
+        return UnsafeRawBufferPointer(rebasing: bytes[position..<end])
     }
 
     public mutating func readBool() -> Bool {

@@ -164,21 +164,31 @@ struct ConnectionLog {
 
     /// The events of one client bucket, decoded into a log of their own.
     static func decode(_ records: [[UInt8]], windowStart: Int64, windowEnd: Int64) -> ConnectionLog {
+        decode(windowStart: windowStart, windowEnd: windowEnd) { body in
+            for record in records { record.withUnsafeBytes(body) }
+        }
+    }
+
+    /// The events `forEachRecord` hands over (each record's bytes valid during its call),
+    /// decoded into a log of their own. Strings are interned from their bytes: a
+    /// client's ID and principal become `String`s once, not once an event.
+    static func decode(
+        windowStart: Int64, windowEnd: Int64, forEachRecord: ((UnsafeRawBufferPointer) -> Void) -> Void
+    ) -> ConnectionLog {
         var log = ConnectionLog()
         log.windowStart = windowStart
         log.windowEnd = windowEnd
-        log.events.reserveCapacity(records.count)
-        for record in records {
-            var reader = SpillRecordReader(record)
+        forEachRecord { record in
+            var reader = SpillRecordCursor(record)
             let order = reader.readInt()
             let time = reader.readInt()
             let isConnect = reader.readBool()
-            let client = log.strings.intern(reader.readString())
-            let principal = log.strings.intern(reader.readString())
-            let ip = reader.readString()
+            let client = log.strings.intern(reader.readStringBytes())
+            let principal = log.strings.intern(reader.readStringBytes())
+            let ip = reader.readStringBytes()
             let sourceIp = reader.readBool() ? log.strings.intern(ip) : Self.noString
             let port = reader.readInt()
-            let reason = reader.readString()
+            let reason = reader.readStringBytes()
             let disconnectReason = reader.readBool() ? log.strings.intern(reason) : Self.noString
             log.events.append(
                 Event(
@@ -286,16 +296,55 @@ struct ConnectionLog {
 
 /// Strings stored once and referred to by number.
 struct StringTable {
-    private var ids: [String: Int32] = [:]
     private(set) var strings: [String] = []
+    /// Each string's UTF-8 bytes and hash, by id: what a lookup compares.
+    private var utf8: [[UInt8]] = []
+    private var hashes: [UInt64] = []
+    /// Open addressing: an id, or -1 for an empty slot; a power of two, at most half full.
+    private var slots = [Int32](repeating: -1, count: 16)
 
-    mutating func intern(_ text: String) -> Int32 {
-        if let id = ids[text] { return id }
+    /// The id of the string with these UTF-8 bytes (valid UTF-8: what
+    /// `SpillRecordWriter` wrote from a `String`), added when new.
+    mutating func intern(_ bytes: UnsafeRawBufferPointer) -> Int32 {
+        let hash = stableHash(bytes)
+        var slot = Int(truncatingIfNeeded: hash) & (slots.count - 1)
+        while slots[slot] >= 0 {
+            let id = Int(slots[slot])
+            if hashes[id] == hash, utf8[id].elementsEqual(bytes) { return Int32(id) }
+            slot = (slot + 1) & (slots.count - 1)
+        }
         let id = Int32(strings.count)
-        ids[text] = id
-        strings.append(text)
+        strings.append(String(decoding: bytes, as: UTF8.self))
+        utf8.append(Array(bytes))
+        hashes.append(hash)
+        slots[slot] = id
+        if strings.count * 2 > slots.count { grow() }
         return id
     }
 
-    func lookup(_ text: String) -> Int32? { ids[text] }
+    mutating func intern(_ text: String) -> Int32 {
+        var text = text
+        return text.withUTF8 { intern(UnsafeRawBufferPointer($0)) }
+    }
+
+    func lookup(_ text: String) -> Int32? {
+        let bytes = Array(text.utf8)
+        let hash = stableHash(bytes)
+        var slot = Int(truncatingIfNeeded: hash) & (slots.count - 1)
+        while slots[slot] >= 0 {
+            let id = Int(slots[slot])
+            if hashes[id] == hash, utf8[id] == bytes { return Int32(id) }
+            slot = (slot + 1) & (slots.count - 1)
+        }
+        return nil
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: -1, count: slots.count * 2)
+        for id in hashes.indices {
+            var slot = Int(truncatingIfNeeded: hashes[id]) & (slots.count - 1)
+            while slots[slot] >= 0 { slot = (slot + 1) & (slots.count - 1) }
+            slots[slot] = Int32(id)
+        }
+    }
 }

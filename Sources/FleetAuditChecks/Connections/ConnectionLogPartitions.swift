@@ -89,8 +89,11 @@ struct ConnectionLogPartitions: Sendable {
         let byCertificate = SpillBuckets(
             name: "certificate-sessions", expectedBytes: totalBytes / 4, resources: resources)
         let counts = Parallel.map(count: byClient.count, workers: resources.workers) { bucket -> Int in
-            guard let records = byClient.records(bucket) else { return 0 }
-            let log = ConnectionLog.decode(records, windowStart: windowStart, windowEnd: windowEnd)
+            var read = true
+            let log = ConnectionLog.decode(windowStart: windowStart, windowEnd: windowEnd) { body in
+                read = byClient.forEachRecord(bucket, body)
+            }
+            guard read else { return 0 }
             var sessionRecords: [(record: [UInt8], hash: UInt64)] = []
             let sessions = log.sessions()
             let displacers = log.displacers(of: sessions)
@@ -118,9 +121,11 @@ struct ConnectionLogPartitions: Sendable {
 
     /// The client bucket decoded into its sessions.
     func clientLog(_ bucket: Int) -> ConnectionLog? {
-        byClient.records(bucket).map {
-            ConnectionLog.decode($0, windowStart: windowStart, windowEnd: windowEnd)
+        var read = true
+        let log = ConnectionLog.decode(windowStart: windowStart, windowEnd: windowEnd) { body in
+            read = byClient.forEachRecord(bucket, body)
         }
+        return read ? log : nil
     }
 }
 
