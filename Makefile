@@ -41,7 +41,8 @@ lint:
 
 # The fleet benchmark of docs/benchmarks.md: fleet-audit (2 and 1 workers), the parse-only
 # floor and the Python baseline, side by side on generated fleets cached in .build-bench/.
-# BENCH_SIZES="50000 100000 200000 1000000" make bench for the 1M run.
+# BENCH_SIZES="50000 100000 200000 1000000" make bench for the 1M run; BENCH_ROUNDS=3 make bench
+# reports each run's fastest of three interleaved rounds.
 bench:
 	@Benchmarks/scripts/fleet-bench.sh
 

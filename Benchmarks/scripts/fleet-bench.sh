@@ -17,6 +17,9 @@
 #   BENCH_REPORT    the report file, default $BENCH_DIR/report-<UTC time>.md
 #   FLEET_GENERATE  the generator command, default ".build/release/fleet-audit generate"; it is
 #                   called as $FLEET_GENERATE --devices N --seed S --out DIR
+#   BENCH_ROUNDS    rounds of the four runs per size, default 1; with more, the runs are interleaved
+#                   round after round and the report takes each run's fastest round (on a shared
+#                   machine the speed moves between runs; the fastest is the least disturbed)
 #   BENCH_SKIP_BUILD=1  use the release binaries as they are
 #   PYTHON          default python3 (needs orjson and cryptography)
 set -euo pipefail
@@ -25,6 +28,7 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 
 sizes=${BENCH_SIZES:-"50000 100000 200000"}
+rounds=${BENCH_ROUNDS:-1}
 seed=${BENCH_SEED:-1}
 bench_dir=${BENCH_DIR:-.build-bench}
 report=${BENCH_REPORT:-$bench_dir/report-$(date -u +%Y%m%dT%H%M%SZ).md}
@@ -36,6 +40,8 @@ fleet_audit=.build/release/fleet-audit
 parse_floor=Benchmarks/.build/release/parse-floor
 
 die() { echo "bench: $*" >&2; exit 1; }
+
+[[ $rounds =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS must be a positive number, not '$rounds'"
 
 [ -x /usr/bin/time ] || die "/usr/bin/time not found (Debian package: time)"
 "$python" -c 'import orjson, cryptography' 2>/dev/null ||
@@ -61,14 +67,14 @@ trap 'rm -rf "$scratch"' EXIT
 results="$scratch/results.tsv"
 : >"$results"
 
-# measure NAME SIZE SNAPSHOT COMMAND...: one run under /usr/bin/time -v; appends a results line.
+# measure NAME SIZE ROUND SNAPSHOT COMMAND...: one run under /usr/bin/time -v; appends a results line.
 # An exit status of 1 from the audit (incomplete: a check FAILED or a resource was not
 # evaluable) still yields outputs and a time; any other non-zero status stops the benchmark.
 measure() {
-    local name=$1 size=$2 snapshot=$3
-    shift 3
-    local log="$scratch/$name-$size"
-    echo "bench: $size devices: $name" >&2
+    local name=$1 size=$2 round=$3 snapshot=$4
+    shift 4
+    local log="$scratch/$name-$size-r$round"
+    echo "bench: $size devices: $name (round $round of $rounds)" >&2
     local status=0
     /usr/bin/time -v -o "$log.time" "$@" >"$log.out" 2>"$log.err" || status=$?
     if [ "$status" -ne 0 ] && ! { [ "$status" -eq 1 ] && [[ $name == audit-* ]]; }; then
@@ -105,12 +111,19 @@ for size in $sizes; do
     find "$snapshot" -type f -exec cat {} + >/dev/null
     bytes=$(find "$snapshot" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f\n", s }')
     printf '%s\tsnapshot\t%s\t%s\n' "$size" "$bytes" "$snapshot" >>"$scratch/snapshots.tsv"
-    measure audit-2 "$size" "$snapshot" "$fleet_audit" audit "$snapshot" --out "$scratch/audit-2-$size" \
-        --workers 2 --task-id "$task_id" ${audit_flags[@]+"${audit_flags[@]}"}
-    measure audit-1 "$size" "$snapshot" "$fleet_audit" audit "$snapshot" --out "$scratch/audit-1-$size" \
-        --workers 1 --task-id "$task_id" ${audit_flags[@]+"${audit_flags[@]}"}
-    measure floor "$size" "$snapshot" "$parse_floor" "$snapshot" --threads 2
-    measure python "$size" "$snapshot" "$python" Benchmarks/baseline/audit.py "$snapshot" --processes 2
+    for round in $(seq 1 "$rounds"); do
+        # The first round's outputs are the ones the report reads (counts, byte identity); later
+        # rounds write the same bytes elsewhere and are removed.
+        suffix=""
+        [ "$round" -gt 1 ] && suffix="-r$round"
+        measure audit-2 "$size" "$round" "$snapshot" "$fleet_audit" audit "$snapshot" \
+            --out "$scratch/audit-2-$size$suffix" --workers 2 --task-id "$task_id" ${audit_flags[@]+"${audit_flags[@]}"}
+        measure audit-1 "$size" "$round" "$snapshot" "$fleet_audit" audit "$snapshot" \
+            --out "$scratch/audit-1-$size$suffix" --workers 1 --task-id "$task_id" ${audit_flags[@]+"${audit_flags[@]}"}
+        measure floor "$size" "$round" "$snapshot" "$parse_floor" "$snapshot" --threads 2
+        measure python "$size" "$round" "$snapshot" "$python" Benchmarks/baseline/audit.py "$snapshot" --processes 2
+        [ -n "$suffix" ] && rm -rf "$scratch/audit-2-$size$suffix" "$scratch/audit-1-$size$suffix"
+    done
 done
 
 mkdir -p "$(dirname "$report")"
