@@ -39,8 +39,7 @@ import Testing
             "certificates.json": CertificateFixture.file([Fixtures.rsa2048.device(), Fixtures.ecP256.device()]),
             "iot-logs/day.jsonl": logs,
         ])
-        let (outcome, _) = try runAudit(snapshot, checks: [DeviceCertificateSharedCheck.self])
-        let check = try #require(outcome.checks.first)
+        let check = try runCheck(snapshot, DeviceCertificateSharedCheck.self)
         #expect(check.details.totalResourcesCount == 1)
         let finding = try #require(check.preview.first)
         #expect(
@@ -70,8 +69,7 @@ import Testing
             + Self.entry("Connect", "2026-11-25 10:06:00.000", "cognito-client", "us-east-1:abc", ip: "192.0.2.9")
             + Self.entry("Connect", "2026-11-25 10:07:00.000", "cognito-client", "us-east-1:def", ip: "192.0.2.10")
         let snapshot = TemporarySnapshot(["iot-logs/day.jsonl": logs])
-        let (outcome, _) = try runAudit(snapshot, checks: [ConflictingClientIdsCheck.self])
-        let check = try #require(outcome.checks.first)
+        let check = try runCheck(snapshot, ConflictingClientIdsCheck.self)
         #expect(check.details.totalResourcesCount == 2)
         #expect(
             check.preview.map(\.nonCompliantResource.resourceIdentifier) == [

@@ -17,8 +17,7 @@ import Testing
         ])
         snapshot.directory.write(
             "crls/root.crl", bytes: Array(try #require(Data(base64Encoded: Fixtures.rootCRLDERBase64))))
-        let (outcome, _) = try runAudit(snapshot, checks: [RevokedDeviceCertificateStillActiveCheck.self])
-        let check = try #require(outcome.checks.first)
+        let check = try runCheck(snapshot, RevokedDeviceCertificateStillActiveCheck.self)
         #expect(check.details.message == nil)
         let finding = try #require(check.preview.first)
         #expect(check.preview.count == 1)
@@ -72,8 +71,7 @@ import Testing
             "crls/root.crl": Fixtures.rootCRL,
             "certificates.json": CertificateFixture.file([Fixtures.revoked.device()]),
         ])
-        let (outcome, _) = try runAudit(snapshot, checks: [RevokedDeviceCertificateStillActiveCheck.self])
-        let check = try #require(outcome.checks.first)
+        let check = try runCheck(snapshot, RevokedDeviceCertificateStillActiveCheck.self)
         #expect(check.details.checkRunStatus == .completedNonCompliant)
         #expect(
             check.details.message

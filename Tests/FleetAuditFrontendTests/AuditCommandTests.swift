@@ -176,6 +176,18 @@ import Testing
 /// The outputs validated against botocore's IoT model, strictly: unknown
 /// members and wrong enum values fail. Fails, not skips, without botocore.
 @Suite struct DefenderSchemaTests {
+    /// `audit-task.json` and `findings.json` of an audit in `out` validate against the botocore model
+    /// (`taskId` and `snapshotDigest` are this tool's additions to the task).
+    func expectOutputsMatchTheModel(
+        _ out: TemporaryDirectory, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let task = try validate(
+            out.file("audit-task.json"), shape: "DescribeAuditTaskResponse", extra: ["taskId", "snapshotDigest"])
+        #expect(task.0 == 0, "\(task.1)", sourceLocation: sourceLocation)
+        let findings = try validate(out.file("findings.json"), shape: "ListAuditFindingsResponse")
+        #expect(findings.0 == 0, "\(findings.1)", sourceLocation: sourceLocation)
+    }
+
     func validate(_ file: String, shape: String, extra: [String] = []) throws -> (status: Int32, errors: String) {
         try DefenderSchemaValidator.validate(file, shape: shape, extra: extra)
     }
@@ -199,22 +211,14 @@ import Testing
         // (The intermediate CA's device certificates are not inline: related-resources lists them,
         // and RelatedResourcesTests validates that output against the model.)
         #expect(related == [.iamRole, .deviceCertificate, .clientId])
-        let task = try validate(
-            out.file("audit-task.json"), shape: "DescribeAuditTaskResponse", extra: ["taskId", "snapshotDigest"])
-        #expect(task.0 == 0, "\(task.1)")
-        let findings = try validate(out.file("findings.json"), shape: "ListAuditFindingsResponse")
-        #expect(findings.0 == 0, "\(findings.1)")
+        try expectOutputsMatchTheModel(out)
     }
 
     @Test func failedCheckOutputMatchesTheBotocoreModel() throws {
         let snapshot = TemporarySnapshot([:])
         let out = TemporaryDirectory()
         _ = try AuditCommandRunner.run(AuditOptions(snapshotPath: snapshot.path, outputPath: out.path, workers: 1))
-        let task = try validate(
-            out.file("audit-task.json"), shape: "DescribeAuditTaskResponse", extra: ["taskId", "snapshotDigest"])
-        #expect(task.0 == 0, "\(task.1)")
-        let findings = try validate(out.file("findings.json"), shape: "ListAuditFindingsResponse")
-        #expect(findings.0 == 0, "\(findings.1)")
+        try expectOutputsMatchTheModel(out)
     }
 
     @Test func theValidatorRejectsAWrongEnumValue() throws {

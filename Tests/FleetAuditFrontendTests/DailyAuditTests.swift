@@ -318,15 +318,13 @@ func certificate(_ check: String, _ severity: Severity, _ id: String, _ code: St
             code: "ALLOWS_BROAD_ACCESS_TO_USED_SERVICES", resourceType: .roleAlias)
         try AuditDirectoryFixture.write(old, taskId: "day1", account: nil, findings: [logging])
         try AuditDirectoryFixture.write(new, taskId: "day2", account: nil, findings: [role])
-        let report = try DiffCommandRunner.run(DiffOptions(oldDirectory: old.path, newDirectory: new.path))
-        #expect(report.exitStatus == 2)
-        #expect(
-            report.errorLines == [
+        try expectDiffRefused(
+            old, new,
+            with:
                 "fleet-audit: \(new.path): not an audit of the same account and region as \(old.path): "
-                    + "\(old.path) is account 111111111111 (finding \(AuditDirectoryFixture.id("day1", logging))), "
-                    + "\(new.path) is account 222222222222 (finding \(AuditDirectoryFixture.id("day2", role))); "
-                    + "diff compares two audits of one account and region"
-            ])
+                + "\(old.path) is account 111111111111 (finding \(AuditDirectoryFixture.id("day1", logging))), "
+                + "\(new.path) is account 222222222222 (finding \(AuditDirectoryFixture.id("day2", role))); "
+                + "diff compares two audits of one account and region")
     }
 
     @Test func aMissingFindingsFileIsNamed() throws {
@@ -335,22 +333,18 @@ func certificate(_ check: String, _ severity: Severity, _ id: String, _ code: St
         try AuditDirectoryFixture.write(old, taskId: "day1", findings: [])
         try AuditDirectoryFixture.write(new, taskId: "day2", findings: [])
         TemporaryDirectory.remove(new.file("findings.json"))
-        let report = try DiffCommandRunner.run(DiffOptions(oldDirectory: old.path, newDirectory: new.path))
-        #expect(report.exitStatus == 2)
-        #expect(
-            report.errorLines == [
-                "fleet-audit: \(new.path)/findings.json: byte 0: cannot open: No such file or directory"
-            ])
+        try expectDiffRefused(
+            old, new,
+            with:
+                "fleet-audit: \(new.path)/findings.json: byte 0: cannot open: No such file or directory")
     }
 
     @Test func aMissingAuditTaskIsNamed() throws {
         let old = TemporaryDirectory()
-        let report = try DiffCommandRunner.run(DiffOptions(oldDirectory: old.path, newDirectory: old.path))
-        #expect(report.exitStatus == 2)
-        #expect(
-            report.errorLines == [
-                "fleet-audit: \(old.path)/audit-task.json: byte 0: cannot open: No such file or directory"
-            ])
+        try expectDiffRefused(
+            old, old,
+            with:
+                "fleet-audit: \(old.path)/audit-task.json: byte 0: cannot open: No such file or directory")
     }
 
     @Test func aFindingWithoutACheckNameIsNamedWithItsElement() throws {
@@ -361,25 +355,21 @@ func certificate(_ check: String, _ severity: Severity, _ id: String, _ code: St
         let broken = String(decoding: new.read("findings.json"), as: UTF8.self)
             .replacingOccurrences(of: "\"checkName\"", with: "\"check\"")
         new.write("findings.json", broken)
-        let report = try DiffCommandRunner.run(DiffOptions(oldDirectory: old.path, newDirectory: new.path))
-        #expect(report.exitStatus == 2)
-        #expect(
-            report.errorLines == [
+        try expectDiffRefused(
+            old, new,
+            with:
                 "fleet-audit: \(new.path)/findings.json: element 0 (byte 28): finding "
-                    + "\(AuditDirectoryFixture.id("day2", stays)) has no checkName string"
-            ])
+                + "\(AuditDirectoryFixture.id("day2", stays)) has no checkName string")
     }
 
     @Test func aBrokenAuditSourceIsNamed() throws {
         let old = TemporaryDirectory()
         try AuditDirectoryFixture.write(old, taskId: "day1", findings: [])
         old.write("audit-source.json", #"{"taskId": "day1"}"#)
-        let report = try DiffCommandRunner.run(DiffOptions(oldDirectory: old.path, newDirectory: old.path))
-        #expect(report.exitStatus == 2)
-        #expect(
-            report.errorLines == [
-                "fleet-audit: \(old.path)/audit-source.json: missing or malformed taskId, accountId, region or times"
-            ])
+        try expectDiffRefused(
+            old, old,
+            with:
+                "fleet-audit: \(old.path)/audit-source.json: missing or malformed taskId, accountId, region or times")
     }
 
     @Test func anUnknownOutputFormatIsAUsageError() {
@@ -405,6 +395,16 @@ func certificate(_ check: String, _ severity: Severity, _ id: String, _ code: St
         let report = try DiffCommandRunner.run(DiffOptions(oldDirectory: old.path, newDirectory: new.path))
         #expect(report.output.contains("HIGH CONFLICTING_CLIENT_IDS_CHECK CLIENT_ID client evil\\x1B[2J\\x0D: "))
         #expect(!report.output.contains("\u{1B}"))
+    }
+
+    /// Diffs `old` against `new` and expects exit status 2 with exactly `line` on stderr.
+    func expectDiffRefused(
+        _ old: TemporaryDirectory, _ new: TemporaryDirectory, with line: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let report = try DiffCommandRunner.run(DiffOptions(oldDirectory: old.path, newDirectory: new.path))
+        #expect(report.exitStatus == 2, sourceLocation: sourceLocation)
+        #expect(report.errorLines == [line], sourceLocation: sourceLocation)
     }
 }
 

@@ -130,8 +130,7 @@ import Testing
             "things.json":
                 #"{"things": [{"thingName": "a", "thingTypeName": 7}, {"thingName": "b", "attributes": []}]}"#,
         ])
-        let (outcome, _) = try runAudit(snapshot, checks: [IoTRoleAliasOverlyPermissiveCheck.self])
-        let check = try #require(outcome.checks.first)
+        let check = try runCheck(snapshot, IoTRoleAliasOverlyPermissiveCheck.self)
         #expect(check.details.checkRunStatus == .completedCompliant)
         #expect(
             check.details.message
@@ -205,8 +204,7 @@ import Testing
                 HonestStatusTests.policy(Array(name.utf8)),
                 HonestStatusTests.policy(Array("Small".utf8), document: small),
             ]))
-        let (outcome, _) = try runAudit(snapshot, checks: [IoTPolicyOverlyPermissiveCheck.self])
-        let check = try #require(outcome.checks.first)
+        let check = try runCheck(snapshot, IoTPolicyOverlyPermissiveCheck.self)
         #expect(check.notEvaluableCount == 1)
         #expect(
             check.problems.map(\.description) == [

@@ -11,6 +11,12 @@ import Testing
 /// FIFOs and hostile names; the tool reads only the snapshot, never writes into
 /// it, and never hands its bytes to the terminal raw.
 @Suite struct HostileSnapshotTests {
+    /// How a snapshot file or folder that links out of the snapshot is refused.
+    static func linkedOutside(_ file: String) -> SnapshotProblem {
+        SnapshotProblem(
+            file: file, reason: "symbolic link to a path outside the snapshot; refused (--follow-links allows it)")
+    }
+
     static let emptyPolicies = #"{"policyVersions": []}"#
 
     func audit(_ snapshot: String, checks: [String], followLinks: Bool = false) throws -> (
@@ -73,9 +79,7 @@ import Testing
         let snapshot = TemporarySnapshot([:], manifest: false)
         link(outside.file("manifest.json"), snapshot.directory.file("manifest.json"))
         #expect(
-            throws: SnapshotProblem(
-                file: "manifest.json",
-                reason: "symbolic link to a path outside the snapshot; refused (--follow-links allows it)")
+            throws: Self.linkedOutside("manifest.json")
         ) { _ = try Snapshot.open(snapshot.path) }
         #expect(try Snapshot.open(snapshot.path, followLinks: true).manifest.accountId == "123456789012")
     }
@@ -147,10 +151,7 @@ import Testing
         #expect(!opened.isAbsent(.caChain))
         #expect(
             opened.files(in: .caChain)
-                == .failure(
-                    SnapshotProblem(
-                        file: "ca-chain/",
-                        reason: "symbolic link to a path outside the snapshot; refused (--follow-links allows it)")))
+                == .failure(Self.linkedOutside("ca-chain/")))
     }
 
     @Test func aRefusedOptionalFileIsNotTakenForAbsent() throws {
@@ -161,9 +162,7 @@ import Testing
         let opened = try snapshot.open()
         #expect(!opened.isAbsent(.things))
         #expect(
-            throws: SnapshotProblem(
-                file: "things.json",
-                reason: "symbolic link to a path outside the snapshot; refused (--follow-links allows it)")
+            throws: Self.linkedOutside("things.json")
         ) { _ = try opened.locateIfPresent(.things) }
         #expect(try TemporarySnapshot([:]).open().locateIfPresent(.things) == nil)
     }
@@ -171,12 +170,7 @@ import Testing
     // MARK: - Where outputs go
 
     func usage(_ options: AuditOptions) -> String? {
-        do {
-            _ = try AuditCommandRunner.validate(options)
-            return nil
-        } catch {
-            return error.description
-        }
+        thrownDescription { () throws(UsageError) in _ = try AuditCommandRunner.validate(options) }
     }
 
     @Test func anOutputInsideTheInputIsAUsageError() throws {

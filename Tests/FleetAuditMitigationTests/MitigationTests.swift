@@ -330,12 +330,7 @@ final class AuditedWorkshop: @unchecked Sendable {
     }
 
     func usage(_ options: MitigateOptions) -> String? {
-        do {
-            _ = try MitigateCommandRunner.run(options)
-            return nil
-        } catch {
-            return error.description
-        }
+        thrownDescription { () throws(UsageError) in _ = try MitigateCommandRunner.run(options) }
     }
 
     func errorLines(_ options: MitigateOptions) throws -> [String] {

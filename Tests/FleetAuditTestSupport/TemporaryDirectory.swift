@@ -91,6 +91,30 @@ public func runAudit(
     return (outcome, output)
 }
 
+/// Runs one check on `snapshot` (as `runAudit` does) and returns its outcome.
+public func runCheck(_ snapshot: TemporarySnapshot, _ check: any AuditCheck.Type) throws -> CheckOutcome {
+    let (outcome, _) = try runAudit(snapshot, checks: [check])
+    guard let checked = outcome.checks.first else { throw CheckNotRun(name: check.description.name) }
+    return checked
+}
+
+/// `runCheck` found no outcome for the check it ran.
+public struct CheckNotRun: Error {
+    public var name: String
+}
+
+/// The description of the error `body` throws (a usage error's message), or nil when it returns.
+public func thrownDescription<Failure: Error & CustomStringConvertible>(
+    _ body: () throws(Failure) -> Void
+) -> String? {
+    do {
+        try body()
+        return nil
+    } catch {
+        return error.description
+    }
+}
+
 extension AuditSettings {
     /// The settings with relative paths taken inside `directory` (an example's snapshot).
     public func resolvingPaths(against directory: String) -> AuditSettings {
