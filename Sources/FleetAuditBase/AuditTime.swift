@@ -58,26 +58,37 @@ public struct AuditTime: Sendable, Hashable, Comparable, CustomStringConvertible
     /// stand for `T`, and a time without an offset is UTC (AWS IoT log lines
     /// print `2017-08-10 15:37:23.476` in UTC).
     public init?(iso8601 text: String) {
-        let bytes = Array(text.utf8)
+        var text = text
+        guard let parsed = text.withUTF8({ AuditTime(iso8601UTF8: UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = parsed
+    }
+
+    /// `init(iso8601:)` on the text's UTF-8 bytes: log readers hand over the
+    /// bytes of a timestamp in place, without making a `String` of each.
+    public init?(iso8601UTF8 bytes: UnsafeRawBufferPointer) {
         var index = 0
         func digits(_ count: Int) -> Int64? {
             guard index + count <= bytes.count else { return nil }
             var value: Int64 = 0
-            for byte in bytes[index..<(index + count)] {
+            for offset in index..<(index + count) {
+                let byte = bytes[offset]
                 guard byte >= 0x30 && byte <= 0x39 else { return nil }
                 value = value * 10 + Int64(byte - 0x30)
             }
             index += count
             return value
         }
-        func expect(_ characters: String) -> Bool {
-            guard index < bytes.count, characters.utf8.contains(bytes[index]) else { return false }
+        func expect(_ first: UInt8, _ second: UInt8? = nil, _ third: UInt8? = nil) -> Bool {
+            guard index < bytes.count else { return false }
+            let byte = bytes[index]
+            guard byte == first || byte == second || byte == third else { return false }
             index += 1
             return true
         }
-        guard let year = digits(4), expect("-"), let month = digits(2), expect("-"), let day = digits(2),
-            (1...12).contains(month), (1...AuditTime.daysIn(month: month, year: year)).contains(day),
-            expect("Tt "), let hour = digits(2), expect(":"), let minute = digits(2), expect(":"),
+        guard let year = digits(4), expect(UInt8(ascii: "-")), let month = digits(2), expect(UInt8(ascii: "-")),
+            let day = digits(2), (1...12).contains(month), (1...AuditTime.daysIn(month: month, year: year)).contains(day),
+            expect(UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")), let hour = digits(2),
+            expect(UInt8(ascii: ":")), let minute = digits(2), expect(UInt8(ascii: ":")),
             let second = digits(2), hour < 24, minute < 60, second < 61
         else { return nil }
         var microseconds: Int64 = 0
@@ -95,13 +106,13 @@ public struct AuditTime: Sendable, Hashable, Comparable, CustomStringConvertible
         }
         var offsetSeconds: Int64 = 0
         if index < bytes.count {
-            if expect("Zz") {
+            if expect(UInt8(ascii: "Z"), UInt8(ascii: "z")) {
                 // UTC
             } else if index < bytes.count && (bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")) {
                 let sign: Int64 = bytes[index] == UInt8(ascii: "-") ? -1 : 1
                 index += 1
                 guard let offsetHours = digits(2) else { return nil }
-                _ = expect(":")
+                _ = expect(UInt8(ascii: ":"))
                 guard let offsetMinutes = digits(2), offsetHours < 24, offsetMinutes < 60 else { return nil }
                 offsetSeconds = sign * (offsetHours * 3600 + offsetMinutes * 60)
             } else {

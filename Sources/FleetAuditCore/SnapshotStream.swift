@@ -85,9 +85,14 @@ public struct SnapshotStream: Sendable {
         try forEachRaw { raw throws(SnapshotProblem) in try body(streamed(raw)) }
     }
 
+    /// Where `raw` is, for messages; its reason is empty.
+    public func location(of raw: RawElement) -> SnapshotProblem {
+        SnapshotProblem(file: name, elementIndex: raw.index, byteOffset: raw.byteOffset, reason: "")
+    }
+
     /// The element parsed, with its location.
     public func streamed(_ raw: RawElement, members: JSONMemberSelection? = nil) -> StreamedElement {
-        let location = SnapshotProblem(file: name, elementIndex: raw.index, byteOffset: raw.byteOffset, reason: "")
+        let location = self.location(of: raw)
         guard raw.bytes.count <= Self.elementSizeLimit else {
             var problem = location
             problem.reason =
@@ -113,12 +118,23 @@ public struct SnapshotStream: Sendable {
         workers: Int, members: JSONMemberSelection? = nil, _ transform: @escaping @Sendable (StreamedElement) -> Value,
         consume: (Value, SnapshotProblem) throws(SnapshotProblem) -> Void
     ) throws(SnapshotProblem) {
+        let stream = self
+        try forEachParallel(workers: workers, reading: { raw in transform(stream.streamed(raw, members: members)) }) {
+            value, location throws(SnapshotProblem) in try consume(value, location)
+        }
+    }
+
+    /// `forEachParallel` for a reader of the raw element: it may read the bytes
+    /// in place (the log reader's fast path) and hand the rest to `streamed`.
+    public func forEachParallel<Value: Sendable>(
+        workers: Int, reading read: @escaping @Sendable (RawElement) -> Value,
+        consume: (Value, SnapshotProblem) throws(SnapshotProblem) -> Void
+    ) throws(SnapshotProblem) {
         // One worker is one thread: no reading ahead on another, so `--workers 1` is the
         // single-threaded baseline that the parallel runs are measured against.
         guard workers > 1 else {
             return try forEachRaw { raw throws(SnapshotProblem) in
-                let element = streamed(raw, members: members)
-                try consume(transform(element), element.location)
+                try consume(read(raw), location(of: raw))
             }
         }
         // `workers - 1` helper threads and this one: as many threads as workers. A
@@ -126,7 +142,6 @@ public struct SnapshotStream: Sendable {
         // than there are workers, and the kernel switched between them some 60,000
         // times in a 200k-device audit (docs/benchmarks.md, "Fourth round").
         let helpers = Parallel.WorkerQueues(count: workers - 1)
-        let stream = self
         var wave: [RawElement] = []
         var waveBytes = 0
         var pending: (elements: [RawElement], window: IndexWindow<Value>)?
@@ -140,10 +155,7 @@ public struct SnapshotStream: Sendable {
             finished.window.group.wait()
             for (position, element) in finished.elements.enumerated() {
                 guard let value = finished.window.take(position) else { continue }
-                try consume(
-                    value,
-                    SnapshotProblem(file: name, elementIndex: element.index, byteOffset: element.byteOffset, reason: "")
-                )
+                try consume(value, location(of: element))
             }
         }
         /// Starts the wave just read on the helpers, then finishes the one before
@@ -154,9 +166,7 @@ public struct SnapshotStream: Sendable {
             guard !wave.isEmpty else { return }
             let elements = wave
             // Blocks of 16 elements: a log line takes a few microseconds, too little to take one at a time.
-            let window = IndexWindow(elements.indices, blockSize: 16) { position in
-                transform(stream.streamed(elements[position], members: members))
-            }
+            let window = IndexWindow(elements.indices, blockSize: 16) { position in read(elements[position]) }
             wave = []
             waveBytes = 0
             helpers.start(threads: workers - 1, group: window.group) { window.work() }

@@ -253,6 +253,12 @@ public struct SpillRecordWriter {
         }
     }
 
+    /// Bytes in place (a string read from its source), written as `write(_: String)` writes a string's UTF-8.
+    public mutating func write(utf8: UnsafeRawBufferPointer) {
+        write(Int64(utf8.count))
+        bytes.append(contentsOf: utf8)
+    }
+
     public mutating func write(_ flag: Bool) { bytes.append(flag ? 1 : 0) }
 }
 

@@ -118,6 +118,54 @@ extension JSONParser {
         return (full, false)
     }
 
+    /// The selected top-level members' values of an object, read in place for a
+    /// reader that needs only plain strings and integers (a log line): no
+    /// `JSONValue`, no `String`. The same scan as `parse(_:members:)` decides
+    /// validity, so `body` sees exactly the values the projected parse would
+    /// build, by their index in `members.names` (`.absent` when not there).
+    ///
+    /// Returns nil without calling `body` when that parse would not be decided
+    /// here: the buffer is not an object jansson accepts (the parse gives its
+    /// exact error), it is nested too deeply for the fast path, or a selected
+    /// value is a string with escapes or a real number (values the caller gets
+    /// from the parse, with jansson's conversion).
+    public static func withSelectedScalars<Result>(
+        _ bytes: UnsafeRawBufferPointer, members: JSONMemberSelection,
+        _ body: (UnsafeBufferPointer<JSONScalarView>) -> Result
+    ) -> Result? {
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), startsWithObject(base, bytes.count)
+        else { return nil }
+        var scanner = JSONValidatingScanner(base: base, count: bytes.count)
+        var found: [SelectedMemberRange] = []
+        guard scanner.scan(selection: members, found: &found) == .valid, scanner.deepestLevel <= projectedBuildDepth
+        else { return nil }
+        return withUnsafeTemporaryAllocation(of: JSONScalarView.self, capacity: members.names.count) { views in
+            views.initialize(repeating: .absent)
+            defer { views.deinitialize() }
+            for range in found {
+                let view: JSONScalarView
+                switch base[range.start] {
+                case UInt8(ascii: "\""):
+                    // Between the quotes; the scanner checked the bytes are well-formed UTF-8
+                    // without control bytes, so only an escape needs decoding.
+                    let content = UnsafeRawBufferPointer(start: base + range.start + 1, count: range.end - range.start - 2)
+                    guard !content.contains(UInt8(ascii: "\\")) else { return nil }
+                    view = .string(content)
+                case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+                    view = .other
+                default:
+                    var builder = JSONValueBuilder(base: base, count: range.end)
+                    builder.position = range.start
+                    guard let number = builder.number(), builder.position == range.end, case .integer(let integer) = number
+                    else { return nil }
+                    view = .integer(integer)
+                }
+                views[range.name] = view
+            }
+            return body(UnsafeBufferPointer(views))
+        }
+    }
+
     private static func startsWithObject(_ base: UnsafePointer<UInt8>, _ count: Int) -> Bool {
         var index = 0
         while index < count {
@@ -129,6 +177,17 @@ extension JSONParser {
         }
         return false
     }
+}
+
+/// A selected member's value as `JSONParser.withSelectedScalars` reads it in place.
+public enum JSONScalarView {
+    case absent
+    /// A string without escapes: its UTF-8 bytes between the quotes, valid
+    /// only during the call.
+    case string(UnsafeRawBufferPointer)
+    case integer(Int64)
+    /// Present and neither: `true`, `false`, `null`, an object or an array.
+    case other
 }
 
 /// Builds `JSONValue`s from bytes the validating scanner has accepted, with

@@ -74,7 +74,73 @@ func disagreement(_ bytes: [UInt8], _ selection: JSONMemberSelection) -> Disagre
     case (.failure(let error), .success):
         return Disagreement(input: bytes, problem: "projected parse succeeds where the full parse fails (\(error))")
     }
+    if let problem = scalarDisagreement(bytes, selection, projected: projected, fast: fast) {
+        return Disagreement(input: bytes, problem: problem)
+    }
     return nil
+}
+
+/// A selected value as `JSONParser.withSelectedScalars` saw it, kept past the call.
+enum SeenScalar: Equatable {
+    case absent
+    case string([UInt8])
+    case integer(Int64)
+    case other
+
+    init(_ view: JSONScalarView) {
+        switch view {
+        case .absent: self = .absent
+        case .string(let bytes): self = .string(Array(bytes))
+        case .integer(let number): self = .integer(number)
+        case .other: self = .other
+        }
+    }
+
+    /// What the reader must see for a value of the projected parse.
+    init(_ value: JSONValue?) {
+        switch value {
+        case nil: self = .absent
+        case .string(let text)?: self = .string(Array(text.utf8))
+        case .integer(let number)?: self = .integer(number)
+        default: self = .other
+        }
+    }
+}
+
+/// Compares the in-place reader with the projected parse: it sees exactly the
+/// projected values, and declines only what its contract leaves to the parse
+/// (no fast object, a selected real, a selected string with an escape).
+func scalarDisagreement(
+    _ bytes: [UInt8], _ selection: JSONMemberSelection, projected: Result<JSONValue, JSONSyntaxError>, fast: Bool
+) -> String? {
+    let seen = bytes.withUnsafeBytes { buffer in
+        JSONParser.withSelectedScalars(buffer, members: selection) { views in views.map(SeenScalar.init) }
+    }
+    guard fast, case .success(.object(let object)) = projected else {
+        return seen == nil ? nil : "scalars read from a buffer the projected parse did not take fast"
+    }
+    guard let seen else {
+        let declinable = object.members.contains { member in
+            if case .real = member.value { return true }
+            return false
+        } || selectedStringsHaveEscapes(bytes, selection)
+        return declinable ? nil : "scalars declined for a plain object"
+    }
+    let differing = selection.names.indices.filter { seen[$0] != SeenScalar(object[selection.names[$0]]) }
+    return differing.isEmpty
+        ? nil : "scalars differ from the projected values: \(differing.map { selection.names[$0] })"
+}
+
+func selectedStringsHaveEscapes(_ bytes: [UInt8], _ selection: JSONMemberSelection) -> Bool {
+    bytes.withUnsafeBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { return false }
+        var scanner = JSONValidatingScanner(base: base, count: buffer.count)
+        var found: [SelectedMemberRange] = []
+        _ = scanner.scan(selection: selection, found: &found)
+        return found.contains { range in
+            base[range.start] == UInt8(ascii: "\"") && buffer[range.start..<range.end].contains(UInt8(ascii: "\\"))
+        }
+    }
 }
 
 @Suite("Projected parse: hand-written corpus")
@@ -381,19 +447,6 @@ extension Result {
     }
 }
 
-/// A small seeded generator (SplitMix64) so that the mutation corpus is the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-}
-
 @Suite("Projected parse: seeded mutations of real elements")
 struct JSONProjectionMutationTests {
     static let certificateSelection = JSONMemberSelection([
@@ -413,75 +466,6 @@ struct JSONProjectionMutationTests {
         return result
     }
 
-    static let snippets: [[UInt8]] =
-        [
-            #"\u0000"#, #"\ud800"#, #"\udc00"#, #"\ud83d\ude00"#, #"\uD83D"#, #"\u00e9"#, #"\n"#, #"\x"#, #"\"#, #"""#,
-            "1e400", "-1e309", "9223372036854775808", "-9223372036854775808", "-0", "1.5", "0.0e0", "01", "true",
-            "null",
-            "nul", ",", ":", "{", "}", "[", "]", "[[[[", "]]]]", "{}", "[]", " ", "\t", "\n", "\r",
-        ].map { Array($0.utf8) } + [
-            [0], [0x01], [0x0C], [0x1F], [0x7F], [0x80], [0xBF], [0xC0, 0x80], [0xC1, 0xBF], [0xC3, 0xA9], [0xC3],
-            [0xE0, 0x80, 0x80], [0xE2, 0x82, 0xAC], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xED, 0x9F, 0xBF],
-            [0xF0, 0x9F, 0x98, 0x80], [0xF0, 0x8F, 0xBF, 0xBF], [0xF4, 0x90, 0x80, 0x80], [0xF5], [0xFE], [0xFF],
-        ]
-
-    static let bytesToSet: [UInt8] = Array(#""\{}[],:0-e.u tfn"#.utf8) + [0, 0x0A, 0x1F, 0x80, 0xC3, 0xED, 0xFF]
-
-    /// One random change: a byte replaced, a snippet inserted (anywhere, or
-    /// inside a string), bytes deleted or repeated, a member repeated or its
-    /// key escaped.
-    static func mutate(_ input: inout [UInt8], names: [String], using random: inout SeededGenerator) {
-        guard !input.isEmpty else { return }
-        let position = Int.random(in: 0..<input.count, using: &random)
-        switch Int.random(in: 0..<8, using: &random) {
-        case 0:
-            input[position] = bytesToSet.randomElement(using: &random) ?? 0
-        case 1:
-            input.insert(contentsOf: snippets.randomElement(using: &random) ?? [], at: position)
-        case 2:
-            // Inside a string: just after some quote.
-            let quotes = input.indices.filter { input[$0] == UInt8(ascii: "\"") }
-            if let quote = quotes.randomElement(using: &random) {
-                input.insert(contentsOf: snippets.randomElement(using: &random) ?? [], at: quote + 1)
-            }
-        case 3:
-            input.removeSubrange(position..<min(input.count, position + Int.random(in: 1...8, using: &random)))
-        case 4:
-            let slice = Array(input[position..<min(input.count, position + Int.random(in: 1...40, using: &random))])
-            input.insert(contentsOf: slice, at: Int.random(in: 0...input.count, using: &random))
-        case 5:
-            // A member given twice: a selected name, or one the selection does not hold.
-            let name = Bool.random(using: &random) ? (names.randomElement(using: &random) ?? "x") : "ownedBy"
-            if let brace = input.firstIndex(of: UInt8(ascii: "{")) {
-                input.insert(contentsOf: Array(#""\#(name)":"again","#.utf8), at: brace + 1)
-            }
-        case 6:
-            // A key written with an escape ("status" as "st\u0061tus"); the member stays the same.
-            let name = names.randomElement(using: &random) ?? "x"
-            let quoted = Array("\"\(name)\"".utf8)
-            if let start = firstRange(of: quoted, in: input) {
-                let cut = start + 1 + Int.random(in: 0..<name.utf8.count, using: &random)
-                let scalar = String(input[cut], radix: 16)
-                let escape = Array(("\\u" + String(repeating: "0", count: 4 - scalar.count) + scalar).utf8)
-                input.replaceSubrange(cut...cut, with: escape)
-            }
-        default:
-            // Nesting pushed past jansson's limit inside an unselected member, or kept just under it.
-            let levels = Bool.random(using: &random) ? 2049 : 2046
-            let nested = Array(
-                (#""deep":"# + String(repeating: "[", count: levels) + String(repeating: "]", count: levels) + ",").utf8
-            )
-            if let brace = input.firstIndex(of: UInt8(ascii: "{")) { input.insert(contentsOf: nested, at: brace + 1) }
-        }
-    }
-
-    static func firstRange(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard needle.count <= haystack.count else { return nil }
-        return (0...(haystack.count - needle.count)).first { start in
-            haystack[start..<start + needle.count].elementsEqual(needle)
-        }
-    }
-
     @Test(
         "mutated copies of real elements: accepted and rejected exactly as the full parse, same values",
         arguments: [("certificates.json", 11), ("policies.json", 12)])
@@ -496,7 +480,7 @@ struct JSONProjectionMutationTests {
         for copy in 0..<2500 {
             var input = originals[copy % originals.count]
             for _ in 0..<Int.random(in: 1...3, using: &random) {
-                Self.mutate(&input, names: selection.names, using: &random)
+                JSONMutation.mutate(&input, names: selection.names, using: &random)
             }
             if JSONParser.parse(input).isSuccess { accepted += 1 } else { rejected += 1 }
             for chosen in [selection, JSONMemberSelection(copy % 2 == 0 ? [] : ["ownedBy", "deep"])] {

@@ -3,8 +3,8 @@ import FleetAuditJSON
 
 /// The log-line reader of the connection checks, reachable from outside the
 /// module so the fuzz target (Fuzz/) can feed it arbitrary lines through the
-/// same path an audit takes: parse the line, read the entry, encode it for its
-/// bucket, decode the bucket and pair its events into sessions.
+/// same path an audit takes: read the line (in place, or parsed), encode it
+/// for its bucket, decode the bucket and pair its events into sessions.
 public enum ConnectionLogLines {
     /// Reads one line of `iot-logs/` (`wrapped`: a `filter-log-events` event
     /// whose `message` is the entry) and returns what became of it: `entry`,
@@ -12,12 +12,7 @@ public enum ConnectionLogLines {
     /// with the window `windowEnd - 31 days ..< windowEnd`.
     public static func read(_ bytes: [UInt8], wrapped: Bool, windowEnd: Int64) -> String {
         let raw = RawElement(key: nil, index: 0, byteOffset: 0, bytes: bytes)
-        let members = wrapped ? ConnectionLog.eventMembers : ConnectionLog.entryMembers
-        let location = SnapshotProblem(file: "iot-logs/line.jsonl", elementIndex: 0, byteOffset: 0, reason: "")
-        let element = StreamedElement(
-            location: location,
-            value: raw.parse(members: members).mapError { SnapshotProblem(file: location.file, $0) })
-        switch ConnectionLog.line(element, wrapped: wrapped, windowEnd: windowEnd) {
+        switch ConnectionLog.line(raw, of: stream(wrapped: wrapped), wrapped: wrapped, windowEnd: windowEnd) {
         case .ignored: return "ignored"
         case .skipped(let problem): return problem.reason
         case .entry(let entry):
@@ -29,6 +24,33 @@ public enum ConnectionLogLines {
                 windowStart: windowStart.overflow ? Int64.min : windowStart.partialValue, windowEnd: windowEnd)
             let sessions = log.sessions()
             return "entry: \(sessions.count) sessions, \(sessions.map { log.times($0).count }.reduce(0, +)) times"
+        }
+    }
+
+    /// The two readings of one JSON Lines entry, which must agree: in place
+    /// (nil when that reader leaves the line to the parse) and parsed. Each
+    /// as text: `entry`, the record's bytes and the client hash; `ignored`;
+    /// or the problem's reason. The tests and the fuzz target compare them.
+    public static func readings(_ bytes: [UInt8], windowEnd: Int64) -> (inPlace: String?, parsed: String) {
+        let raw = RawElement(key: nil, index: 0, byteOffset: 0, bytes: bytes)
+        let inPlace = bytes.withUnsafeBytes { ConnectionLog.inPlace($0, windowEnd: windowEnd) }
+        let parsed = ConnectionLog.line(
+            stream(wrapped: false).streamed(raw, members: ConnectionLog.entryMembers), wrapped: false,
+            windowEnd: windowEnd)
+        return (inPlace.map(describe), describe(parsed))
+    }
+
+    static func stream(wrapped: Bool) -> SnapshotStream {
+        SnapshotStream(
+            name: wrapped ? "iot-logs/events.json" : "iot-logs/line.jsonl", path: "", form: wrapped ? .object : .lines,
+            arrayKey: wrapped ? "events" : "")
+    }
+
+    static func describe(_ line: ConnectionLog.Line) -> String {
+        switch line {
+        case .ignored: return "ignored"
+        case .skipped(let problem): return problem.reason
+        case .entry(let entry): return "entry \(entry.bytes) \(entry.clientHash)"
         }
     }
 }

@@ -65,10 +65,8 @@ struct ConnectionLogPartitions: Sendable {
                 continue
             }
             resources.progress?.begin("connection logs")
-            try stream.forEachParallel(
-                workers: resources.workers, members: wrapped ? ConnectionLog.eventMembers : ConnectionLog.entryMembers
-            ) { element in
-                ConnectionLog.line(element, wrapped: wrapped, windowEnd: windowEnd)
+            try stream.forEachParallel(workers: resources.workers) { raw in
+                ConnectionLog.line(raw, of: stream, wrapped: wrapped, windowEnd: windowEnd)
             } consume: { line, location in
                 // Appended by the one coordinating thread: appended from the workers, the
                 // bucket lock was contended on every line (futex wake-ups in the profile of
