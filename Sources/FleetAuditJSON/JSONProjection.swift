@@ -40,7 +40,9 @@ public struct JSONMemberSelection: Sendable, Hashable {
             nameStarts.withUnsafeBufferPointer { starts in
                 for index in 0..<(starts.count - 1) where starts[index + 1] - starts[index] == key.length {
                     guard let base = flat.baseAddress else { return key.length == 0 ? index : -1 }
-                    if memcmp(base + starts[index], scanner.base + key.start, key.length) == 0 { return index }
+                    if JSONValidatingScanner.equalBytes(base + starts[index], scanner.base + key.start, key.length) {
+                        return index
+                    }
                 }
                 return -1
             }
@@ -91,6 +93,8 @@ extension JSONParser {
         if let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), startsWithObject(base, bytes.count) {
             var scanner = JSONValidatingScanner(base: base, count: bytes.count)
             var found: [SelectedMemberRange] = []
+            // One allocation, not one for each doubling as the members are found.
+            found.reserveCapacity(members.names.count)
             if scanner.scan(selection: members, found: &found) == .valid,
                 scanner.deepestLevel <= projectedBuildDepth
             {
@@ -137,6 +141,7 @@ extension JSONParser {
         else { return nil }
         var scanner = JSONValidatingScanner(base: base, count: bytes.count)
         var found: [SelectedMemberRange] = []
+        found.reserveCapacity(members.names.count)
         guard scanner.scan(selection: members, found: &found) == .valid, scanner.deepestLevel <= projectedBuildDepth
         else { return nil }
         return withUnsafeTemporaryAllocation(of: JSONScalarView.self, capacity: members.names.count) { views in
@@ -148,9 +153,10 @@ extension JSONParser {
                 case UInt8(ascii: "\""):
                     // Between the quotes; the scanner checked the bytes are well-formed UTF-8
                     // without control bytes, so only an escape needs decoding.
-                    let content = UnsafeRawBufferPointer(start: base + range.start + 1, count: range.end - range.start - 2)
-                    guard !content.contains(UInt8(ascii: "\\")) else { return nil }
-                    view = .string(content)
+                    let start = base + range.start + 1
+                    let count = range.end - range.start - 2
+                    guard memchr(start, Int32(UInt8(ascii: "\\")), count) == nil else { return nil }
+                    view = .string(UnsafeRawBufferPointer(start: start, count: count))
                 case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
                     view = .other
                 default:

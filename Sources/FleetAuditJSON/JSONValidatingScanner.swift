@@ -92,6 +92,11 @@ struct JSONValidatingScanner {
         var keys: [KeyRange] = []
         // For each open object, where its keys begin in `keys`.
         var objectKeyStarts: [Int] = []
+        // Room for a typical element up front: growing by doubling reallocated the key
+        // list four times for a log line's dozen keys.
+        containers.reserveCapacity(16)
+        keys.reserveCapacity(32)
+        objectKeyStarts.reserveCapacity(16)
         var pendingName = -1
         var pendingStart = 0
         var valueEnd = 0
@@ -415,9 +420,27 @@ struct JSONValidatingScanner {
     /// Whether two keys are equal once unescaped (jansson compares decoded bytes).
     func sameKey(_ lhs: KeyRange, _ rhs: KeyRange) -> Bool {
         if !lhs.escaped && !rhs.escaped {
-            return lhs.length == rhs.length && memcmp(base + lhs.start, base + rhs.start, lhs.length) == 0
+            return lhs.length == rhs.length && Self.equalBytes(base + lhs.start, base + rhs.start, lhs.length)
         }
         return decodedKey(lhs) == decodedKey(rhs)
+    }
+
+    /// Whether `count` bytes at `lhs` and `rhs` are equal, eight at a time: keys are
+    /// a few bytes long, and a call to `memcmp` for each pair of an object's keys of
+    /// equal length (the duplicate test) cost more than the comparison itself.
+    @inline(__always)
+    static func equalBytes(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        var index = 0
+        while index + 8 <= count {
+            let left = UnsafeRawPointer(lhs + index).loadUnaligned(as: UInt64.self)
+            guard left == UnsafeRawPointer(rhs + index).loadUnaligned(as: UInt64.self) else { return false }
+            index += 8
+        }
+        while index < count {
+            guard lhs[index] == rhs[index] else { return false }
+            index += 1
+        }
+        return true
     }
 
     func decodedKey(_ key: KeyRange) -> [UInt8] {

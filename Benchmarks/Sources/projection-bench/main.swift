@@ -56,6 +56,23 @@ func policyCorpus(count: Int) throws -> [RawElement] {
     return try elements(of: path)
 }
 
+/// Connection-log lines as `iot-logs/*.jsonl` holds them (the generator's shape:
+/// Connect and Disconnect entries with a trace id, a certificate id and an address).
+func logLineCorpus(count: Int) -> [RawElement] {
+    (0..<count).map { index in
+        let hex = String(repeating: String(index % 65_536, radix: 16), count: 16).prefix(64)
+        let connect = index % 2 == 0
+        let text =
+            #"{"timestamp":"2026-11-25 00:28:00.913","logLevel":"INFO","traceId":"a8af4a00-5d94-41d1-a21e-"#
+            + String(100_000_000_000 + index) + #"","accountId":"123456789012","status":"Success","eventType":""#
+            + (connect ? "Connect" : "Disconnect") + #"","protocol":"MQTT","clientId":"device-"# + String(index)
+            + #"","principalId":""# + hex + #"","sourceIp":"10.0."# + String(index % 256) + "." + String(index % 250)
+            + #"","sourcePort":"# + String(40_000 + index % 20_000)
+            + (connect ? "" : #","disconnectReason":"CLIENT_INITIATED_DISCONNECT""#) + "}"
+        return RawElement(key: nil, index: index, byteOffset: 0, bytes: Array(text.utf8))
+    }
+}
+
 struct Method {
     var name: String
     var run: ([RawElement]) -> Int
@@ -107,6 +124,21 @@ func measure(corpus name: String, _ elements: [RawElement], selection: JSONMembe
                 return count
             }
         },
+        Method(name: "in place `withSelectedScalars`, \(selection.names.count) members") { elements in
+            var read = 0
+            for element in elements {
+                let fields = element.bytes.withUnsafeBytes { bytes in
+                    JSONParser.withSelectedScalars(bytes, members: selection) { $0.count }
+                }
+                if fields != nil {
+                    read += 1
+                } else if case .success = element.parse(members: selection) {
+                    // Declined (escaped strings, reals): read as the parse reads it.
+                    read += 1
+                }
+            }
+            return read
+        },
     ]
     var rates: [[Double]] = Array(repeating: [], count: methods.count)
     for _ in 0..<rounds {
@@ -148,6 +180,11 @@ do {
     try measure(
         corpus: "certificates.json elements, without the PEM", certificateCorpus(count: 20_000),
         selection: JSONMemberSelection(["certificateId", "status", "validity", "caCertificateId", "creationDate"]))
+    try measure(
+        corpus: "iot-logs lines (Connect and Disconnect entries)", logLineCorpus(count: 200_000),
+        selection: JSONMemberSelection([
+            "eventType", "status", "timestamp", "clientId", "principalId", "sourceIp", "sourcePort", "disconnectReason",
+        ]))
     try measure(
         corpus: "policies.json elements (PolicyFixtures, 10k policy versions)", policyCorpus(count: 10_000),
         selection: JSONMemberSelection(["policyName", "policyVersionId", "isDefaultVersion", "policyDocument"]))
