@@ -5,10 +5,18 @@ public struct CertificateKey: Hashable, Sendable, Comparable {
 
     /// Parses 64 hex digits, either case; nil for anything else (a principal that is not a certificate).
     public init?(hex text: some StringProtocol) {
-        let utf8 = Array(text.utf8)
-        guard utf8.count == 64 else { return nil }
-        var values: [UInt64] = [0, 0, 0, 0]
-        for (index, digit) in utf8.enumerated() {
+        // The digits in place, with no array: this runs for every connection session of
+        // a fleet's logs (and a generic walk over `utf8` cost a witness call a byte).
+        var text = String(text)
+        guard let words = text.withUTF8({ Self.words(hex: $0) }) else { return nil }
+        self.words = words
+    }
+
+    private static func words(hex digits: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64, UInt64, UInt64)? {
+        guard digits.count == 64 else { return nil }
+        var words: [4 of UInt64] = [0, 0, 0, 0]
+        for index in 0..<64 {
+            let digit = digits[index]
             let value: UInt64
             switch digit {
             case 0x30...0x39: value = UInt64(digit - 0x30)
@@ -16,9 +24,9 @@ public struct CertificateKey: Hashable, Sendable, Comparable {
             case 0x61...0x66: value = UInt64(digit - 0x61 + 10)
             default: return nil
             }
-            values[index / 16] = values[index / 16] << 4 | value
+            words[index >> 4] = words[index >> 4] << 4 | value
         }
-        words = (values[0], values[1], values[2], values[3])
+        return (words[0], words[1], words[2], words[3])
     }
 
     /// Lowercase hex, as AWS IoT prints certificate ids.

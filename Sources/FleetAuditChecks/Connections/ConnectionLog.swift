@@ -2,6 +2,14 @@ import FleetAuditBase
 import FleetAuditCore
 import FleetAuditJSON
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The Connect and Disconnect entries of `iot-logs/`, reduced to compact
 /// connection sessions: the shared state of DEVICE_CERTIFICATE_SHARED_CHECK and
 /// CONFLICTING_CLIENT_IDS_CHECK. Strings (client ids, principals, addresses)
@@ -139,11 +147,9 @@ struct ConnectionLog {
             (0, 1, 2, 3, 4, 5, 6, 7)
         let line = JSONParser.withSelectedScalars(bytes, members: entryMembers) { members -> Line? in
             guard case .string(let type) = members[eventType] else { return nil }
-            let isConnect = type.elementsEqual("Connect".utf8)
-            guard isConnect || type.elementsEqual("Disconnect".utf8) else { return .ignored }
-            if isConnect, case .string(let text) = members[status], !text.elementsEqual("Success".utf8) {
-                return .ignored
-            }
+            let isConnect = same(type, "Connect")
+            guard isConnect || same(type, "Disconnect") else { return .ignored }
+            if isConnect, case .string(let text) = members[status], !same(text, "Success") { return .ignored }
             let time: Int64
             switch members[timestamp] {
             case .string(let text):
@@ -182,6 +188,13 @@ struct ConnectionLog {
             return .entry(EncodedEntry(bytes: writer.bytes, clientHash: stableHash(client)))
         }
         return line ?? nil
+    }
+
+    /// Whether `bytes` spell `text` (a few ASCII letters).
+    @inline(__always)
+    private static func same(_ bytes: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
+        bytes.count == text.utf8CodeUnitCount
+            && (bytes.isEmpty || memcmp(bytes.baseAddress!, text.utf8Start, bytes.count) == 0)
     }
 
     /// Reads one streamed log element: an entry (`.jsonl`) or an event whose `message` is the entry (`.json`).
@@ -387,11 +400,11 @@ struct StringTable {
     /// The id of the string with these UTF-8 bytes (valid UTF-8: what
     /// `SpillRecordWriter` wrote from a `String`), added when new.
     mutating func intern(_ bytes: UnsafeRawBufferPointer) -> Int32 {
-        let hash = stableHash(bytes)
+        let hash = Self.hash(bytes)
         var slot = Int(truncatingIfNeeded: hash) & (slots.count - 1)
         while slots[slot] >= 0 {
             let id = Int(slots[slot])
-            if hashes[id] == hash, utf8[id].elementsEqual(bytes) { return Int32(id) }
+            if hashes[id] == hash, Self.same(utf8[id], bytes) { return Int32(id) }
             slot = (slot + 1) & (slots.count - 1)
         }
         let id = Int32(strings.count)
@@ -410,7 +423,7 @@ struct StringTable {
 
     func lookup(_ text: String) -> Int32? {
         let bytes = Array(text.utf8)
-        let hash = stableHash(bytes)
+        let hash = bytes.withUnsafeBytes { Self.hash($0) }
         var slot = Int(truncatingIfNeeded: hash) & (slots.count - 1)
         while slots[slot] >= 0 {
             let id = Int(slots[slot])
@@ -418,6 +431,40 @@ struct StringTable {
             slot = (slot + 1) & (slots.count - 1)
         }
         return nil
+    }
+
+    /// A seeded hash of the table's own (ids do not depend on it, so the output
+    /// does not either), eight bytes a step: a log event interns three or four
+    /// strings, a 64-digit principal among them, and a byte-at-a-time hash was
+    /// most of the cost. The seed is drawn once a run, so a snapshot cannot be
+    /// made of strings that collide and turn the probing quadratic.
+    static let seed = UInt64.random(in: .min ... .max)
+
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var hash = seed ^ UInt64(bytes.count)
+        var index = 0
+        while index + 8 <= bytes.count {
+            hash = (hash ^ bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)) &* multiplier
+            hash ^= hash >> 29
+            index += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while index < bytes.count {
+            tail |= UInt64(bytes[index]) << shift
+            shift += 8
+            index += 1
+        }
+        hash = (hash ^ tail) &* multiplier
+        hash ^= hash >> 32
+        hash = hash &* 0xFF51_AFD7_ED55_8CCD
+        return hash ^ (hash >> 33)
+    }
+
+    private static func same(_ stored: [UInt8], _ bytes: UnsafeRawBufferPointer) -> Bool {
+        stored.count == bytes.count
+            && (bytes.isEmpty || stored.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 })
     }
 
     private mutating func grow() {

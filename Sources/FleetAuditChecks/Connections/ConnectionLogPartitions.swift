@@ -95,12 +95,18 @@ struct ConnectionLogPartitions: Sendable {
             var sessionRecords: [(record: [UInt8], hash: UInt64)] = []
             let sessions = log.sessions()
             let displacers = log.displacers(of: sessions)
+            // Each distinct principal read as a certificate id once, not once a session.
+            var keys: [Int32: CertificateKey?] = [:]
+            func certificateKey(_ principal: Int32) -> CertificateKey? {
+                if let known = keys[principal] { return known }
+                let parsed = CertificateKey(hex: log.string(principal))
+                keys[principal] = parsed
+                return parsed
+            }
             for (index, session) in sessions.enumerated() {
-                guard let key = CertificateKey(hex: log.string(session.principal)) else { continue }
+                guard let key = certificateKey(session.principal) else { continue }
                 // Taken over by a connection with the same certificate: both were connected at once.
-                let takenOver = displacers[index].map {
-                    CertificateKey(hex: log.string(sessions[$0].principal)) == key
-                }
+                let takenOver = displacers[index].map { certificateKey(sessions[$0].principal) == key }
                 let record = CertificateSession(
                     certificate: key, client: log.string(session.client), start: session.start, end: session.end,
                     takenOverWithSameCertificate: takenOver ?? false)
