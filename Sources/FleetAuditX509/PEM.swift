@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// PEM (RFC 7468) to DER, decoding the base64 body straight into one buffer.
 ///
 /// A certificate of `certificates.json` is decoded once per element of a file
@@ -181,9 +189,16 @@ public enum PEM {
         mutating func body() throws(X509Problem) -> [UInt8] {
             let start = position
             // Find the END marker first: its offset bounds the output size, so one allocation suffices.
+            // From dash to dash with memchr: a body is some 1,300 base64 digits without one.
             var scan = position
-            while scan < bytes.count, !(bytes[scan] == 0x2D && matches(PEM.end, at: scan)) { scan += 1 }
-            guard scan < bytes.count else {
+            while scan < bytes.count, let base = bytes.baseAddress,
+                let dash = memchr(base + scan, 0x2D, bytes.count - scan)
+            {
+                scan = base.distance(to: dash.assumingMemoryBound(to: UInt8.self))
+                if matches(PEM.end, at: scan) { break }
+                scan += 1
+            }
+            guard scan < bytes.count, matches(PEM.end, at: scan) else {
                 position = bytes.count
                 throw X509Problem("the PEM block has no -----END line")
             }
