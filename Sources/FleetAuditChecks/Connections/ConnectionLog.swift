@@ -138,9 +138,9 @@ struct ConnectionLog {
     /// equivalence tests hold the two together), or nil when that outcome needs
     /// the parse: a line that is not valid JSON or not an object, a selected
     /// value with escapes or a real number, and every line that would be
-    /// skipped with a problem. Most lines of a day of logs are plain
-    /// Connect/Disconnect entries, and this took their reading from a third of
-    /// an audit's CPU to (docs/benchmarks.md, "Fifth round").
+    /// skipped with a problem. Nearly every line of real logs is a plain
+    /// entry, and building a `JSONValue` and a `String` of each member was a
+    /// fifth of an audit's CPU (docs/benchmarks.md, "Fifth round").
     static func inPlace(_ bytes: UnsafeRawBufferPointer, windowEnd: Int64) -> Line? {
         // The members by their index in `entryMembers`.
         let (eventType, status, timestamp, clientId, principalId, sourceIp, sourcePort, disconnectReason) =
