@@ -128,23 +128,28 @@ extension JSONParser {
     /// validity, so `body` sees exactly the values the projected parse would
     /// build, by their index in `members.names` (`.absent` when not there).
     ///
-    /// Returns nil without calling `body` when that parse would not be decided
+    /// Returns false without calling `body` when that parse would not be decided
     /// here: the buffer is not an object jansson accepts (the parse gives its
     /// exact error), it is nested too deeply for the fast path, or a selected
     /// value is a string with escapes or a real number (values the caller gets
     /// from the parse, with jansson's conversion).
-    public static func withSelectedScalars<Result>(
+    ///
+    /// Not generic (the caller keeps what `body` reads in its own variables): a
+    /// generic result made the runtime look up `Optional<Result>`'s metadata on
+    /// every line, since the function is not specialised outside this module.
+    @discardableResult
+    public static func withSelectedScalars(
         _ bytes: UnsafeRawBufferPointer, members: JSONMemberSelection,
-        _ body: (UnsafeBufferPointer<JSONScalarView>) -> Result
-    ) -> Result? {
+        _ body: (UnsafeBufferPointer<JSONScalarView>) -> Void
+    ) -> Bool {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), startsWithObject(base, bytes.count)
-        else { return nil }
+        else { return false }
         var scanner = JSONValidatingScanner(base: base, count: bytes.count)
         var found: [SelectedMemberRange] = []
         found.reserveCapacity(members.names.count)
         guard scanner.scan(selection: members, found: &found) == .valid, scanner.deepestLevel <= projectedBuildDepth
-        else { return nil }
-        return withUnsafeTemporaryAllocation(of: JSONScalarView.self, capacity: members.names.count) { views in
+        else { return false }
+        return withUnsafeTemporaryAllocation(of: JSONScalarView.self, capacity: members.names.count) { views -> Bool in
             views.initialize(repeating: .absent)
             defer { views.deinitialize() }
             for range in found {
@@ -155,7 +160,7 @@ extension JSONParser {
                     // without control bytes, so only an escape needs decoding.
                     let start = base + range.start + 1
                     let count = range.end - range.start - 2
-                    guard memchr(start, Int32(UInt8(ascii: "\\")), count) == nil else { return nil }
+                    guard memchr(start, Int32(UInt8(ascii: "\\")), count) == nil else { return false }
                     view = .string(UnsafeRawBufferPointer(start: start, count: count))
                 case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
                     view = .other
@@ -163,12 +168,13 @@ extension JSONParser {
                     var builder = JSONValueBuilder(base: base, count: range.end)
                     builder.position = range.start
                     guard let number = builder.number(), builder.position == range.end, case .integer(let integer) = number
-                    else { return nil }
+                    else { return false }
                     view = .integer(integer)
                 }
                 views[range.name] = view
             }
-            return body(UnsafeBufferPointer(views))
+            body(UnsafeBufferPointer(views))
+            return true
         }
     }
 

@@ -113,9 +113,11 @@ enum SeenScalar: Equatable {
 func scalarDisagreement(
     _ bytes: [UInt8], _ selection: JSONMemberSelection, projected: Result<JSONValue, JSONSyntaxError>, fast: Bool
 ) -> String? {
-    let seen = bytes.withUnsafeBytes { buffer in
-        JSONParser.withSelectedScalars(buffer, members: selection) { views in views.map(SeenScalar.init) }
+    var seen: [SeenScalar]? = nil
+    let read = bytes.withUnsafeBytes { buffer in
+        JSONParser.withSelectedScalars(buffer, members: selection) { views in seen = views.map(SeenScalar.init) }
     }
+    guard read == (seen != nil) else { return "scalars: the result and the call of the body disagree" }
     guard fast, case .success(.object(let object)) = projected else {
         return seen == nil ? nil : "scalars read from a buffer the projected parse did not take fast"
     }

@@ -145,7 +145,7 @@ struct ConnectionLog {
         // The members by their index in `entryMembers`.
         let (eventType, status, timestamp, clientId, principalId, sourceIp, sourcePort, disconnectReason) =
             (0, 1, 2, 3, 4, 5, 6, 7)
-        let line = JSONParser.withSelectedScalars(bytes, members: entryMembers) { members -> Line? in
+        func read(_ members: UnsafeBufferPointer<JSONScalarView>) -> Line? {
             guard case .string(let type) = members[eventType] else { return nil }
             let isConnect = same(type, "Connect")
             guard isConnect || same(type, "Disconnect") else { return .ignored }
@@ -187,7 +187,9 @@ struct ConnectionLog {
             }
             return .entry(EncodedEntry(bytes: writer.bytes, clientHash: stableHash(client)))
         }
-        return line ?? nil
+        var line: Line? = nil
+        JSONParser.withSelectedScalars(bytes, members: entryMembers) { members in line = read(members) }
+        return line
     }
 
     /// Whether `bytes` spell `text` (a few ASCII letters).
