@@ -160,16 +160,27 @@ extension CertificateFields {
                 throw ASN1Error.invalidASN1Object(reason: "a certificate has three fields")
             }
             try fields.finish()
-            // Both are checked whole when swift-asn1 decodes them below.
+            // Both are checked whole below.
             var layout = try Layout(tbs: tbs, in: fields)
             layout.outerAlgorithm = algorithm.range
             layout.signature = signature.range
+            layout.signatureIsPlainBitString = Self.isPlainBitString(signature, in: buffer)
             return layout
         }
-        // The leaves, decoded by swift-asn1 from their few bytes.
-        _ = try AlgorithmIdentifierValue(derEncoded: DER.parse(der[layout.outerAlgorithm]))
-        _ = try ASN1BitString(derEncoded: DER.parse(der[layout.signature]))
-        _ = try AlgorithmIdentifierValue(derEncoded: DER.parse(der[layout.tbsAlgorithm]))
+        // The leaves, decoded by swift-asn1 from their few bytes. The three read only to be
+        // checked are decided here when they are what nearly every certificate holds (one of
+        // the usual signature algorithms, byte for byte; a plain BIT STRING), which spares two
+        // of every three `DER.parse` node lists and their reference counting; anything else
+        // goes to swift-asn1, which gives its own error.
+        if !Self.isKnownSignatureAlgorithm(der[layout.outerAlgorithm]) {
+            _ = try AlgorithmIdentifierValue(derEncoded: DER.parse(der[layout.outerAlgorithm]))
+        }
+        if !layout.signatureIsPlainBitString {
+            _ = try ASN1BitString(derEncoded: DER.parse(der[layout.signature]))
+        }
+        if !Self.isKnownSignatureAlgorithm(der[layout.tbsAlgorithm]) {
+            _ = try AlgorithmIdentifierValue(derEncoded: DER.parse(der[layout.tbsAlgorithm]))
+        }
         let (notBefore, notAfter) = try DER.sequence(DER.parse(der[layout.validity]), identifier: .sequence) { times in
             guard let before = times.next(), let after = times.next() else {
                 throw X509Problem("the validity has fewer than two times")
@@ -190,6 +201,33 @@ extension CertificateFields {
             crlDistributionPointsValue: extensions.crlDistributionPoints)
     }
 
+    /// The DER of the signature algorithms CAs use (RSA with SHA-1, -256, -384, -512 and
+    /// explicit NULL parameters; ECDSA with SHA-256, -384, -512; Ed25519 and Ed448, which
+    /// sign the generated fleets), each accepted by `AlgorithmIdentifierValue(derEncoded:)`,
+    /// as `DERLeafTests` checks.
+    static let knownSignatureAlgorithms: [[UInt8]] = {
+        let rsa: [UInt8] = [0x30, 0x0D, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01]
+        let ecdsa: [UInt8] = [0x30, 0x0A, 0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03]
+        let edwards: [UInt8] = [0x30, 0x05, 0x06, 0x03, 0x2B, 0x65]
+        return [0x0B, 0x0C, 0x0D, 0x05].map { rsa + [$0, 0x05, 0x00] } + [0x02, 0x03, 0x04].map { ecdsa + [$0] }
+            + [0x70, 0x71].map { edwards + [$0] }
+    }()
+
+    static func isKnownSignatureAlgorithm(_ bytes: ArraySlice<UInt8>) -> Bool {
+        knownSignatureAlgorithms.contains { $0.count == bytes.count && $0.elementsEqual(bytes) }
+    }
+
+    /// What `ASN1BitString(derEncoded:)` accepts, on a field the walk has checked: a
+    /// primitive BIT STRING whose first content byte, the unused bits of the last
+    /// byte, is below 8 (0 when no byte follows) and whose unused bits are zero.
+    static func isPlainBitString(_ field: DERField, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard field.identifier == .bitString, !field.isConstructed, field.contentCount >= 1 else { return false }
+        let unusedBits = bytes[field.contentStart]
+        guard unusedBits < 8 else { return false }
+        guard field.contentCount > 1 else { return unusedBits == 0 }
+        return bytes[field.end - 1] & ~(UInt8.max << unusedBits) == 0
+    }
+
     /// Where the fields the checks read lie in the DER, found by one `DERWalk`
     /// that also checks the structure of everything else.
     struct Layout {
@@ -201,6 +239,7 @@ extension CertificateFields {
         var subjectPublicKeyInfo: Range<Int> = 0..<0
         var outerAlgorithm: Range<Int> = 0..<0
         var signature: Range<Int> = 0..<0
+        var signatureIsPlainBitString = false
         /// The extensions the checks read: which one, and its extnValue's contents.
         var extensions: [(KnownExtension, Range<Int>)] = []
 
