@@ -179,6 +179,9 @@ enum ThingVariableFacts {
         var typeCounts: [String: Int] = [:]
         var attributeValues: [String: Set<Int>] = [:]
         var shared: Set<String> = []
+        // The attributes found shared, by name: checked for each attribute of each thing
+        // without spelling its variable every time.
+        var sharedAttributes: Set<String> = []
         try SnapshotStream(located, progress: context.resources.progress).forEachParallel(
             workers: context.resources.workers, members: JSONMemberSelection(["thingTypeName", "attributes"])
         ) { element -> Result<ThingValues, SnapshotProblem> in
@@ -197,11 +200,11 @@ enum ThingVariableFacts {
                 if typeCounts[type] == 2 { shared.insert("iot:Connection.Thing.ThingTypeName") }
             }
             for (name, valueHash) in thing.attributes {
-                let variable = "iot:Connection.Thing.Attributes[\(name)]"
                 // Once a value repeats the attribute is shared: its hashes are no longer needed.
-                guard !shared.contains(variable) else { continue }
+                guard !sharedAttributes.contains(name) else { continue }
                 if !attributeValues[name, default: []].insert(valueHash).inserted {
-                    shared.insert(variable)
+                    sharedAttributes.insert(name)
+                    shared.insert("iot:Connection.Thing.Attributes[\(name)]")
                     attributeValues[name] = nil
                 }
             }
