@@ -39,9 +39,13 @@ public struct ConflictingClientIdsCheck: AggregatingCheck {
         Parallel.orderedForEach(
             count: partitions.byClient.count, workers: resources.workers, window: resources.workers * 8
         ) { bucket -> [ResourceVerdict] in
+            // Phase 2 of the partitions found no conflict in this bucket: its clients are
+            // compliant, and their events need not be decoded and paired a second time.
+            if let clients = partitions.conflictFreeClients[bucket] {
+                return [ResourceVerdict](repeating: .compliant, count: clients)
+            }
             guard let log = partitions.clientLog(bucket) else { return [] }
-            var byClient: [Int32: [ConnectionLog.Session]] = [:]
-            for session in log.sessions() { byClient[session.client, default: []].append(session) }
+            let byClient = Self.sessionsByClient(log.sessions())
             let clients = byClient.keys.map { id in
                 let text = log.string(id)
                 return (id: id, text: text, hash: stableHash(text.utf8))
@@ -55,48 +59,68 @@ public struct ConflictingClientIdsCheck: AggregatingCheck {
         if let problem = resources.abortProblem { throw problem }
     }
 
-    func verdict(_ client: Int32, _ sessions: [ConnectionLog.Session], _ log: ConnectionLog) -> ResourceVerdict {
+    /// A client bucket's sessions, by client ID: each client's sessions in `sessions()` order.
+    static func sessionsByClient(_ sessions: [ConnectionLog.Session]) -> [Int32: [ConnectionLog.Session]] {
+        var byClient: [Int32: [ConnectionLog.Session]] = [:]
+        for session in sessions { byClient[session.client, default: []].append(session) }
+        return byClient
+    }
+
+    /// Why a client ID is non-compliant, from its sessions in `sessions()` order.
+    enum Conflict {
+        /// Two sessions from different sources open at once: the earlier one and the one that joined it.
+        case overlap(ConnectionLog.Session, ConnectionLog.Session)
+        /// A session dropped with DUPLICATE_CLIENTID and the next session that took the client ID over.
+        case takeover(dropped: ConnectionLog.Session, taker: ConnectionLog.Session)
+    }
+
+    /// The rule of the check (see the type's notes), without the finding's text:
+    /// what phase 2 of the partitions uses to tell which buckets need it.
+    static func conflict(_ sessions: [ConnectionLog.Session], _ log: ConnectionLog) -> Conflict? {
         func end(_ session: ConnectionLog.Session) -> Int64 {
             log.effectiveEnd(session) + (session.endedByDuplicateClientId ? 1 : 0)
         }
+        var active: [ConnectionLog.Session] = []
+        for session in sessions {
+            active.removeAll { end($0) <= session.start }
+            if let other = active.first(where: {
+                $0.principal != session.principal || $0.sourceIp != session.sourceIp
+            }) {
+                return .overlap(other, session)
+            }
+            active.append(session)
+        }
+        // A connection the broker dropped with DUPLICATE_CLIENTID was knocked off by
+        // the client's next connection, from whichever device or address: AWS counts
+        // every such knock-off (its page names a device with a bad connection among
+        // the causes), and two devices behind one NAT address look like one source.
+        let displacers = log.displacers(of: sessions)
+        if let index = displacers.indices.first(where: { displacers[$0] != nil }), let next = displacers[index] {
+            return .takeover(dropped: sessions[index], taker: sessions[next])
+        }
+        return nil
+    }
+
+    func verdict(_ client: Int32, _ sessions: [ConnectionLog.Session], _ log: ConnectionLog) -> ResourceVerdict {
         func source(_ session: ConnectionLog.Session) -> String {
             let ip = log.string(session.sourceIp)
             return "principal \(log.string(session.principal))" + (ip.isEmpty ? "" : " from \(ip)")
         }
-        var active: [ConnectionLog.Session] = []
-        var overlap: (ConnectionLog.Session, ConnectionLog.Session)? = nil
-        for session in sessions {
-            active.removeAll { end($0) <= session.start }
-            if overlap == nil,
-                let other = active.first(where: {
-                    $0.principal != session.principal || $0.sourceIp != session.sourceIp
-                })
-            {
-                overlap = (other, session)
-            }
-            active.append(session)
-        }
-        var what: String? = nil
-        if let (first, second) = overlap {
+        let what: String
+        switch Self.conflict(sessions, log) {
+        case nil:
+            return .compliant
+        case .overlap(let first, let second):
             what =
                 "Client ID used by different devices at the same time: \(source(first)) and "
                 + "\(source(second)) (\(AuditTime(millisecondsSinceEpoch: second.start).iso8601))"
-        } else {
-            // A connection the broker dropped with DUPLICATE_CLIENTID was knocked off by
-            // the client's next connection, from whichever device or address: AWS counts
-            // every such knock-off (its page names a device with a bad connection among
-            // the causes), and two devices behind one NAT address look like one source.
-            let displacers = log.displacers(of: sessions)
-            if let index = displacers.indices.first(where: { displacers[$0] != nil }), let next = displacers[index] {
-                let (dropped, taker) = (sessions[index], sessions[next])
-                what =
-                    "Client ID taken over by another connection: the connection of \(source(dropped)) was dropped "
-                    + "with DUPLICATE_CLIENTID "
-                    + "(\(AuditTime(millisecondsSinceEpoch: log.effectiveEnd(dropped)).iso8601)) and "
-                    + "\(source(taker)) connected (\(AuditTime(millisecondsSinceEpoch: taker.start).iso8601))"
-            }
+        case .takeover(let dropped, let taker):
+            what =
+                "Client ID taken over by another connection: the connection of \(source(dropped)) was dropped "
+                + "with DUPLICATE_CLIENTID "
+                + "(\(AuditTime(millisecondsSinceEpoch: log.effectiveEnd(dropped)).iso8601)) and "
+                + "\(source(taker)) connected (\(AuditTime(millisecondsSinceEpoch: taker.start).iso8601))"
         }
-        guard let what else { return .compliant }
         let listed = sessions.reversed().prefix(ConnectionLog.relatedLimit)
         let related = listed.map { session -> AuditResource in
             var info = log.times(session)

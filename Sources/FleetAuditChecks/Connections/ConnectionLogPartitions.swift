@@ -27,6 +27,12 @@ struct ConnectionLogPartitions: Sendable {
     let windowEnd: Int64
     /// How many certificate sessions were written (none: nothing to join).
     let certificateSessions: Int
+    /// For each client bucket, how many client IDs it holds when none of them is
+    /// non-compliant for CONFLICTING_CLIENT_IDS_CHECK, found while phase 2 pairs
+    /// the bucket's events anyway; nil when the check must evaluate the bucket
+    /// (a conflict, or a bucket that could not be read). One number a bucket, so
+    /// memory stays bounded.
+    let conflictFreeClients: [Int?]
 
     /// The run's partitions, built by the first check that asks.
     static func shared(_ context: AuditContext) throws(SnapshotProblem) -> ConnectionLogPartitions {
@@ -86,14 +92,17 @@ struct ConnectionLogPartitions: Sendable {
         byClient.finishWriting()
         let byCertificate = SpillBuckets(
             name: "certificate-sessions", expectedBytes: totalBytes / 4, resources: resources)
-        let counts = Parallel.map(count: byClient.count, workers: resources.workers) { bucket -> Int in
+        let buckets = Parallel.map(count: byClient.count, workers: resources.workers) {
+            bucket -> (sessions: Int, conflictFreeClients: Int?) in
             var read = true
             let log = ConnectionLog.decode(windowStart: windowStart, windowEnd: windowEnd) { body in
                 read = byClient.forEachRecord(bucket, body)
             }
-            guard read else { return 0 }
+            guard read else { return (0, nil) }
             var sessionRecords: [(record: [UInt8], hash: UInt64)] = []
             let sessions = log.sessions()
+            let clients = ConflictingClientIdsCheck.sessionsByClient(sessions)
+            let conflictFree = clients.values.allSatisfy { ConflictingClientIdsCheck.conflict($0, log) == nil }
             let displacers = log.displacers(of: sessions)
             // Each distinct principal read as a certificate id once, not once a session.
             var keys: [Int32: CertificateKey?] = [:]
@@ -113,14 +122,15 @@ struct ConnectionLogPartitions: Sendable {
                 sessionRecords.append((record.encoded(), key.stableHash))
             }
             byCertificate.append(contentsOf: sessionRecords)
-            return sessionRecords.count
+            return (sessionRecords.count, conflictFree ? clients.count : nil)
         }
         byCertificate.finishWriting()
         if let problem = resources.abortProblem { throw problem }
         return ConnectionLogPartitions(
             byClient: byClient, byCertificate: byCertificate,
             remarks: CheckRemarks(skippedInputs: skipped, unlistedSkippedCount: unlisted), windowStart: windowStart,
-            windowEnd: windowEnd, certificateSessions: counts.reduce(0, +))
+            windowEnd: windowEnd, certificateSessions: buckets.reduce(0) { $0 + $1.sessions },
+            conflictFreeClients: buckets.map(\.conflictFreeClients))
     }
 
     /// The client bucket decoded into its sessions.
