@@ -12,8 +12,9 @@ import FleetAuditJSON
 /// 2. Each client bucket is turned into sessions on the workers (all events of
 ///    a client, hence of each client/principal pair, are in one bucket); the
 ///    sessions of device certificates are written to the bucket of their
-///    certificate id.
-/// CONFLICTING_CLIENT_IDS_CHECK then evaluates client buckets, and
+///    certificate id, and a bucket whose clients all pass
+///    CONFLICTING_CLIENT_IDS_CHECK's rule is noted by its client count.
+/// CONFLICTING_CLIENT_IDS_CHECK then evaluates the other client buckets, and
 /// DEVICE_CERTIFICATE_SHARED_CHECK joins certificate buckets with the
 /// certificates' statuses. Both report in bucket order, which is hash order,
 /// so the output is the same whether or not the buckets spilled to disk and
