@@ -86,7 +86,8 @@ public struct AuditTime: Sendable, Hashable, Comparable, CustomStringConvertible
             return true
         }
         guard let year = digits(4), expect(UInt8(ascii: "-")), let month = digits(2), expect(UInt8(ascii: "-")),
-            let day = digits(2), (1...12).contains(month), (1...AuditTime.daysIn(month: month, year: year)).contains(day),
+            let day = digits(2), (1...12).contains(month),
+            (1...AuditTime.daysIn(month: month, year: year)).contains(day),
             expect(UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")), let hour = digits(2),
             expect(UInt8(ascii: ":")), let minute = digits(2), expect(UInt8(ascii: ":")),
             let second = digits(2), hour < 24, minute < 60, second < 61

@@ -167,7 +167,8 @@ extension JSONParser {
                 default:
                     var builder = JSONValueBuilder(base: base, count: range.end)
                     builder.position = range.start
-                    guard let number = builder.number(), builder.position == range.end, case .integer(let integer) = number
+                    guard let number = builder.number(), builder.position == range.end,
+                        case .integer(let integer) = number
                     else { return false }
                     view = .integer(integer)
                 }

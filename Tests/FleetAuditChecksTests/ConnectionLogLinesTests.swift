@@ -41,10 +41,14 @@ import Testing
     /// parse reads it, and the plain ones must be read in place.
     static let variants: [(line: String, inPlace: Bool)] = [
         (connect, true),
-        (#"{"timestamp":"2025-11-25T06:00:00Z","eventType":"Disconnect","clientId":"c","principalId":"p","#
-            + #""sourceIp":"203.0.113.21","sourcePort":40200,"disconnectReason":"DUPLICATE_CLIENTID"}"#, true),
-        (#"{"timestamp":1764050280000,"eventType":"Connect","status":"Success","clientId":"c","principalId":"p"}"#,
-            true),
+        (
+            #"{"timestamp":"2025-11-25T06:00:00Z","eventType":"Disconnect","clientId":"c","principalId":"p","#
+                + #""sourceIp":"203.0.113.21","sourcePort":40200,"disconnectReason":"DUPLICATE_CLIENTID"}"#, true
+        ),
+        (
+            #"{"timestamp":1764050280000,"eventType":"Connect","status":"Success","clientId":"c","principalId":"p"}"#,
+            true
+        ),
         (#"{"timestamp":1764050280,"eventType":"Connect","clientId":"c","principalId":"p","sourcePort":"443"}"#, true),
         (#"{"timestamp":"2025-11-25 05:58:00.000","eventType":"Connect","status":"Failure","clientId":"c"}"#, true),
         (#"{"timestamp":"2025-11-25 05:58:00.000","eventType":"Publish-In","clientId":"c","principalId":"p"}"#, true),
@@ -53,10 +57,14 @@ import Testing
         (#"{"timestamp":"2025-11-25 05:58:00.000","eventType":"Connect","clientId":"","principalId":"p"}"#, false),
         (#"{"timestamp":"yesterday","eventType":"Connect","clientId":"c","principalId":"p"}"#, false),
         (#"{"timestamp":1.7640502e12,"eventType":"Connect","clientId":"c","principalId":"p"}"#, false),
-        (#"{"timestamp":"2025-11-25 05:58:00.000","eventType":"Conn\u0065ct","clientId":"c","principalId":"p"}"#,
-            false),
-        (#"{"timestamp":"2025-11-25 05:58:00.000","eventType":"Connect","clientId":"\u00e9","principalId":"p"}"#,
-            false),
+        (
+            #"{"timestamp":"2025-11-25 05:58:00.000","eventType":"Conn\u0065ct","clientId":"c","principalId":"p"}"#,
+            false
+        ),
+        (
+            #"{"timestamp":"2025-11-25 05:58:00.000","eventType":"Connect","clientId":"\u00e9","principalId":"p"}"#,
+            false
+        ),
         (#"{"timestamp":"2025-11-25 05:58:00.000","eventType":"Connect","clientId":"é","principalId":"p"}"#, true),
         (#"{"eventType":"Connect","eventType":"Disconnect"}"#, false),
         (#"{"timestamp":"2025-11-25 05:58:00.000","eventType":true,"clientId":"c","principalId":"p"}"#, false),

@@ -13,10 +13,12 @@ import Testing
         let first = AuditTime(year: 0, month: 1, day: 1, hour: 0, minute: 0, second: 0)
         #expect(first?.iso8601 == "0000-01-01T00:00:00.000000+00:00")
         let last = AuditTime(year: 9999, month: 12, day: 31, hour: 23, minute: 59, second: 59)
-        #expect(last.map { AuditTime(microsecondsSinceEpoch: $0.microsecondsSinceEpoch + 999_999) }?.iso8601
-            == "9999-12-31T23:59:59.999999+00:00")
-        #expect(last.map { AuditTime(microsecondsSinceEpoch: $0.microsecondsSinceEpoch + 1_000_000) }?.iso8601
-            == "10000-01-01T00:00:00.000000+00:00")
+        #expect(
+            last.map { AuditTime(microsecondsSinceEpoch: $0.microsecondsSinceEpoch + 999_999) }?.iso8601
+                == "9999-12-31T23:59:59.999999+00:00")
+        #expect(
+            last.map { AuditTime(microsecondsSinceEpoch: $0.microsecondsSinceEpoch + 1_000_000) }?.iso8601
+                == "10000-01-01T00:00:00.000000+00:00")
     }
 
     @Test func readsAllThreeSnapshotForms() {

@@ -122,10 +122,11 @@ func scalarDisagreement(
         return seen == nil ? nil : "scalars read from a buffer the projected parse did not take fast"
     }
     guard let seen else {
-        let declinable = object.members.contains { member in
-            if case .real = member.value { return true }
-            return false
-        } || selectedStringsHaveEscapes(bytes, selection)
+        let declinable =
+            object.members.contains { member in
+                if case .real = member.value { return true }
+                return false
+            } || selectedStringsHaveEscapes(bytes, selection)
         return declinable ? nil : "scalars declined for a plain object"
     }
     let differing = selection.names.indices.filter { seen[$0] != SeenScalar(object[selection.names[$0]]) }

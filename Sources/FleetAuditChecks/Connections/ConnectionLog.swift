@@ -166,25 +166,23 @@ struct ConnectionLog {
             else { return nil }
             guard time <= windowEnd else { return .ignored }
             var writer = SpillRecordWriter()
+            // An optional string as `Entry.encoded` writes it: the text ("" when absent), then whether it is there.
+            func writeOptional(_ view: JSONScalarView) {
+                guard case .string(let text) = view else {
+                    writer.write("")
+                    writer.write(false)
+                    return
+                }
+                writer.write(utf8: text)
+                writer.write(true)
+            }
             writer.write(time)
             writer.write(isConnect)
             writer.write(utf8: client)
             writer.write(utf8: principal)
-            if case .string(let ip) = members[sourceIp] {
-                writer.write(utf8: ip)
-                writer.write(true)
-            } else {
-                writer.write("")
-                writer.write(false)
-            }
+            writeOptional(members[sourceIp])
             if case .integer(let port) = members[sourcePort] { writer.write(port) } else { writer.write(Int64(-1)) }
-            if case .string(let reason) = members[disconnectReason] {
-                writer.write(utf8: reason)
-                writer.write(true)
-            } else {
-                writer.write("")
-                writer.write(false)
-            }
+            writeOptional(members[disconnectReason])
             return .entry(EncodedEntry(bytes: writer.bytes, clientHash: stableHash(client)))
         }
         var line: Line? = nil
@@ -195,8 +193,9 @@ struct ConnectionLog {
     /// Whether `bytes` spell `text` (a few ASCII letters).
     @inline(__always)
     private static func same(_ bytes: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
-        bytes.count == text.utf8CodeUnitCount
-            && (bytes.isEmpty || memcmp(bytes.baseAddress!, text.utf8Start, bytes.count) == 0)
+        guard bytes.count == text.utf8CodeUnitCount else { return false }
+        guard let base = bytes.baseAddress else { return true }
+        return memcmp(base, text.utf8Start, bytes.count) == 0
     }
 
     /// Reads one streamed log element: an entry (`.jsonl`) or an event whose `message` is the entry (`.json`).
@@ -465,8 +464,11 @@ struct StringTable {
     }
 
     private static func same(_ stored: [UInt8], _ bytes: UnsafeRawBufferPointer) -> Bool {
-        stored.count == bytes.count
-            && (bytes.isEmpty || stored.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 })
+        guard stored.count == bytes.count else { return false }
+        return stored.withUnsafeBytes { storedBytes in
+            guard let left = storedBytes.baseAddress, let right = bytes.baseAddress else { return true }
+            return memcmp(left, right, bytes.count) == 0
+        }
     }
 
     private mutating func grow() {
