@@ -171,7 +171,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FleetAuditJSONTests",
-            dependencies: ["FleetAuditJSON", "FleetAuditTestSupport"],
+            dependencies: ["FleetAuditBase", "FleetAuditJSON", "FleetAuditTestSupport"],
             swiftSettings: strictSwift
         ),
         .testTarget(
@@ -222,7 +222,7 @@ let package = Package(
         .testTarget(
             name: "FleetAuditChecksTests",
             dependencies: [
-                "FleetAuditChecks", "FleetAuditCore", "FleetAuditJSON", "FleetAuditTestSupport",
+                "FleetAuditBase", "FleetAuditChecks", "FleetAuditCore", "FleetAuditJSON", "FleetAuditTestSupport",
                 // A generated fleet gives every check findings (WorkerCountTests).
                 "FleetAuditGenerator",
             ],

@@ -19,7 +19,7 @@ let package = Package(
     ],
     targets: [
         // Deterministic policies.json-shaped snapshot files (object form and JSON Lines).
-        .target(name: "PolicyFixtures"),
+        .target(name: "PolicyFixtures", dependencies: [.product(name: "FleetAuditBase", package: "FleetAudit")]),
         // jansson's own whole-file parse (json_load_file), the baseline the streamer is
         // compared with. The root package's CJansson is a target, not a product, so the
         // benchmarks reach jansson through this two-function C wrapper.
@@ -79,7 +79,7 @@ let package = Package(
             ]
         ),
         // Generated device policies shared by the policy benchmarks and the harness.
-        .target(name: "PolicyCorpus"),
+        .target(name: "PolicyCorpus", dependencies: [.product(name: "FleetAuditBase", package: "FleetAudit")]),
         // Parses and classifies generated policies in a loop, without the malloc
         // interposer: a target for callgrind and for plain wall-clock runs.
         .executableTarget(

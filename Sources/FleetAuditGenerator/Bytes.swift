@@ -6,27 +6,17 @@ import FleetAuditCore
 // generator writes is ASCII it produced itself, so no JSON escaping is needed
 // except where a document is embedded as a string (`jsonStringBody`).
 
-/// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast and fully determined by its
-/// seed, so every device draws from its own stream (seed, purpose, index) and
+/// A `SplitMix64` stream of its own for every device (seed, purpose, index), so
 /// chunks can be generated in any order on any number of threads.
 struct SeededRandom {
-    private var state: UInt64
+    private var generator: SplitMix64
 
     init(seed: UInt64, stream: UInt64, index: UInt64) {
-        state = SeededRandom.mix(seed ^ SeededRandom.mix(stream &+ 0x9E37_79B9_7F4A_7C15 &* (index &+ 1)))
+        generator = SplitMix64(
+            state: SplitMix64.mix(seed ^ SplitMix64.mix(stream &+ SplitMix64.increment &* (index &+ 1))))
     }
 
-    static func mix(_ value: UInt64) -> UInt64 {
-        var z = value &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        return SeededRandom.mix(state &- 0x9E37_79B9_7F4A_7C15)
-    }
+    mutating func next() -> UInt64 { generator.next() }
 
     /// A value in `0..<bound` (bound > 0); the modulo bias is irrelevant here.
     mutating func below(_ bound: Int64) -> Int64 { Int64(next() % UInt64(max(1, bound))) }

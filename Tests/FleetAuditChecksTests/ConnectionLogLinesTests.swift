@@ -1,3 +1,4 @@
+import FleetAuditBase
 import FleetAuditChecks
 import FleetAuditTestSupport
 import Testing
@@ -88,7 +89,7 @@ import Testing
     func mutatedLines() {
         let names = ["eventType", "status", "timestamp", "clientId", "principalId", "sourceIp", "sourcePort"]
         let originals = Self.variants.filter(\.inPlace).map { Array($0.line.utf8) }
-        var random = SeededGenerator(state: 2027)
+        var random = SplitMix64(state: 2027)
         var readInPlace = 0
         var problems: [String] = []
         for copy in 0..<6000 {

@@ -1,3 +1,4 @@
+import FleetAuditBase
 import FleetAuditTestSupport
 import Testing
 
@@ -476,7 +477,7 @@ struct JSONProjectionMutationTests {
         let originals = try Self.elements(file)
         #expect(originals.count >= 5)
         let selection = file == "certificates.json" ? Self.certificateSelection : Self.policySelection
-        var random = SeededGenerator(state: seed)
+        var random = SplitMix64(state: seed)
         var accepted = 0
         var rejected = 0
         var problems: [String] = []
@@ -518,7 +519,7 @@ struct JSONProjectionMutationTests {
 /// range (some overflow on purpose), nesting, whitespace, duplicate keys now
 /// and then, and the NUL jansson drops after a number or literal.
 struct RandomDocument {
-    var random: SeededGenerator
+    var random: SplitMix64
     var text: [UInt8] = []
 
     static let keys = ["a", "sel", "é", "k😀", "b", "x", "sel2", "\\u0061", "s\\u0065l", "\\u00e9", "k\\ud83d\\ude00"]
@@ -655,7 +656,7 @@ struct RandomDocument {
 struct JSONProjectionRandomDocumentTests {
     @Test("random documents: same verdict and same selected values as the full parse")
     func randomDocuments() {
-        var document = RandomDocument(random: SeededGenerator(state: 2026))
+        var document = RandomDocument(random: SplitMix64(state: 2026))
         let selections = [
             JSONMemberSelection(["a", "sel", "é", "k😀"]), JSONMemberSelection(["b"]), JSONMemberSelection([]),
         ]

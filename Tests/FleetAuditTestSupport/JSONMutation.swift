@@ -1,20 +1,8 @@
 // Seeded random changes to JSON text, shared by the tests that hold a fast
-// reader to the full parse (the projected parse, the log lines read in place).
+// reader to the full parse (the projected parse, the log lines read in place),
+// drawn from `SplitMix64` so the corpus is the same on every run.
 
-/// A small seeded generator (SplitMix64) so that the mutation corpus is the same on every run.
-public struct SeededGenerator: RandomNumberGenerator {
-    public var state: UInt64
-
-    public init(state: UInt64) { self.state = state }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-}
+import FleetAuditBase
 
 /// Random changes to a JSON element that keep it close to the original: most
 /// copies stay almost valid, so both verdicts and the values behind them are
@@ -37,7 +25,7 @@ public enum JSONMutation {
     /// One random change: a byte replaced, a snippet inserted (anywhere, or
     /// inside a string), bytes deleted or repeated, a member repeated or its
     /// key escaped.
-    public static func mutate(_ input: inout [UInt8], names: [String], using random: inout SeededGenerator) {
+    public static func mutate(_ input: inout [UInt8], names: [String], using random: inout SplitMix64) {
         guard !input.isEmpty else { return }
         let position = Int.random(in: 0..<input.count, using: &random)
         switch Int.random(in: 0..<8, using: &random) {

@@ -1,21 +1,10 @@
 // Generated IoT device policies of realistic shapes, shared by the policy
 // benchmarks and the profiling harness so both measure the same inputs.
-// Deterministic (SplitMix64): every run measures the same corpus.
+// Deterministic (the root's SplitMix64): every run measures the same corpus.
+
+import FleetAuditBase
 
 public let corpusArn = "arn:aws:iot:us-east-1:123456789012"
-
-public struct SplitMix64 {
-    public var state: UInt64
-    public init(state: UInt64) { self.state = state }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476C_E5B9_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    public mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-}
 
 /// A device policy of `statements` statements in the shapes real fleets use:
 /// thing-scoped connect, shadow and job topics, telemetry topics, the odd

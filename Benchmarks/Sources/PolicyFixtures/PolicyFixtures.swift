@@ -1,3 +1,5 @@
+import FleetAuditBase
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -45,7 +47,7 @@ public enum PolicyFixtures {
             throw PolicyFixtureError(description: "cannot create \(path): \(String(cString: strerror(errno)))")
         }
         var writer = BufferedWriter(file: file)
-        var random = SplitMix64(seed: seed)
+        var random = SplitMix64(state: seed)
         var elements = 0
         func more() -> Bool {
             if let count { return elements < count }
@@ -197,19 +199,6 @@ public enum PolicyFixtures {
     private static func hex64(_ value: UInt64) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so files do not depend on the platform's RNG.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
